@@ -1,0 +1,454 @@
+//! The [`Command`] trait every command implements, and its type-erased twin [`DynCommand`].
+//!
+//! A command is declared once, in one file: its id, aliases, effect, one-sentence summary,
+//! the secrets it reads, typed `Args` (whose doc comments become the published schema) and a
+//! handler. The blanket `impl<C: Command> DynCommand for C` does deserialize → gate → secrets
+//! check → run → serialize once for all of them, so handlers never see `serde_json::Value`
+//! and never read the dry-run flag.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::future::Future;
+use std::sync::Mutex;
+
+use futures_util::future::BoxFuture;
+use schemars::JsonSchema;
+use serde::de::DeserializeOwned;
+use serde::{Serialize, Serializer};
+use serde_json::Value;
+
+use crate::config::Config;
+use crate::error::{Error, ErrorCode, Problem};
+use crate::http::{Auth, RequestPreview, ServiceClient};
+use crate::runtime::{Runtime, gate};
+use crate::secrets::{SecretName, Secrets};
+
+/// What running a command does to the world. The dry-run gate stops everything that is not
+/// [`Effect::ReadOnly`] before the network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Effect {
+    /// Reads only; safe to run and to retry.
+    ReadOnly,
+    /// Changes state (start, stop, delete, create an upload slot) without spending credits.
+    Mutating,
+    /// Spends credits (inference, deployments).
+    Paid,
+}
+
+impl Effect {
+    /// `read-only`, `mutating` or `paid`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Effect::ReadOnly => "read-only",
+            Effect::Mutating => "mutating",
+            Effect::Paid => "paid",
+        }
+    }
+}
+
+impl Serialize for Effect {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// The upstream a command (or error) belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Service {
+    /// `https://controller.thetaedgecloud.com` (deployments, templates, agents).
+    Controller,
+    /// `https://api.thetaedgecloud.com` (VM types, balance).
+    Platform,
+    /// `https://ondemand.thetaedgecloud.com` (on-demand model API).
+    Ondemand,
+    /// The dedicated inference endpoint in `THETA_INFERENCE_ENDPOINT`.
+    Dedicated,
+    /// `https://api.thetavideoapi.com`.
+    Video,
+    /// No upstream: the runtime itself.
+    Runtime,
+}
+
+impl Service {
+    /// The service name used in errors.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Service::Controller => "edgecloud-controller",
+            Service::Platform => "edgecloud-platform",
+            Service::Ondemand => "theta-ondemand-api",
+            Service::Dedicated => "edgecloud-inference",
+            Service::Video => "theta-video",
+            Service::Runtime => "theta-runtime",
+        }
+    }
+}
+
+/// A secret a command reads, and whether it cannot run without it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SecretNeed {
+    /// The secret.
+    pub name: SecretName,
+    /// Missing → the named error (outside dry-run).
+    pub required: bool,
+}
+
+impl SecretNeed {
+    /// A secret the command cannot run without.
+    pub const fn required(name: SecretName) -> Self {
+        Self {
+            name,
+            required: true,
+        }
+    }
+    /// A secret the command uses when present.
+    pub const fn optional(name: SecretName) -> Self {
+        Self {
+            name,
+            required: false,
+        }
+    }
+}
+
+/// Whether one credential is available, for previews and listings.
+#[derive(Debug, Clone, Serialize)]
+pub struct CredentialStatus {
+    /// Canonical variable name.
+    pub name: &'static str,
+    /// Whether a value was found (host secrets or environment).
+    pub present: bool,
+    /// Whether a real run needs it.
+    pub required: bool,
+}
+
+/// What a gated command would do, returned instead of running it in dry-run.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Preview {
+    /// The requests a real run would send, in order (later steps of a multi-step command
+    /// may depend on earlier answers; `notes` says how).
+    pub requests: Vec<RequestPreview>,
+    /// Which credentials are present or missing (filled in by the gate).
+    pub credentials: Vec<CredentialStatus>,
+    /// What it would cost, where the catalog knows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost_hint: Option<Value>,
+    /// Anything else a reviewer should know.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    /// Command-specific detail (e.g. the plan of a multi-step command).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<Value>,
+}
+
+impl Preview {
+    /// A preview of a single request.
+    pub fn request(request: RequestPreview) -> Self {
+        Self {
+            requests: vec![request],
+            ..Self::default()
+        }
+    }
+
+    /// Adds a note.
+    #[must_use]
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    /// Adds a cost hint.
+    #[must_use]
+    pub fn cost_hint(mut self, hint: Value) -> Self {
+        self.cost_hint = Some(hint);
+        self
+    }
+}
+
+/// What a gated invocation produced.
+#[derive(Debug)]
+pub enum Invoked<T> {
+    /// The command ran.
+    Ran(T),
+    /// Dry-run: the command was stopped before the network.
+    Previewed(Box<Preview>),
+}
+
+/// A command. See the module docs, and any file under `src/commands/` for an example.
+pub trait Command: Send + Sync + 'static {
+    /// The public id, e.g. `theta.ondemand.infer`.
+    const ID: &'static str;
+    /// Other names that reach this command (MCP parity), e.g. `infer`.
+    const ALIASES: &'static [&'static str] = &[];
+    /// What running it does.
+    const EFFECT: Effect;
+    /// One sentence: what it does.
+    const SUMMARY: &'static str;
+    /// The upstream it talks to.
+    const SERVICE: Service;
+    /// The secrets it reads.
+    const SECRETS: &'static [SecretNeed] = &[];
+
+    /// Its arguments; doc comments become the published schema.
+    type Args: DeserializeOwned + JsonSchema + Send + Sync;
+    /// Its result.
+    type Output: Serialize + Send;
+
+    /// Runs the command. Only called when the gate let it through and required secrets are
+    /// present.
+    fn run(
+        &self,
+        ctx: &Ctx<'_>,
+        args: Self::Args,
+    ) -> impl Future<Output = Result<Self::Output, Error>> + Send;
+
+    /// What a real run would send; required for every command that is not read-only.
+    fn preview(&self, ctx: &Ctx<'_>, args: &Self::Args) -> Result<Preview, Error> {
+        let _ = (ctx, args);
+        Err(Error::internal(format!(
+            "{} has no dry-run preview",
+            Self::ID
+        )))
+    }
+
+    /// A valid example of its arguments (used in the command reference and in tests).
+    fn example() -> Value {
+        Value::Object(serde_json::Map::new())
+    }
+
+    /// A field-specific error code for a schema problem under the top-level argument `field`.
+    fn field_code(field: &str) -> Option<ErrorCode> {
+        default_field_code(field)
+    }
+}
+
+/// Codes for argument names that mean the same everywhere.
+pub fn default_field_code(field: &str) -> Option<ErrorCode> {
+    Some(match field {
+        "requestId" | "request_id" => ErrorCode::InvalidOndemandRequestId,
+        "deploymentId" => ErrorCode::InvalidDeploymentId,
+        "shard" => ErrorCode::InvalidShard,
+        "suffix" => ErrorCode::InvalidSuffix,
+        "orgId" => ErrorCode::InvalidThetaOrgId,
+        "projectId" => ErrorCode::InvalidThetaEcProjectId,
+        "page" => ErrorCode::InvalidPage,
+        "number" => ErrorCode::InvalidPageSize,
+        "serviceAccountId" => ErrorCode::InvalidServiceAccountId,
+        "videoId" => ErrorCode::InvalidVideoId,
+        "streamId" => ErrorCode::InvalidStreamId,
+        "ingestorId" => ErrorCode::InvalidIngestorId,
+        _ => return None,
+    })
+}
+
+/// The object-safe form of [`Command`] that the registry holds.
+pub trait DynCommand: Send + Sync {
+    /// See [`Command::ID`].
+    fn id(&self) -> &'static str;
+    /// See [`Command::ALIASES`].
+    fn aliases(&self) -> &'static [&'static str];
+    /// See [`Command::EFFECT`].
+    fn effect(&self) -> Effect;
+    /// See [`Command::SUMMARY`].
+    fn summary(&self) -> &'static str;
+    /// See [`Command::SERVICE`].
+    fn service(&self) -> Service;
+    /// See [`Command::SECRETS`].
+    fn secrets(&self) -> &'static [SecretNeed];
+    /// The provider-safe input schema.
+    fn input_schema(&self) -> Value;
+    /// See [`Command::example`].
+    fn example(&self) -> Value;
+    /// See [`Command::field_code`].
+    fn field_code(&self, field: &str) -> Option<ErrorCode>;
+    /// Deserializes `args` (already schema-valid), then gate, secrets check, run or preview.
+    fn execute<'a>(
+        &'a self,
+        ctx: &'a Ctx<'a>,
+        args: Value,
+    ) -> BoxFuture<'a, Result<Invoked<Value>, Error>>;
+}
+
+impl fmt::Debug for dyn DynCommand {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DynCommand")
+            .field("id", &self.id())
+            .finish()
+    }
+}
+
+impl<C: Command> DynCommand for C {
+    fn id(&self) -> &'static str {
+        C::ID
+    }
+    fn aliases(&self) -> &'static [&'static str] {
+        C::ALIASES
+    }
+    fn effect(&self) -> Effect {
+        C::EFFECT
+    }
+    fn summary(&self) -> &'static str {
+        C::SUMMARY
+    }
+    fn service(&self) -> Service {
+        C::SERVICE
+    }
+    fn secrets(&self) -> &'static [SecretNeed] {
+        C::SECRETS
+    }
+    fn input_schema(&self) -> Value {
+        crate::schema::input_schema::<C::Args>()
+    }
+    fn example(&self) -> Value {
+        C::example()
+    }
+    fn field_code(&self, field: &str) -> Option<ErrorCode> {
+        C::field_code(field)
+    }
+    fn execute<'a>(
+        &'a self,
+        ctx: &'a Ctx<'a>,
+        args: Value,
+    ) -> BoxFuture<'a, Result<Invoked<Value>, Error>> {
+        Box::pin(async move {
+            let args: C::Args = deserialize_args::<C>(args)?;
+            match ctx.invoke(self, args).await? {
+                Invoked::Ran(output) => {
+                    serde_json::to_value(output).map(Invoked::Ran).map_err(|e| {
+                        Error::internal(format!("{}: result not serializable: {e}", C::ID))
+                    })
+                }
+                Invoked::Previewed(preview) => Ok(Invoked::Previewed(preview)),
+            }
+        })
+    }
+}
+
+fn deserialize_args<C: Command>(args: Value) -> Result<C::Args, Error> {
+    serde_path_to_error::deserialize(args).map_err(|e| {
+        let path = e.path().to_string();
+        let pointer = if path == "." {
+            String::new()
+        } else {
+            format!("/{}", path.replace('.', "/"))
+        };
+        let field = pointer
+            .trim_start_matches('/')
+            .split('/')
+            .next()
+            .unwrap_or_default();
+        Error::invalid_args(vec![Problem {
+            message: e.inner().to_string(),
+            code: C::field_code(field),
+            path: pointer,
+        }])
+    })
+}
+
+/// Everything a handler may use: configuration, the secrets resolved for this run, and the
+/// service clients. Explicit, no globals.
+pub struct Ctx<'a> {
+    runtime: &'a Runtime,
+    secrets: Secrets,
+    dry_run: bool,
+    warnings: Mutex<Vec<String>>,
+}
+
+impl fmt::Debug for Ctx<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Ctx")
+            .field("secrets", &self.secrets)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> Ctx<'a> {
+    pub(crate) fn new(runtime: &'a Runtime, secrets: Secrets, dry_run: bool) -> Self {
+        Self {
+            runtime,
+            secrets,
+            dry_run,
+            warnings: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        self.runtime.config()
+    }
+
+    /// The secrets resolved for this run (values are only exposed under `src/http/`).
+    pub fn secrets(&self) -> &Secrets {
+        &self.secrets
+    }
+
+    /// Whether the gate stops commands with `effect` in this run. Only [`crate::runtime::gate`]
+    /// decides; handlers use [`Ctx::invoke`] rather than asking.
+    pub(crate) fn dry_run(&self) -> bool {
+        self.dry_run
+    }
+
+    /// The client for `service`, carrying this run's credentials for it.
+    pub fn client(&self, service: Service) -> Result<ServiceClient<'_>, Error> {
+        let base = match service {
+            Service::Dedicated => self.config().dedicated_endpoint()?,
+            _ => self.config().base_url(service)?.clone(),
+        };
+        Ok(ServiceClient::new(
+            service,
+            base,
+            self.runtime.transport(),
+            Auth::for_service(service, &self.secrets),
+            self.config().http,
+        ))
+    }
+
+    /// Adds a warning to the response envelope.
+    pub fn warn(&self, warning: impl Into<String>) {
+        if let Ok(mut warnings) = self.warnings.lock() {
+            warnings.push(warning.into());
+        }
+    }
+
+    pub(crate) fn take_warnings(&self) -> Vec<String> {
+        self.warnings
+            .lock()
+            .map(|mut w| std::mem::take(&mut *w))
+            .unwrap_or_default()
+    }
+
+    /// Runs `command` through the dry-run gate with this run's secrets: in dry-run a gated
+    /// command returns its preview; otherwise its required secrets are checked and it runs.
+    /// Commands that run other commands (e.g. capability probes) use this, so the gate stays
+    /// the only place that decides.
+    pub async fn invoke<C: Command>(
+        &self,
+        command: &C,
+        args: C::Args,
+    ) -> Result<Invoked<C::Output>, Error> {
+        if gate::stops(self, C::EFFECT) {
+            let mut preview = command.preview(self, &args)?;
+            preview.credentials = credential_statuses(C::SECRETS, &self.secrets);
+            return Ok(Invoked::Previewed(Box::new(preview)));
+        }
+        if let Some(missing) = C::SECRETS
+            .iter()
+            .find(|need| need.required && !self.secrets.contains(need.name))
+        {
+            return Err(missing.name.missing_error());
+        }
+        command.run(self, args).await.map(Invoked::Ran)
+    }
+}
+
+/// Presence of each secret in `needs`.
+pub fn credential_statuses(needs: &[SecretNeed], secrets: &Secrets) -> Vec<CredentialStatus> {
+    let mut seen = BTreeMap::new();
+    for need in needs {
+        seen.entry(need.name).or_insert(CredentialStatus {
+            name: need.name.canonical(),
+            present: secrets.contains(need.name),
+            required: need.required,
+        });
+    }
+    seen.into_values().collect()
+}

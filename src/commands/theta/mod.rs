@@ -1,0 +1,3 @@
+//! The Theta EdgeCloud skill (`theta.*`), one module per family.
+
+pub mod meta;

@@ -1,0 +1,239 @@
+//! The request and response envelopes (design §2).
+
+use serde_json::{Map, Value, json};
+
+use crate::error::{Error, ErrorCode};
+use crate::secrets::HostSecrets;
+use crate::secrets::redact;
+
+/// One parsed request: `{"id"?, "command", "args"?, "dryRun"?, "secrets"?}`.
+#[derive(Debug)]
+pub struct Request {
+    /// Echoed back in the response, any JSON value.
+    pub id: Option<Value>,
+    /// Command id or alias.
+    pub command: String,
+    /// The command's arguments (an object).
+    pub args: Value,
+    /// The request asks for dry-run (it can turn dry-run on, never off).
+    pub dry_run: bool,
+    /// Secrets handed over by the host.
+    pub secrets: HostSecrets,
+    /// Notes about the envelope itself (e.g. ignored secret entries).
+    pub warnings: Vec<String>,
+}
+
+const FIELDS: [&str; 5] = ["id", "command", "args", "dryRun", "secrets"];
+
+impl Request {
+    /// Parses an envelope. On failure the request id (when one could be read) is returned
+    /// with the error so the response can still echo it.
+    pub fn from_value(value: Value) -> Result<Self, (Option<Value>, Error)> {
+        let Value::Object(mut map) = value else {
+            return Err((
+                None,
+                invalid(
+                    "The request must be a JSON object: {\"command\": \"<id>\", \"args\": {...}}.",
+                ),
+            ));
+        };
+        let id = map.remove("id");
+        let fail = |error: Error| (id.clone(), error);
+        if let Some(unknown) = map.keys().find(|k| !FIELDS.contains(&k.as_str())) {
+            return Err(fail(invalid(format!(
+                "Unknown field `{unknown}` in the request envelope; command arguments go inside `args`."
+            ))));
+        }
+        let command = match map.remove("command") {
+            Some(Value::String(c)) if !c.trim().is_empty() => c.trim().to_owned(),
+            Some(_) => return Err(fail(invalid("`command` must be a non-empty string."))),
+            None => {
+                return Err(fail(
+                    Error::new(ErrorCode::MissingRequiredField, "Missing required field: command")
+                        .with_hint("Send {\"command\": \"theta.setup\"}; `theta-skill list` shows every command."),
+                ));
+            }
+        };
+        let args = match map.remove("args") {
+            None | Some(Value::Null) => Value::Object(Map::new()),
+            Some(obj @ Value::Object(_)) => obj,
+            Some(_) => return Err(fail(invalid("Command args must be an object."))),
+        };
+        let dry_run = match map.remove("dryRun") {
+            None | Some(Value::Null) => false,
+            Some(Value::Bool(b)) => b,
+            Some(_) => return Err(fail(invalid("`dryRun` must be true or false."))),
+        };
+        let mut warnings = Vec::new();
+        let secrets = match map.remove("secrets") {
+            None | Some(Value::Null) => HostSecrets::default(),
+            Some(Value::Object(entries)) => {
+                let mut pairs = Vec::new();
+                for (name, value) in entries {
+                    match value {
+                        Value::String(s) => pairs.push((name, s)),
+                        // An unresolved SecretRef arrives as an object: it counts as absent.
+                        _ => warnings.push(format!(
+                            "secrets.{name} is not a string (an unresolved SecretRef?) and was ignored"
+                        )),
+                    }
+                }
+                HostSecrets::from_pairs(pairs)
+            }
+            Some(_) => return Err(fail(invalid("`secrets` must be an object of strings."))),
+        };
+        Ok(Self {
+            id,
+            command,
+            args,
+            dry_run,
+            secrets,
+            warnings,
+        })
+    }
+}
+
+fn invalid(message: impl Into<String>) -> Error {
+    Error::new(ErrorCode::InvalidCommandArgs, message)
+}
+
+/// A successful result.
+#[derive(Debug, Clone)]
+pub struct Success {
+    /// Whether dry-run was on for this request.
+    pub dry_run: bool,
+    /// The command's result (or its preview).
+    pub result: Value,
+    /// Warnings for the caller.
+    pub warnings: Vec<String>,
+}
+
+/// One response: exactly what is printed.
+#[derive(Debug, Clone)]
+pub struct Response {
+    /// The request id, echoed.
+    pub id: Option<Value>,
+    /// The canonical command id, when the command was found.
+    pub command: Option<&'static str>,
+    /// Result or error.
+    pub outcome: Result<Success, Error>,
+}
+
+impl Response {
+    /// A failure response.
+    pub fn failure(id: Option<Value>, command: Option<&'static str>, error: Error) -> Self {
+        Self {
+            id,
+            command,
+            outcome: Err(error),
+        }
+    }
+
+    /// Process exit status: 0 success, 1 the command failed, 2 the request was bad.
+    pub fn exit_status(&self) -> u8 {
+        match &self.outcome {
+            Ok(_) => 0,
+            Err(e) => e.exit_status(),
+        }
+    }
+
+    /// Whether the command succeeded.
+    pub fn is_ok(&self) -> bool {
+        self.outcome.is_ok()
+    }
+
+    /// The JSON document, redacted. Redaction happens here, once, for every response.
+    pub fn to_json(&self) -> Value {
+        let mut doc = Map::new();
+        if let Some(id) = &self.id {
+            doc.insert("id".into(), id.clone());
+        }
+        doc.insert("ok".into(), json!(self.outcome.is_ok()));
+        if let Some(command) = self.command {
+            doc.insert("command".into(), json!(command));
+        }
+        match &self.outcome {
+            Ok(success) => {
+                doc.insert("dryRun".into(), json!(success.dry_run));
+                doc.insert("result".into(), success.result.clone());
+                if !success.warnings.is_empty() {
+                    doc.insert("warnings".into(), json!(success.warnings));
+                }
+            }
+            Err(error) => {
+                let body = serde_json::to_value(error.to_body())
+                    .unwrap_or_else(|_| json!({"code": "INTERNAL", "message": "error not serializable", "retriable": false}));
+                doc.insert("error".into(), body);
+            }
+        }
+        let mut doc = Value::Object(doc);
+        redact::redact_value(&mut doc);
+        doc
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_envelope_parses() {
+        let request = Request::from_value(json!({
+            "id": 7,
+            "command": " theta.setup ",
+            "args": {"a": 1},
+            "dryRun": true,
+            "secrets": {"THETA_EC_API_KEY": "k-123456", "THETA_ORG_ID": {"source": "env"}}
+        }))
+        .unwrap();
+        assert_eq!(request.id, Some(json!(7)));
+        assert_eq!(request.command, "theta.setup");
+        assert_eq!(request.args, json!({"a": 1}));
+        assert!(request.dry_run);
+        assert_eq!(request.warnings.len(), 1);
+        assert!(!request.secrets.is_empty());
+    }
+
+    #[test]
+    fn malformed_envelopes_are_request_errors_that_keep_the_id() {
+        for bad in [
+            json!([1]),
+            json!({"id": "x", "command": 3}),
+            json!({"id": "x", "command": "a", "args": []}),
+            json!({"id": "x", "command": "a", "dryRun": "yes"}),
+            json!({"id": "x", "command": "a", "service": "flux"}),
+            json!({"id": "x", "command": "a", "secrets": ["k"]}),
+        ] {
+            let (id, error) = Request::from_value(bad.clone()).unwrap_err();
+            assert_eq!(error.exit_status(), 2, "{bad}");
+            if bad.is_object() {
+                assert_eq!(id, Some(json!("x")));
+            }
+        }
+        let (_, missing) = Request::from_value(json!({"args": {}})).unwrap_err();
+        assert_eq!(missing.code(), ErrorCode::MissingRequiredField);
+    }
+
+    #[test]
+    fn responses_have_the_documented_shape() {
+        let ok = Response {
+            id: Some(json!("r1")),
+            command: Some("theta.setup"),
+            outcome: Ok(Success {
+                dry_run: false,
+                result: json!({"x": 1}),
+                warnings: vec![],
+            }),
+        };
+        assert_eq!(
+            ok.to_json(),
+            json!({"id": "r1", "ok": true, "command": "theta.setup", "dryRun": false, "result": {"x": 1}})
+        );
+        let failed = Response::failure(None, None, Error::new(ErrorCode::UnknownCommand, "nope"));
+        assert_eq!(
+            failed.to_json(),
+            json!({"ok": false, "error": {"code": "UNKNOWN_COMMAND", "message": "nope", "retriable": false}})
+        );
+        assert_eq!(failed.exit_status(), 2);
+    }
+}

@@ -1,0 +1,134 @@
+//! Every command, in one list. Adding a command is one new file and one new line here;
+//! `tests/registry.rs` checks the invariants (unique ids and aliases, provider-safe schemas,
+//! previews for gated commands, examples that validate).
+
+use serde_json::{Value, json};
+
+use crate::command::DynCommand;
+use crate::commands::theta::meta;
+use crate::error::{Error, ErrorCode};
+
+/// The registry.
+pub static COMMANDS: &[&dyn DynCommand] = &[
+    // First run and diagnostics.
+    &meta::Setup,
+    &meta::Health,
+    &meta::Capabilities,
+];
+
+/// The command with this id or alias. The provider-safe tool name (`theta_ondemand_infer`)
+/// is accepted too, so a caller can use what the model saw.
+pub fn find(name: &str) -> Option<&'static dyn DynCommand> {
+    COMMANDS
+        .iter()
+        .copied()
+        .find(|c| c.id() == name || c.aliases().contains(&name))
+        .or_else(|| COMMANDS.iter().copied().find(|c| tool_name(c.id()) == name))
+}
+
+/// The provider-safe tool name of a command id: dots become underscores.
+pub fn tool_name(id: &str) -> String {
+    id.replace('.', "_")
+}
+
+/// The `UNKNOWN_COMMAND` error, listing the closest ids.
+pub fn unknown_command(name: &str) -> Error {
+    let suggestions = suggestions(name);
+    let hint = if suggestions.is_empty() {
+        "Run `theta-skill list` to see every command.".to_owned()
+    } else {
+        format!(
+            "Did you mean {}? Run `theta-skill list` to see every command.",
+            suggestions.join(", ")
+        )
+    };
+    Error::new(
+        ErrorCode::UnknownCommand,
+        format!("Unknown command `{name}`."),
+    )
+    .with_hint(hint)
+    .with_details(json!({ "suggestions": suggestions }))
+}
+
+/// Up to five command ids closest to `name` (by id, alias or a shared word).
+pub fn suggestions(name: &str) -> Vec<&'static str> {
+    let needle = name.to_ascii_lowercase().replace('_', ".");
+    let last_word = needle.rsplit('.').next().unwrap_or_default().to_owned();
+    let mut scored: Vec<(f64, &'static str)> = COMMANDS
+        .iter()
+        .map(|c| {
+            let names = std::iter::once(c.id()).chain(c.aliases().iter().copied());
+            let best = names
+                .map(|n| {
+                    let n = n.to_ascii_lowercase().replace('_', ".");
+                    let mut score = strsim::jaro_winkler(&needle, &n);
+                    if !last_word.is_empty() && n.rsplit('.').next() == Some(last_word.as_str()) {
+                        score = score.max(0.9);
+                    }
+                    score
+                })
+                .fold(0.0, f64::max);
+            (best, c.id())
+        })
+        .filter(|(score, _)| *score >= 0.75)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    scored.into_iter().take(5).map(|(_, id)| id).collect()
+}
+
+/// One command's public description: what `list --json` prints and `schemas/index.json`
+/// holds.
+pub fn describe(command: &dyn DynCommand) -> Value {
+    let credentials: Vec<Value> = command
+        .secrets()
+        .iter()
+        .map(|need| {
+            json!({
+                "name": need.name.canonical(),
+                "envNames": need.name.env_names(),
+                "required": need.required,
+            })
+        })
+        .collect();
+    json!({
+        "id": command.id(),
+        "toolName": tool_name(command.id()),
+        "aliases": command.aliases(),
+        "summary": command.summary(),
+        "effect": command.effect(),
+        "service": command.service().as_str(),
+        "credentials": credentials,
+    })
+}
+
+/// Every command's description, in registry order.
+pub fn catalog() -> Vec<Value> {
+    COMMANDS.iter().map(|c| describe(*c)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookup_accepts_ids_and_tool_names() {
+        assert_eq!(find("theta.setup").map(|c| c.id()), Some("theta.setup"));
+        assert_eq!(
+            find("theta_auth_capabilities").map(|c| c.id()),
+            Some("theta.auth.capabilities")
+        );
+        assert!(find("theta.nope").is_none());
+    }
+
+    #[test]
+    fn unknown_commands_suggest_close_ids() {
+        let error = unknown_command("theta.setpu");
+        assert_eq!(error.code(), ErrorCode::UnknownCommand);
+        assert!(error.hint().unwrap_or_default().contains("theta.setup"));
+        assert_eq!(
+            suggestions("theta.auth.capabilites").first(),
+            Some(&"theta.auth.capabilities")
+        );
+        assert!(suggestions("zzzzzzzz").is_empty());
+    }
+}

@@ -1,0 +1,275 @@
+//! The real binary: exit statuses, exactly one JSON document on stdout, logs on stderr only,
+//! secrets never printed.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a panic is a failed test")]
+
+use std::time::Duration;
+
+use assert_cmd::Command;
+use serde_json::{Value, json};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// The binary with a clean environment (no THETA_* leaking in from the machine).
+fn bin() -> Command {
+    let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("theta-skill");
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .timeout(Duration::from_secs(30));
+    cmd
+}
+
+/// stdout must be exactly one JSON document.
+fn one_document(stdout: &[u8]) -> Value {
+    let text = String::from_utf8(stdout.to_vec()).expect("utf-8 stdout");
+    let mut stream = serde_json::Deserializer::from_str(&text).into_iter::<Value>();
+    let first = stream.next().expect("a document").expect("valid JSON");
+    assert!(
+        stream.next().is_none(),
+        "more than one document on stdout: {text}"
+    );
+    first
+}
+
+#[test]
+fn run_prints_one_document_and_exits_zero() {
+    let out = bin().args(["run", "theta.setup"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let doc = one_document(&out.stdout);
+    assert_eq!(doc["ok"], json!(true));
+    assert_eq!(doc["command"], json!("theta.setup"));
+    assert_eq!(doc["dryRun"], json!(false));
+    assert!(
+        out.stderr.is_empty(),
+        "logs are off by default: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn absent_args_never_wait_for_stdin() {
+    // stdin stays open and empty: reading it would hang until the timeout.
+    let out = bin()
+        .args(["run", "theta.setup"])
+        .write_stdin(Vec::<u8>::new())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn args_can_come_from_stdin() {
+    let out = bin()
+        .args(["run", "theta.auth.capabilities", "-"])
+        .write_stdin(r#"{"orgId": "bad/org"}"#)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let doc = one_document(&out.stdout);
+    assert_eq!(doc["error"]["code"], json!("INVALID_THETA_ORG_ID"));
+    assert_eq!(doc["error"]["problems"][0]["path"], json!("/orgId"));
+}
+
+#[test]
+fn an_envelope_on_stdin_echoes_its_id() {
+    let out = bin()
+        .write_stdin(r#"{"id": "req-1", "command": "theta_setup", "args": {}}"#)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let doc = one_document(&out.stdout);
+    assert_eq!(doc["id"], json!("req-1"));
+    assert_eq!(
+        doc["command"],
+        json!("theta.setup"),
+        "tool names resolve to the canonical id"
+    );
+}
+
+#[test]
+fn bad_requests_exit_two_with_one_document() {
+    let cases: Vec<(Vec<&str>, Option<&str>, &str)> = vec![
+        (vec!["run", "theta.nope"], None, "UNKNOWN_COMMAND"),
+        (
+            vec!["run", "theta.setup", "[1,2]"],
+            None,
+            "INVALID_COMMAND_ARGS",
+        ),
+        (
+            vec!["run", "theta.setup", "{not json"],
+            None,
+            "INVALID_COMMAND_ARGS",
+        ),
+        (
+            vec!["run", "theta.setup", r#"{"x":1}"#],
+            None,
+            "INVALID_ARGS",
+        ),
+        (vec!["run"], None, "INVALID_COMMAND_ARGS"),
+        (
+            vec!["run", "theta.setup", "--bogus-flag"],
+            None,
+            "INVALID_COMMAND_ARGS",
+        ),
+        (vec![], Some("not json"), "INVALID_COMMAND_ARGS"),
+        (vec![], Some(""), "INVALID_COMMAND_ARGS"),
+        (vec![], Some(r#"{"args":{}}"#), "MISSING_REQUIRED_FIELD"),
+        (
+            vec![],
+            Some(r#"{"command":"theta.setup","args":{"endpoint":"https://evil"}}"#),
+            "INFERENCE_ENDPOINT_OVERRIDE_DISABLED",
+        ),
+    ];
+    for (args, stdin, code) in cases {
+        let mut cmd = bin();
+        cmd.args(&args);
+        if let Some(input) = stdin {
+            cmd.write_stdin(input);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?} {stdin:?}");
+        let doc = one_document(&out.stdout);
+        assert_eq!(doc["ok"], json!(false));
+        assert_eq!(
+            doc["error"]["code"],
+            json!(code),
+            "{args:?} {stdin:?}: {doc}"
+        );
+    }
+}
+
+#[test]
+fn unknown_commands_list_the_closest_ids() {
+    let out = bin()
+        .args(["run", "theta.auth.capabilites"])
+        .output()
+        .unwrap();
+    let doc = one_document(&out.stdout);
+    assert_eq!(
+        doc["error"]["details"]["suggestions"][0],
+        json!("theta.auth.capabilities")
+    );
+}
+
+#[test]
+fn a_panic_still_prints_one_document() {
+    let out = bin()
+        .args(["run", "theta.setup"])
+        .env("THETA_SKILL_DEBUG_PANIC", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let doc = one_document(&out.stdout);
+    assert_eq!(doc["error"]["code"], json!("INTERNAL"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("internal error"));
+}
+
+#[test]
+fn help_and_version_work() {
+    let help = bin().arg("--help").output().unwrap();
+    assert_eq!(help.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&help.stdout).contains("theta-skill run"));
+    let version = bin().arg("--version").output().unwrap();
+    assert!(String::from_utf8_lossy(&version.stdout).contains(env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn list_and_schema() {
+    let out = bin().args(["list", "--json"]).output().unwrap();
+    let list = one_document(&out.stdout);
+    let ids: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["id"].as_str())
+        .collect();
+    assert!(ids.contains(&"theta.auth.capabilities"));
+    let out = bin()
+        .args(["schema", "theta.auth.capabilities"])
+        .output()
+        .unwrap();
+    let schema = one_document(&out.stdout);
+    assert_eq!(schema["type"], json!("object"));
+    let out = bin().args(["schema", "theta.nope"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn checked_in_schemas_are_fresh() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/schemas");
+    let out = bin()
+        .args(["schemas", "--check", "--out", dir])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "schemas/ is stale; run `cargo run -- schemas --out schemas`: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The key reaches the server as a header but never the output or the logs, even when the
+/// server echoes it back in its error body.
+#[tokio::test(flavor = "multi_thread")]
+async fn secrets_never_reach_stdout_or_logs() {
+    let server = MockServer::start().await;
+    let key = "ec-key-very-secret-42";
+    Mock::given(method("GET"))
+        .and(path("/resource/vm/list"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"status": "success", "body": {"vms": [{}]}})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/deployment/list"))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_body_string(format!("bad key {key} for x-api-key: {key}")),
+        )
+        .mount(&server)
+        .await;
+    let uri = server.uri();
+    let out = tokio::task::spawn_blocking(move || {
+        bin()
+            .env("THETA_PLATFORM_BASE_URL", &uri)
+            .env("THETA_CONTROLLER_BASE_URL", &uri)
+            .env("THETA_EC_PROJECT_ID", "prj_test")
+            .env("THETA_LOG", "debug")
+            .write_stdin(format!(
+                r#"{{"command":"theta.health","secrets":{{"THETA_EC_API_KEY":"{key}"}}}}"#
+            ))
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stdout.contains(key), "{stdout}");
+    assert!(!stderr.contains(key), "{stderr}");
+    let doc = one_document(&out.stdout);
+    assert_eq!(doc["result"]["authVerified"], json!(false));
+    assert!(
+        doc["result"]["authError"]
+            .as_str()
+            .unwrap()
+            .contains("[REDACTED]"),
+        "{doc}"
+    );
+    // The key was really sent.
+    let received = server.received_requests().await.unwrap();
+    let controller = received
+        .iter()
+        .find(|r| r.url.path() == "/deployment/list")
+        .unwrap();
+    assert_eq!(controller.headers.get("x-api-key").unwrap(), key);
+    // Logs are JSON lines on stderr.
+    assert!(!stderr.is_empty());
+    for line in stderr.lines() {
+        serde_json::from_str::<Value>(line)
+            .unwrap_or_else(|e| panic!("log line is not JSON ({e}): {line}"));
+    }
+}

@@ -1,0 +1,97 @@
+//! Shared test harness: a runtime whose environment is a fixed map, pointed at local fake
+//! servers (wiremock on 127.0.0.1), so no test reads the real environment or the network.
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::collections::HashMap;
+
+use serde_json::{Value, json};
+use theta_skill::Runtime;
+use theta_skill::config::Config;
+use theta_skill::secrets::EnvSecrets;
+use wiremock::MockServer;
+
+/// The base-URL variable of every fixed-origin service.
+pub const BASE_URL_VARS: [&str; 4] = [
+    "THETA_CONTROLLER_BASE_URL",
+    "THETA_PLATFORM_BASE_URL",
+    "THETA_ONDEMAND_API_BASE_URL",
+    "THETA_VIDEO_API_BASE_URL",
+];
+
+/// A fixed environment for one test.
+#[derive(Debug, Clone, Default)]
+pub struct Env {
+    vars: HashMap<String, String>,
+}
+
+impl Env {
+    /// An empty environment with fast retries (so retry tests take milliseconds).
+    pub fn new() -> Self {
+        Self::default().set("THETA_HTTP_RETRY_BACKOFF_MS", "25")
+    }
+
+    /// Every service (and the dedicated endpoint) pointed at `server`.
+    pub fn all_services(server: &MockServer) -> Self {
+        let mut env = Self::new();
+        for var in BASE_URL_VARS {
+            env = env.set(var, &server.uri());
+        }
+        env.set("THETA_INFERENCE_ENDPOINT", &server.uri())
+    }
+
+    /// Sets a variable.
+    pub fn set(mut self, name: &str, value: &str) -> Self {
+        self.vars.insert(name.to_owned(), value.to_owned());
+        self
+    }
+
+    /// A runtime reading only this environment.
+    pub fn runtime(&self) -> Runtime {
+        let vars = self.vars.clone();
+        Runtime::new(
+            Config::from_lookup(move |k| vars.get(k).cloned()),
+            EnvSecrets::from_pairs(self.vars.clone()),
+        )
+    }
+
+    /// Runs `command` with `args` and returns the response document.
+    pub async fn run(&self, command: &str, args: Value) -> Value {
+        self.runtime().run(command, args, false).await.to_json()
+    }
+
+    /// Runs `command` in dry-run.
+    pub async fn dry_run(&self, command: &str, args: Value) -> Value {
+        self.runtime().run(command, args, true).await.to_json()
+    }
+
+    /// Sends a whole request envelope.
+    pub async fn handle(&self, envelope: Value) -> Value {
+        self.runtime().handle(envelope).await.to_json()
+    }
+}
+
+/// Asserts a response is a success and returns its result.
+pub fn ok(response: &Value) -> &Value {
+    assert_eq!(
+        response["ok"],
+        json!(true),
+        "expected success: {response:#}"
+    );
+    &response["result"]
+}
+
+/// Asserts a response is a failure with `code` and returns its error object.
+pub fn err<'a>(response: &'a Value, code: &str) -> &'a Value {
+    assert_eq!(
+        response["ok"],
+        json!(false),
+        "expected failure: {response:#}"
+    );
+    assert_eq!(
+        response["error"]["code"],
+        json!(code),
+        "wrong code: {response:#}"
+    );
+    &response["error"]
+}
