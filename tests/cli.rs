@@ -1,7 +1,11 @@
 //! The real binary: exit statuses, exactly one JSON document on stdout, logs on stderr only,
 //! secrets never printed.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a panic is a failed test")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is a failed test"
+)]
 
 use std::time::Duration;
 

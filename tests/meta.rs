@@ -1,6 +1,10 @@
 //! `theta.setup`, `theta.health` and `theta.auth.capabilities` against local fakes.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a panic is a failed test")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is a failed test"
+)]
 
 mod common;
 
