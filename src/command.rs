@@ -210,6 +210,14 @@ pub trait Command: Send + Sync + 'static {
         )))
     }
 
+    /// Maps the arguments of an alias whose argument names differ from this command's (MCP
+    /// parity: `get_request_status` takes `request_id`) onto this command's own, before
+    /// validation. The default passes them through unchanged.
+    fn alias_args(alias: &str, args: Value) -> Value {
+        let _ = alias;
+        args
+    }
+
     /// A valid example of its arguments (used in the command reference and in tests).
     fn example() -> Value {
         Value::Object(serde_json::Map::new())
@@ -258,6 +266,8 @@ pub trait DynCommand: Send + Sync {
     fn input_schema(&self) -> Value;
     /// See [`Command::example`].
     fn example(&self) -> Value;
+    /// See [`Command::alias_args`].
+    fn alias_args(&self, alias: &str, args: Value) -> Value;
     /// See [`Command::field_code`].
     fn field_code(&self, field: &str) -> Option<ErrorCode>;
     /// Deserializes `args` (already schema-valid), then gate, secrets check, run or preview.
@@ -300,6 +310,9 @@ impl<C: Command> DynCommand for C {
     }
     fn example(&self) -> Value {
         C::example()
+    }
+    fn alias_args(&self, alias: &str, args: Value) -> Value {
+        C::alias_args(alias, args)
     }
     fn field_code(&self, field: &str) -> Option<ErrorCode> {
         C::field_code(field)

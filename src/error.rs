@@ -169,6 +169,13 @@ pub enum ErrorCode {
     /// The upstream response could not be decoded.
     /// Resolution: the upstream API may have changed; report the path in the message.
     InvalidResponse,
+    /// A streamed answer ended before the server said it was complete (no `finish_reason`,
+    /// no `[DONE]`).
+    /// Resolution: the request may have been billed; retry only if a partial answer is not enough.
+    IncompleteStream,
+    /// The server reported an error in the middle of a streamed answer.
+    /// Resolution: see the message; retry later or with another model.
+    StreamError,
     /// A host resolved to a loopback, private or otherwise forbidden address.
     /// Resolution: only public Theta endpoints are reachable; check DNS and the URL.
     UnsafeEndpoint,
@@ -237,6 +244,8 @@ impl ErrorCode {
             ResponseTooLarge => "RESPONSE_TOO_LARGE",
             InvalidResponse => "INVALID_RESPONSE",
             UnsafeEndpoint => "UNSAFE_ENDPOINT",
+            IncompleteStream => "INCOMPLETE_STREAM",
+            StreamError => "STREAM_ERROR",
             OperationFailed => "OPERATION_FAILED",
             Internal => "INTERNAL",
         })

@@ -104,8 +104,12 @@ impl Runtime {
             secrets: host_secrets,
             mut warnings,
         } = request;
-        let Some(command) = registry::find(&name) else {
+        let Some((command, alias)) = registry::resolve(&name) else {
             return Response::failure(id, None, registry::unknown_command(&name));
+        };
+        let args = match alias {
+            Some(alias) => command.alias_args(alias, args),
+            None => args,
         };
         let dry_run = gate::dry_run(&self.config, dry_run);
         let outcome = self

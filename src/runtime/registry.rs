@@ -19,11 +19,21 @@ pub static COMMANDS: &[&dyn DynCommand] = &[
 /// The command with this id or alias. The provider-safe tool name (`theta_ondemand_infer`)
 /// is accepted too, so a caller can use what the model saw.
 pub fn find(name: &str) -> Option<&'static dyn DynCommand> {
-    COMMANDS
-        .iter()
-        .copied()
-        .find(|c| c.id() == name || c.aliases().contains(&name))
-        .or_else(|| COMMANDS.iter().copied().find(|c| tool_name(c.id()) == name))
+    resolve(name).map(|(command, _)| command)
+}
+
+/// Like [`find`], also saying which alias matched (when one did).
+pub fn resolve(name: &str) -> Option<(&'static dyn DynCommand, Option<&'static str>)> {
+    COMMANDS.iter().copied().find_map(|c| {
+        if c.id() == name || tool_name(c.id()) == name {
+            Some((c, None))
+        } else {
+            c.aliases()
+                .iter()
+                .find(|a| **a == name)
+                .map(|a| (c, Some(*a)))
+        }
+    })
 }
 
 /// The provider-safe tool name of a command id: dots become underscores.
