@@ -63,6 +63,12 @@ enum Cmd {
         /// Command id or alias.
         command: String,
     },
+    /// Serve JSON Lines over stdio: one request per line, one answer line per request.
+    Serve {
+        /// Seconds to wait for the host's answer to a secret request.
+        #[arg(long, default_value_t = 5)]
+        secret_timeout: u64,
+    },
     /// Write every command's schema and index.json, or check they are up to date.
     Schemas {
         /// Folder to write or check.
@@ -186,6 +192,7 @@ pub fn execute(args: &[OsString], mut input: Input<'_>) -> Outcome {
             }
         }
         Some(Cmd::List { json }) => list(json, pretty),
+        Some(Cmd::Serve { secret_timeout }) => serve(secret_timeout),
         Some(Cmd::Schema { command }) => match registry::find(&command) {
             Some(found) => Outcome::json(&found.input_schema(), 0, true),
             None => Outcome::error(registry::unknown_command(&command), pretty),
@@ -203,6 +210,35 @@ fn first_line(text: &str) -> String {
         .filter(|line| !line.is_empty())
         .collect();
     message.join(" ").trim_start_matches("error: ").to_owned()
+}
+
+fn serve(secret_timeout: u64) -> Outcome {
+    let tokio = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return Outcome::error(Error::internal(format!("async runtime: {e}")), false),
+    };
+    let runtime = std::sync::Arc::new(Runtime::from_env());
+    let options = crate::runtime::serve::ServeOptions {
+        secret_timeout: std::time::Duration::from_secs(secret_timeout),
+        ..Default::default()
+    };
+    let served = tokio.block_on(crate::runtime::serve::serve(
+        runtime,
+        tokio::io::stdin(),
+        tokio::io::stdout(),
+        options,
+    ));
+    match served {
+        Ok(()) => Outcome::default(),
+        Err(e) => Outcome {
+            stderr: format!("theta-skill serve: {e}\n"),
+            status: 1,
+            ..Outcome::default()
+        },
+    }
 }
 
 /// What the runtime is asked to do.

@@ -19,15 +19,15 @@ fn main() -> ExitCode {
         let _ = writeln!(std::io::stderr(), "theta-skill: internal error: {message}");
     }));
     let outcome = std::panic::catch_unwind(|| {
-        let stdin = std::io::stdin();
-        let mut lock = stdin.lock();
+        // Not locked: `serve` reads stdin through tokio, which takes the lock per read.
+        let mut stdin = std::io::stdin();
         let args: Vec<_> = std::env::args_os().collect();
         cli::execute(
             &args,
             Input {
                 stdin_is_terminal: std::io::stdin().is_terminal(),
                 stdout_is_terminal: std::io::stdout().is_terminal(),
-                stdin: &mut lock,
+                stdin: &mut stdin,
             },
         )
     });

@@ -9,6 +9,7 @@
 mod envelope;
 pub mod gate;
 pub mod registry;
+pub mod serve;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -152,7 +153,7 @@ impl Runtime {
         let mut providers: Vec<&dyn SecretProvider> = vec![host_secrets];
         providers.extend(host);
         providers.push(self.env.as_ref());
-        let names = command.secrets().iter().map(|need| need.name);
+        let names: Vec<_> = command.secrets().iter().map(|need| need.name).collect();
         let secrets = Secrets::resolve(&Chain::new(providers), names).await?;
 
         let ctx = Ctx::new(self, secrets, dry_run);

@@ -177,20 +177,23 @@ impl fmt::Debug for Secrets {
 }
 
 impl Secrets {
-    /// Resolves each of `names` through `provider`; absent ones are simply not present.
+    /// Resolves each of `names` through `provider`, concurrently (in serve mode each lookup
+    /// may be a round trip to the host); absent ones are simply not present.
     pub async fn resolve(
         provider: &dyn SecretProvider,
         names: impl IntoIterator<Item = SecretName>,
     ) -> Result<Self, Error> {
-        let mut values = HashMap::new();
-        for name in names {
-            if values.contains_key(&name) {
-                continue;
-            }
-            if let Some(value) = provider.get(name).await? {
-                values.insert(name, value);
-            }
-        }
+        let mut unique: Vec<SecretName> = names.into_iter().collect();
+        unique.sort_unstable();
+        unique.dedup();
+        let found =
+            futures_util::future::try_join_all(unique.iter().map(|name| provider.get(*name)))
+                .await?;
+        let values = unique
+            .into_iter()
+            .zip(found)
+            .filter_map(|(name, value)| value.map(|v| (name, v)))
+            .collect();
         Ok(Self { values })
     }
 

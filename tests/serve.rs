@@ -1,0 +1,188 @@
+//! `theta-skill serve`: JSON Lines over stdio, concurrent answers matched by id, malformed
+//! lines answered, lazy secrets asked of the host.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is a failed test"
+)]
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use theta_skill::runtime::serve::{ServeOptions, serve};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, DuplexStream};
+
+use common::Env;
+
+struct Session {
+    to_server: Option<DuplexStream>,
+    from_server: tokio::io::Lines<BufReader<DuplexStream>>,
+    done: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+fn start(env: &Env, secret_timeout: Duration) -> Session {
+    let (to_server, server_in) = tokio::io::duplex(1 << 20);
+    let (server_out, from_server) = tokio::io::duplex(1 << 20);
+    let runtime = Arc::new(env.runtime());
+    let options = ServeOptions {
+        secret_timeout,
+        max_line_bytes: 4096,
+    };
+    let done = tokio::spawn(serve(runtime, server_in, server_out, options));
+    Session {
+        to_server: Some(to_server),
+        from_server: BufReader::new(from_server).lines(),
+        done,
+    }
+}
+
+impl Session {
+    async fn send(&mut self, line: &str) {
+        let input = self.to_server.as_mut().unwrap();
+        input.write_all(line.as_bytes()).await.unwrap();
+        input.write_all(b"\n").await.unwrap();
+    }
+
+    async fn next(&mut self) -> Value {
+        let line = tokio::time::timeout(Duration::from_secs(10), self.from_server.next_line())
+            .await
+            .expect("an answer within 10 s")
+            .unwrap()
+            .expect("a line");
+        serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"))
+    }
+
+    async fn close(mut self) -> Vec<Value> {
+        drop(self.to_server.take());
+        let mut rest = Vec::new();
+        while let Ok(Some(line)) = self.from_server.next_line().await {
+            rest.push(serde_json::from_str(&line).unwrap());
+        }
+        self.done.await.unwrap().unwrap();
+        rest
+    }
+}
+
+#[tokio::test]
+async fn every_request_gets_one_answer_with_its_id() {
+    let mut session = start(&Env::new(), Duration::from_millis(200));
+    session
+        .send(r#"{"id": 1, "command": "theta.setup", "secrets": {}}"#)
+        .await;
+    session.send("this is not json").await;
+    session.send(r#"[1, 2]"#).await;
+    session
+        .send(r#"{"id": "two", "command": "theta.nope"}"#)
+        .await;
+    session.send("").await;
+    session
+        .send(&format!(
+            r#"{{"id": 3, "command": "theta.setup", "args": {{"pad": "{}"}}}}"#,
+            "x".repeat(5000)
+        ))
+        .await;
+    // Answer any secret requests with "no value" so nothing waits for the timeout.
+    let mut answers = Vec::new();
+    while answers.len() < 5 {
+        let line = session.next().await;
+        if line["type"] == json!("secret") {
+            session
+                .send(&json!({"type": "secret", "id": line["id"], "value": null}).to_string())
+                .await;
+        } else {
+            answers.push(line);
+        }
+    }
+    assert!(session.close().await.is_empty(), "no extra lines");
+    let by_id = |id: Value| answers.iter().filter(|a| a.get("id") == Some(&id)).count();
+    assert_eq!(by_id(json!(1)), 1);
+    assert_eq!(by_id(json!("two")), 1);
+    let anonymous: Vec<&Value> = answers.iter().filter(|a| a.get("id").is_none()).collect();
+    assert_eq!(anonymous.len(), 3, "{answers:#?}");
+    for error in anonymous {
+        assert_eq!(error["error"]["code"], json!("INVALID_COMMAND_ARGS"));
+    }
+    let one = answers.iter().find(|a| a["id"] == json!(1)).unwrap();
+    assert_eq!(one["ok"], json!(true));
+}
+
+#[tokio::test]
+async fn missing_secrets_are_asked_of_the_host_and_used() {
+    let mut session = start(
+        &Env::new().set("THETA_EC_PROJECT_ID", "prj_x"),
+        Duration::from_secs(5),
+    );
+    session
+        .send(r#"{"id": "r1", "command": "theta.setup", "secrets": {"THETA_VIDEO_SA_ID": "sa-123456"}}"#)
+        .await;
+    let mut asked = Vec::new();
+    let answer = loop {
+        let line = session.next().await;
+        if line["type"] != json!("secret") {
+            break line;
+        }
+        assert_eq!(line["requestId"], json!("r1"));
+        let name = line["name"].as_str().unwrap().to_owned();
+        let value = (name == "THETA_EC_API_KEY").then_some("host-ec-key-1");
+        session
+            .send(&json!({"type": "secret", "id": line["id"], "value": value}).to_string())
+            .await;
+        asked.push(name);
+    };
+    asked.sort();
+    assert!(asked.contains(&"THETA_EC_API_KEY".to_owned()), "{asked:?}");
+    assert!(
+        !asked.contains(&"THETA_VIDEO_SA_ID".to_owned()),
+        "the envelope already carried it: {asked:?}"
+    );
+    assert_eq!(answer["ok"], json!(true), "{answer:#}");
+    assert_eq!(
+        answer["result"]["ready"],
+        json!(true),
+        "the host's key counts: {answer:#}"
+    );
+    assert!(!answer.to_string().contains("host-ec-key-1"));
+    session.close().await;
+}
+
+#[tokio::test]
+async fn a_silent_host_costs_one_timeout_not_one_per_secret() {
+    let mut session = start(&Env::new(), Duration::from_millis(300));
+    let started = std::time::Instant::now();
+    session.send(r#"{"id": 9, "command": "theta.setup"}"#).await;
+    let answer = loop {
+        let line = session.next().await;
+        if line["type"] != json!("secret") {
+            break line;
+        }
+    };
+    assert_eq!(answer["id"], json!(9));
+    assert_eq!(answer["ok"], json!(true));
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    session.close().await;
+}
+
+#[tokio::test]
+async fn end_of_input_finishes_the_requests_in_flight() {
+    let mut session = start(&Env::new(), Duration::from_secs(30));
+    for id in 0..5 {
+        session
+            .send(&format!(r#"{{"id": {id}, "command": "theta.setup"}}"#))
+            .await;
+    }
+    // Close without answering any secret request: the host is gone, so nothing waits.
+    let rest = session.close().await;
+    let answers: Vec<&Value> = rest
+        .iter()
+        .filter(|l| l["type"] != json!("secret"))
+        .collect();
+    assert_eq!(answers.len(), 5, "{rest:#?}");
+}
