@@ -1261,3 +1261,113 @@ async fn dry_run_previews_every_gated_command_without_a_request() {
         "dry-run needs no secret and says it is missing"
     );
 }
+
+// ----- capabilities -----
+
+fn capability<'a>(response: &'a Value, name: &str) -> &'a Value {
+    ok(response)["capabilities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == json!(name))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn capabilities_verify_the_catalog_and_the_token_without_spending() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/service/list"))
+        .respond_with(json_answer("service_list.json"))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(
+            "/infer_request/infr_rqst_theta_skill_capability_probe",
+        ))
+        .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
+        .respond_with(
+            ResponseTemplate::new(404).set_body_json(json!({"message": "infer request not found"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let response = env(&server).run("theta.auth.capabilities", json!({})).await;
+    let catalog = capability(&response, "ondemand.catalog");
+    assert_eq!(catalog["verified"], json!(true), "{catalog}");
+    assert_eq!(catalog["sample"], json!({"services": 4}));
+    let inference = capability(&response, "ondemand.inference");
+    assert_eq!(inference["verified"], json!(true), "{inference}");
+    assert_eq!(
+        inference["commands"],
+        json!([
+            "theta.ondemand.infer",
+            "theta.ondemand.chat",
+            "theta.ondemand.status",
+            "theta.ondemand.pollUntilDone",
+            "theta.ondemand.inputPresignedUrls"
+        ])
+    );
+    assert!(
+        received(&server)
+            .await
+            .iter()
+            .all(|r| r.method.as_str() == "GET"),
+        "the probes only read"
+    );
+}
+
+#[tokio::test]
+async fn capabilities_never_verify_a_rejected_token_or_the_embedded_catalog() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/service/list"))
+        .respond_with(ResponseTemplate::new(500))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(
+            "/infer_request/infr_rqst_theta_skill_capability_probe",
+        ))
+        .respond_with(
+            ResponseTemplate::new(401).set_body_json(json!({"message": "invalid api key"})),
+        )
+        .mount(&server)
+        .await;
+    let response = env(&server)
+        .set("THETA_HTTP_MAX_RETRIES", "0")
+        .run("theta.auth.capabilities", json!({}))
+        .await;
+    let catalog = capability(&response, "ondemand.catalog");
+    assert_eq!(catalog["verified"], json!(false));
+    assert!(
+        catalog["error"]
+            .as_str()
+            .unwrap()
+            .contains("embedded catalog"),
+        "{catalog}"
+    );
+    let inference = capability(&response, "ondemand.inference");
+    assert_eq!(inference["verified"], json!(false));
+    assert!(
+        inference["error"].as_str().unwrap().starts_with("HTTP_401"),
+        "{inference}"
+    );
+}
+
+#[tokio::test]
+async fn capabilities_in_dry_run_send_no_probe_and_verify_nothing() {
+    let server = MockServer::start().await;
+    let response = env(&server)
+        .dry_run("theta.auth.capabilities", json!({}))
+        .await;
+    for name in ["ondemand.catalog", "ondemand.inference"] {
+        let record = capability(&response, name);
+        assert_eq!(record["verified"], json!(false), "{record}");
+        assert!(
+            record["notes"].as_str().unwrap().contains("dry-run"),
+            "{record}"
+        );
+    }
+    assert!(received(&server).await.is_empty());
+}

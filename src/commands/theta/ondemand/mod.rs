@@ -17,7 +17,8 @@
 //!
 //! Shared pieces: [`catalog`] (the embedded fallback catalog, parsed only by the commands that
 //! need it), [`timeouts`] (service-aware submit and poll timeouts, `spec/theta-api.md` §3.5),
-//! and [`response`] (JSON / SSE / text answers and the chat-completions normalisation, §3.4).
+//! [`response`] (JSON / SSE / text answers and the chat-completions normalisation, §3.4) and
+//! [`probes`] (the money-free checks `theta.auth.capabilities` runs).
 
 pub mod catalog;
 mod chat;
@@ -25,6 +26,7 @@ mod infer;
 mod input_presigned_urls;
 mod list_services;
 mod poll_until_done;
+pub mod probes;
 pub mod response;
 mod status;
 pub mod timeouts;
