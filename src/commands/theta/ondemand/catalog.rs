@@ -92,10 +92,10 @@ pub struct ChatProfile {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ChatRoute {
-    /// `POST /infer_request/chat/completions` with `model: <slug>` (OpenAI-compatible; the
-    /// only route that returns structured tool calls).
+    /// OpenAI-compatible `POST /infer_request/chat/completions` with `model: <slug>`, the only
+    /// route that returns structured tool calls
     Completions,
-    /// `POST /infer_request/<slug>?wait=&prediction=` with `{input: {...}}` (job-style).
+    /// job-style `POST /infer_request/<slug>?wait=&prediction=` with `{input: {...}}`
     Infer,
 }
 
@@ -158,17 +158,17 @@ pub fn cost_hint(slug: &str) -> Option<Value> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Category {
-    /// Image generation and restoration.
+    /// image generation and restoration
     Image,
-    /// Speech recognition and synthesis.
+    /// speech recognition and synthesis
     Audio,
-    /// Chat and text generation.
+    /// chat and text generation
     Text,
-    /// Video generation.
+    /// video generation
     Video,
-    /// Captioning, detection, visual question answering.
+    /// captioning, detection, visual question answering
     Vision,
-    /// Anything else.
+    /// anything else
     Other,
 }
 

@@ -117,15 +117,15 @@ pub struct ChatMessage {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ReasoningEffort {
-    /// Minimal reasoning.
+    /// the least reasoning
     Minimal,
-    /// Low.
+    /// low
     Low,
-    /// Medium.
+    /// medium
     Medium,
-    /// High.
+    /// high
     High,
-    /// Maximum (GLM).
+    /// the most reasoning (GLM)
     Max,
 }
 
@@ -518,10 +518,16 @@ impl Answer {
             }
             Answer::Job(mut raw) => {
                 let first = first_infer_request(&raw).cloned().unwrap_or(Value::Null);
+                // An answer without a state but with an output is a finished one.
+                let stateless = if first.get("output").is_some_and(|o| !o.is_null()) {
+                    "success"
+                } else {
+                    "unknown"
+                };
                 let state = first
                     .get("state")
                     .and_then(Value::as_str)
-                    .unwrap_or("unknown")
+                    .unwrap_or(stateless)
                     .to_owned();
                 let id = first.get("id").and_then(Value::as_str).map(str::to_owned);
                 if matches!(
