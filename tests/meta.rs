@@ -262,7 +262,9 @@ async fn refused_connections_are_network_errors() {
 
 #[tokio::test]
 async fn capabilities_reports_every_family() {
-    let response = Env::new()
+    // Probes go to a local fake (which answers 404), never to the real services.
+    let server = MockServer::start().await;
+    let response = Env::all_services(&server)
         .set("THETA_EC_API_KEY", "k-123456")
         .set("THETA_EC_PROJECT_ID", "prj_x")
         .run("theta.auth.capabilities", json!({}))

@@ -7,7 +7,8 @@
 //! `finish_reason`. A stream is complete only when it says so — a `[DONE]` event or a
 //! `finish_reason` — so a connection cut short is an `INCOMPLETE_STREAM` error, never a
 //! truncated success. SSE framing (split chunks, CRLF, comments, multi-line data) is
-//! `eventsource-stream`'s job.
+//! `eventsource-stream`'s job. A completion that arrived whole (`stream: false`) is read into
+//! the same [`ChatAggregate`] by [`aggregate_completion`], so callers handle one shape.
 
 use bytes::Bytes;
 use eventsource_stream::{EventStreamError, Eventsource};
@@ -63,6 +64,15 @@ pub async fn aggregate_response(response: StreamingResponse) -> Result<ChatAggre
 pub async fn aggregate_text(body: &str) -> Result<ChatAggregate, Error> {
     let chunks = stream::iter([Ok::<_, Error>(Bytes::copy_from_slice(body.as_bytes()))]);
     aggregate(chunks).await
+}
+
+/// Aggregates a chat completion that arrived whole (`stream: false`): the same fields, read
+/// from `choices[0].message` instead of deltas. A whole JSON answer is complete by
+/// construction, so no `finish_reason` or `[DONE]` is required.
+pub fn aggregate_completion(body: &Value) -> ChatAggregate {
+    let mut state = Aggregator::default();
+    state.push(body);
+    state.assemble()
 }
 
 /// Whether a body looks like SSE rather than JSON: some line starts with `data:`.
@@ -209,7 +219,7 @@ impl Aggregator {
         }
     }
 
-    fn finish(mut self) -> Result<ChatAggregate, Error> {
+    fn finish(self) -> Result<ChatAggregate, Error> {
         if !self.out.done_marker && self.out.finish_reason.is_none() {
             return Err(Error::new(
                 ErrorCode::IncompleteStream,
@@ -222,13 +232,17 @@ impl Aggregator {
                 "The request reached the model and may have been billed; retry only if a partial answer is not enough.",
             ));
         }
+        Ok(self.assemble())
+    }
+
+    fn assemble(mut self) -> ChatAggregate {
         self.calls.sort_by_key(|(index, _)| *index);
         self.out.tool_calls = self
             .calls
             .into_iter()
             .map(|(_, call)| Value::Object(call))
             .collect();
-        Ok(self.out)
+        self.out
     }
 }
 
@@ -340,6 +354,39 @@ mod tests {
         ];
         let error = aggregate(stream::iter(broken)).await.unwrap_err();
         assert_eq!(error.code(), ErrorCode::Timeout);
+    }
+
+    #[test]
+    fn whole_completions_are_read_from_the_message() {
+        let out = aggregate_completion(&json!({
+            "id": "chatcmpl-1",
+            "model": "glm_5_3",
+            "choices": [{"index": 0, "message": {
+                "role": "assistant",
+                "content": null,
+                "reasoning_content": "needs the weather",
+                "tool_calls": [{"id": "call_1", "type": "function",
+                    "function": {"name": "get_weather", "arguments": "{\"city\":\"Oslo\"}"}}]
+            }, "finish_reason": "tool_calls"}],
+            "usage": {"prompt_tokens": 9, "completion_tokens": 4, "total_tokens": 13}
+        }));
+        assert_eq!(out.id.as_deref(), Some("chatcmpl-1"));
+        assert_eq!(out.text, "");
+        assert_eq!(out.reasoning, "needs the weather");
+        assert_eq!(out.finish_reason.as_deref(), Some("tool_calls"));
+        assert_eq!(out.tool_calls.len(), 1);
+        assert_eq!(
+            out.tool_calls[0]["function"]["arguments"],
+            json!("{\"city\":\"Oslo\"}")
+        );
+        assert_eq!(
+            out.usage.as_ref().map(|u| u["total_tokens"].clone()),
+            Some(json!(13))
+        );
+        // No finish_reason: still a whole answer, not an incomplete stream.
+        let bare = aggregate_completion(&json!({"choices": [{"message": {"content": "hi"}}]}));
+        assert_eq!(bare.text, "hi");
+        assert_eq!(bare.finish_reason, None);
     }
 
     #[test]

@@ -16,3 +16,11 @@ pub(crate) fn dry_run(config: &Config, requested: bool) -> bool {
 pub(crate) fn stops(ctx: &Ctx<'_>, effect: Effect) -> bool {
     effect != Effect::ReadOnly && ctx.dry_run()
 }
+
+/// Whether a credential probe (a money-free request whose only purpose is to show that a
+/// credential works, as `theta.auth.capabilities` sends) must be skipped in this run. In
+/// dry-run it is, even when the probe is a read: a dry-run report must never claim a
+/// verification, and it sends no credential anywhere.
+pub(crate) fn stops_probes(ctx: &Ctx<'_>) -> bool {
+    ctx.dry_run()
+}

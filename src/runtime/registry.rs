@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use crate::command::DynCommand;
 use crate::commands::theta::meta;
+use crate::commands::theta::ondemand;
 use crate::error::{Error, ErrorCode};
 
 /// The registry.
@@ -14,6 +15,13 @@ pub static COMMANDS: &[&dyn DynCommand] = &[
     &meta::Setup,
     &meta::Health,
     &meta::Capabilities,
+    // On-demand models: discover, infer, chat, poll, upload URLs.
+    &ondemand::ListServices,
+    &ondemand::Infer,
+    &ondemand::Chat,
+    &ondemand::Status,
+    &ondemand::PollUntilDone,
+    &ondemand::InputPresignedUrls,
 ];
 
 /// The command with this id or alias. The provider-safe tool name (`theta_ondemand_infer`)

@@ -73,9 +73,16 @@ fn mask_auth_schemes(text: &str) -> Option<String> {
     while let Some((at, scheme_len)) = find_scheme(rest) {
         let (head, tail) = rest.split_at(at + scheme_len);
         out.push_str(head);
-        let token_len = tail
-            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ',' | ';' | '}' | ']'))
-            .unwrap_or(tail.len());
+        // An already-masked credential stays as it is: the mask itself ends in `]`, which
+        // would otherwise end the token early and leave a stray bracket behind.
+        let token_len = if tail.starts_with(MASK) {
+            MASK.len()
+        } else {
+            tail.find(|c: char| {
+                c.is_whitespace() || matches!(c, '"' | '\'' | ',' | ';' | '}' | ']')
+            })
+            .unwrap_or(tail.len())
+        };
         if token_len > 0 && tail[..token_len] != *MASK {
             out.push_str(MASK);
             changed = true;
@@ -189,6 +196,17 @@ mod tests {
         let out = redact_text(text);
         assert!(!out.contains("sk-test-known-value-123"), "{out}");
         assert_eq!(out.matches(MASK).count(), 2);
+    }
+
+    #[test]
+    fn masked_credentials_are_left_alone() {
+        let masked = format!("Bearer {MASK}");
+        assert_eq!(redact_text(&masked), masked.as_str());
+        let mut doc = serde_json::json!({"headers": {"authorization": masked.clone()}, "note": format!("sent {masked}]")});
+        redact_value(&mut doc);
+        assert_eq!(doc["headers"]["authorization"], serde_json::json!(masked));
+        assert_eq!(doc["note"], serde_json::json!(format!("sent {masked}]")));
+        assert_eq!(redact_text("Bearer abc123]"), format!("Bearer {MASK}]"));
     }
 
     #[test]

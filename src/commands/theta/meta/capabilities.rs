@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
+use crate::commands::theta::ondemand;
 use crate::error::Error;
 use crate::runtime::registry;
 use crate::schema::IDENTIFIER_PATTERN;
@@ -91,15 +92,21 @@ pub static FAMILIES: &[Capability] = &[
         commands: &["theta.ondemand.listServices"],
         notes: "Public on-demand model catalog.",
         missing: nothing_missing,
-        probe: None,
+        probe: Some(ondemand::probes::catalog_probe),
     },
     Capability {
         name: "ondemand.inference",
         required: &["THETA_ONDEMAND_API_TOKEN or THETA_ONDEMAND_API_KEY"],
-        commands: &["theta.ondemand.infer"],
+        commands: &[
+            "theta.ondemand.infer",
+            "theta.ondemand.chat",
+            "theta.ondemand.status",
+            "theta.ondemand.pollUntilDone",
+            "theta.ondemand.inputPresignedUrls",
+        ],
         notes: "On-demand inference, chat, status and polling.",
         missing: ondemand_missing,
-        probe: None,
+        probe: Some(ondemand::probes::inference_probe),
     },
     Capability {
         name: "inference.endpoint",
