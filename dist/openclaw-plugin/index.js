@@ -76,6 +76,425 @@ const TOOLS = [
       "THETA_VIDEO_SA_ID",
       "THETA_VIDEO_SA_SECRET"
     ]
+  },
+  {
+    "name": "theta_ondemand_listServices",
+    "label": "theta.ondemand.listServices",
+    "command": "theta.ondemand.listServices",
+    "description": "Lists the on-demand models with their inputs, an example input, variants and pricing, falling back to the embedded catalog when the live list is unavailable.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "category": {
+          "description": "Only services of this kind. Chat models (GLM, Qwen, Llama, GPT OSS, …) are `text`. `image`: image generation and restoration; `audio`: speech recognition and synthesis; `text`: chat and text generation; `video`: video generation; `vision`: captioning, detection, visual question answering; `other`: anything else",
+          "type": "string",
+          "enum": [
+            "image",
+            "audio",
+            "text",
+            "video",
+            "vision",
+            "other"
+          ]
+        }
+      }
+    },
+    "gated": false,
+    "secrets": [
+      "THETA_ONDEMAND_API_TOKEN"
+    ]
+  },
+  {
+    "name": "theta_ondemand_infer",
+    "label": "theta.ondemand.infer",
+    "command": "theta.ondemand.infer",
+    "description": "Runs an on-demand model (image, audio, video, text) with the given input and returns its result or the request id to poll. Paid command: call it with dryRun true first and confirm with the user.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "service": {
+          "type": "string",
+          "description": "Service slug from `theta.ondemand.listServices`, e.g. `flux`, `whisper`, `qwen3`.",
+          "minLength": 1,
+          "maxLength": 128,
+          "pattern": "^[A-Za-z0-9_:-][A-Za-z0-9._:-]*$"
+        },
+        "input": {
+          "type": "object",
+          "additionalProperties": true,
+          "description": "The service's input fields, e.g. `{\"prompt\": \"a red fox\"}`; see `inputExample` in\n`theta.ondemand.listServices`. Give `input` or `payload`, not both."
+        },
+        "payload": {
+          "type": "object",
+          "additionalProperties": true,
+          "description": "The request body `{\"input\": {...}, \"variant\"?, \"webhook\"?}`, or just the input fields\n(then wrapped as `{\"input\": payload}`). Give `input` or `payload`, not both."
+        },
+        "wait": {
+          "type": "integer",
+          "maximum": 60,
+          "minimum": 0,
+          "description": "Seconds the server may hold the request open for the result (0-60). With 0, or when\nthe time runs out, the answer carries the request id to poll."
+        },
+        "prediction": {
+          "type": "string",
+          "description": "The service's prediction (function) when it has several, e.g. `generate_image`;\nthe service's default otherwise.",
+          "minLength": 1,
+          "maxLength": 128,
+          "pattern": "^[A-Za-z0-9_:-][A-Za-z0-9._:-]*$"
+        },
+        "variant": {
+          "type": "string",
+          "description": "Model variant, e.g. `quantized`; see `variants` in `theta.ondemand.listServices`.",
+          "minLength": 1,
+          "maxLength": 128,
+          "pattern": "^[A-Za-z0-9_:-][A-Za-z0-9._:-]*$"
+        },
+        "webhook": {
+          "type": "string",
+          "description": "URL the service calls when the request finishes.",
+          "maxLength": 2048,
+          "pattern": "^https?://[^\\s]+$"
+        },
+        "options": {
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "wait": {
+              "type": "integer",
+              "maximum": 60,
+              "minimum": 0,
+              "description": "Same as the top-level `wait`."
+            },
+            "prediction": {
+              "type": "string",
+              "description": "Same as the top-level `prediction`.",
+              "minLength": 1,
+              "maxLength": 128,
+              "pattern": "^[A-Za-z0-9_:-][A-Za-z0-9._:-]*$"
+            }
+          },
+          "description": "`wait` and `prediction` as the JavaScript skill 0.1.26 took them; prefer the top-level\nfields."
+        },
+        "dryRun": {
+          "type": "boolean",
+          "description": "Preview the exact request without sending it (recommended before any paid or mutating call)."
+        }
+      },
+      "required": [
+        "service"
+      ]
+    },
+    "gated": true,
+    "secrets": [
+      "THETA_ONDEMAND_API_TOKEN"
+    ]
+  },
+  {
+    "name": "theta_ondemand_chat",
+    "label": "theta.ondemand.chat",
+    "command": "theta.ondemand.chat",
+    "description": "Sends a conversation to an on-demand chat model (GLM, Qwen3, GPT OSS, Llama) and returns its answer, reasoning, usage and tool calls. Paid command: call it with dryRun true first and confirm with the user.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "messages": {
+          "type": "array",
+          "items": {
+            "description": "One chat message.",
+            "type": "object",
+            "properties": {
+              "role": {
+                "description": "`system`, `user`, `assistant` or `tool`.",
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 64
+              },
+              "content": {
+                "description": "The text; may be left out only by an assistant message that carries `tool_calls`.",
+                "type": "string"
+              },
+              "name": {
+                "description": "Optional participant name.",
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 128
+              },
+              "tool_calls": {
+                "description": "Tool calls made by the assistant (when continuing a tool conversation).",
+                "type": "array",
+                "items": {
+                  "type": "object",
+                  "additionalProperties": true
+                }
+              },
+              "tool_call_id": {
+                "description": "For `tool` messages: the id of the call this answers.",
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 256
+              }
+            },
+            "additionalProperties": false,
+            "required": [
+              "role"
+            ]
+          },
+          "description": "The conversation, oldest first: `[{\"role\": \"user\", \"content\": \"Hello\"}]`.",
+          "minItems": 1,
+          "maxItems": 500
+        },
+        "service": {
+          "type": "string",
+          "description": "Chat service slug (default `qwen3`): glm_5_3, glm_5_3_flash, glm_5_2, qwen3,\ngpt_oss_120b, minimax_m2_5, llama_3_1_70b, llama_3_8b.",
+          "minLength": 1,
+          "maxLength": 128,
+          "pattern": "^[A-Za-z0-9_:-][A-Za-z0-9._:-]*$"
+        },
+        "max_tokens": {
+          "type": "integer",
+          "description": "Most tokens to generate (1-5000). Default: 5000 for GLM, 1800 for gpt_oss_120b, 500\notherwise.",
+          "minimum": 0
+        },
+        "temperature": {
+          "type": "number",
+          "description": "Sampling temperature (0-2, default 0.5)."
+        },
+        "top_p": {
+          "type": "number",
+          "description": "Nucleus sampling (0-1, default 0.7)."
+        },
+        "stream": {
+          "type": "boolean",
+          "description": "Ask for a streamed answer (aggregated before it is returned). Default: true for\nqwen3, false otherwise."
+        },
+        "wait": {
+          "type": "integer",
+          "description": "Job route only: seconds the server may hold the request (0-60). Default: 60 for\nqwen3, 30 otherwise.",
+          "minimum": 0
+        },
+        "prediction": {
+          "type": "string",
+          "description": "Job route only: the prediction (default `completions`).",
+          "minLength": 1,
+          "maxLength": 128,
+          "pattern": "^[A-Za-z0-9_:-][A-Za-z0-9._:-]*$"
+        },
+        "variant": {
+          "type": "string",
+          "description": "Job route only: model variant, e.g. `parallax_32b_fp8` for qwen3.",
+          "minLength": 1,
+          "maxLength": 128,
+          "pattern": "^[A-Za-z0-9_:-][A-Za-z0-9._:-]*$"
+        },
+        "webhook": {
+          "type": "string",
+          "description": "Job route only: URL called when the request finishes.",
+          "maxLength": 2048,
+          "pattern": "^https?://[^\\s]+$"
+        },
+        "reasoning_effort": {
+          "description": "How hard the model thinks before answering (GLM: low/high/max; gpt_oss_120b defaults\nto low). `minimal`: the least reasoning; `low`: low; `medium`: medium; `high`: high; `max`: the most reasoning (GLM)",
+          "type": "string",
+          "enum": [
+            "minimal",
+            "low",
+            "medium",
+            "high",
+            "max"
+          ]
+        },
+        "tools": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "additionalProperties": true
+          },
+          "description": "OpenAI-style tool definitions (`[{\"type\": \"function\", \"function\": {\"name\", …}}]`).\nStructured tool calls only come back on the chat/completions route (GLM 5.3 models).",
+          "minItems": 1,
+          "maxItems": 128
+        },
+        "tool_choice": {
+          "type": "string",
+          "description": "`none`, `auto`, `required`, or the name of the one function the model must call.",
+          "minLength": 1,
+          "maxLength": 128,
+          "pattern": "^[A-Za-z0-9_:-][A-Za-z0-9._:-]*$"
+        },
+        "route": {
+          "description": "Override the catalog's route for this service (needed only with\n`allowUnknownService`). `completions`: OpenAI-compatible `POST /infer_request/chat/completions` with `model: <slug>`, the only\nroute that returns structured tool calls; `infer`: job-style `POST /infer_request/<slug>?wait=&prediction=` with `{input: {...}}`",
+          "type": "string",
+          "enum": [
+            "completions",
+            "infer"
+          ]
+        },
+        "extraInput": {
+          "type": "object",
+          "additionalProperties": true,
+          "description": "More input fields, merged under the generated ones (e.g. `{\"enable_thinking\": true}`)."
+        },
+        "allowUnknownService": {
+          "type": "boolean",
+          "description": "Call a service that is not a known chat service."
+        },
+        "dryRun": {
+          "type": "boolean",
+          "description": "Preview the exact request without sending it (recommended before any paid or mutating call)."
+        }
+      },
+      "required": [
+        "messages"
+      ]
+    },
+    "gated": true,
+    "secrets": [
+      "THETA_ONDEMAND_API_TOKEN"
+    ]
+  },
+  {
+    "name": "theta_ondemand_status",
+    "label": "theta.ondemand.status",
+    "command": "theta.ondemand.status",
+    "description": "Shows the state and, when finished, the output of an on-demand inference request.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "requestId": {
+          "type": "string",
+          "description": "The request id returned by `theta.ondemand.infer` (`body.infer_requests[0].id`, e.g.\n`infr_rqst_…`).",
+          "minLength": 1,
+          "maxLength": 128,
+          "pattern": "^[A-Za-z0-9_:-][A-Za-z0-9._:-]*$"
+        }
+      },
+      "required": [
+        "requestId"
+      ]
+    },
+    "gated": false,
+    "secrets": [
+      "THETA_ONDEMAND_API_TOKEN"
+    ]
+  },
+  {
+    "name": "theta_ondemand_pollUntilDone",
+    "label": "theta.ondemand.pollUntilDone",
+    "command": "theta.ondemand.pollUntilDone",
+    "description": "Checks an on-demand request until it succeeds, fails, times out or runs out of attempts, backing off as the job ages.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "requestId": {
+          "type": "string",
+          "description": "The request id returned by `theta.ondemand.infer` (`body.infer_requests[0].id`).",
+          "minLength": 1,
+          "maxLength": 128,
+          "pattern": "^[A-Za-z0-9_:-][A-Za-z0-9._:-]*$"
+        },
+        "options": {
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "intervalMs": {
+              "type": "integer",
+              "description": "Longest gap between two checks, in ms (100-60000). Without it the gap adapts to the\njob's age: 2 s at first, a quarter of the age later, at most 60 s.",
+              "minimum": 0
+            },
+            "timeoutMs": {
+              "type": "integer",
+              "description": "Give up after this many ms (1000-3600000). Without it: 120 s, or for video renders\n(`input.frames`/`input.fps`) the time the render should take plus 4 minutes.",
+              "minimum": 0
+            },
+            "maxAttempts": {
+              "type": "integer",
+              "description": "Give up after this many checks (1-20000, default 1000).",
+              "minimum": 0
+            }
+          },
+          "description": "How often and how long to check."
+        }
+      },
+      "required": [
+        "requestId"
+      ]
+    },
+    "gated": false,
+    "secrets": [
+      "THETA_ONDEMAND_API_TOKEN"
+    ]
+  },
+  {
+    "name": "theta_ondemand_inputPresignedUrls",
+    "label": "theta.ondemand.inputPresignedUrls",
+    "command": "theta.ondemand.inputPresignedUrls",
+    "description": "Creates presigned upload URLs for a service's input files; PUT the file there, then pass the returned filename as the input value. Mutating command: call it with dryRun true first and confirm with the user.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "service": {
+          "type": "string",
+          "description": "Service slug, e.g. `whisper`, `blip`.",
+          "minLength": 1,
+          "maxLength": 128,
+          "pattern": "^[A-Za-z0-9_:-][A-Za-z0-9._:-]*$"
+        },
+        "inputFields": {
+          "type": "array",
+          "items": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 128,
+            "pattern": "^[A-Za-z0-9_:-][A-Za-z0-9._:-]*$"
+          },
+          "description": "Input fields that take a file, e.g. `[\"audio_filename\"]`.",
+          "minItems": 1,
+          "maxItems": 32
+        },
+        "input_fields": {
+          "type": "array",
+          "items": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 128,
+            "pattern": "^[A-Za-z0-9_:-][A-Za-z0-9._:-]*$"
+          },
+          "description": "Same as `inputFields` (official MCP / JavaScript skill spelling).",
+          "minItems": 1,
+          "maxItems": 32
+        },
+        "inputField": {
+          "type": "string",
+          "description": "One input field, e.g. `audio_filename`.",
+          "minLength": 1,
+          "maxLength": 128,
+          "pattern": "^[A-Za-z0-9_:-][A-Za-z0-9._:-]*$"
+        },
+        "input_field": {
+          "type": "string",
+          "description": "Same as `inputField` (official MCP `get_upload_url` spelling).",
+          "minLength": 1,
+          "maxLength": 128,
+          "pattern": "^[A-Za-z0-9_:-][A-Za-z0-9._:-]*$"
+        },
+        "dryRun": {
+          "type": "boolean",
+          "description": "Preview the exact request without sending it (recommended before any paid or mutating call)."
+        }
+      },
+      "required": [
+        "service"
+      ]
+    },
+    "gated": true,
+    "secrets": [
+      "THETA_ONDEMAND_API_TOKEN"
+    ]
   }
 ];
 const SECRETS = {
