@@ -136,6 +136,7 @@ pub struct ApiRequest {
     query: Vec<(String, String)>,
     body: Body,
     timeout: Option<Duration>,
+    max_retries: Option<u32>,
     effect: Effect,
     with_auth: bool,
 }
@@ -148,6 +149,7 @@ impl ApiRequest {
             query: Vec::new(),
             body: Body::Empty,
             timeout: None,
+            max_retries: None,
             effect,
             with_auth: true,
         }
@@ -208,6 +210,15 @@ impl ApiRequest {
     #[must_use]
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides `THETA_HTTP_MAX_RETRIES` for this request. A caller that polls on its own
+    /// schedule (and reports each attempt) passes 0, so one call is exactly one attempt. The
+    /// retry policy still decides which outcomes may be retried at all.
+    #[must_use]
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
         self
     }
 
@@ -573,7 +584,8 @@ impl<'a> ServiceClient<'a> {
             let waits_too_long = failure
                 .retry_after()
                 .is_some_and(|ra| ra > retry::MAX_RETRY_AFTER);
-            if retriable && retry < self.settings.max_retries && !waits_too_long {
+            let max_retries = request.max_retries.unwrap_or(self.settings.max_retries);
+            if retriable && retry < max_retries && !waits_too_long {
                 tracing::warn!(
                     service = self.service.as_str(),
                     method = %request.method,
@@ -1074,6 +1086,34 @@ mod tests {
             assert_eq!(response.json_value().unwrap(), json!({"ok": 1}));
             assert_eq!(count(&server).await, 3);
         }
+    }
+
+    #[tokio::test]
+    async fn a_request_can_take_exactly_one_attempt() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(503))
+            .mount(&server)
+            .await;
+        let error = client(&server, 3)
+            .send(&ApiRequest::get(&["models"]).max_retries(0))
+            .await
+            .unwrap_err();
+        assert_eq!(error.code(), ErrorCode::Http(503));
+        assert!(
+            error.retriable(),
+            "the outcome is still retriable, just not here"
+        );
+        assert_eq!(count(&server).await, 1);
+        client(&server, 1)
+            .send(&ApiRequest::get(&["models"]))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            count(&server).await,
+            3,
+            "the configured retries still apply"
+        );
     }
 
     #[tokio::test]
