@@ -73,6 +73,13 @@ fn mask_auth_schemes(text: &str) -> Option<String> {
     while let Some((at, scheme_len)) = find_scheme(rest) {
         let (head, tail) = rest.split_at(at + scheme_len);
         out.push_str(head);
+        // Already masked (a preview's `Bearer [REDACTED]`): the mask's own `]` is not the end
+        // of a token, so keep it whole rather than masking `[REDACTED` again.
+        if let Some(after) = tail.strip_prefix(MASK) {
+            out.push_str(MASK);
+            rest = after;
+            continue;
+        }
         let token_len = tail
             .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ',' | ';' | '}' | ']'))
             .unwrap_or(tail.len());
@@ -246,6 +253,15 @@ mod tests {
         let out = redact_text("basic dXNlcjpwYXNz");
         assert_eq!(out, format!("basic {MASK}"));
         assert_eq!(redact_text("OpenBasic stuff"), "OpenBasic stuff");
+        let masked = format!("Bearer {MASK}");
+        assert_eq!(
+            redact_text(&masked),
+            masked,
+            "an existing mask is kept whole"
+        );
+        let mut doc = serde_json::json!({"headers": {"authorization": masked.clone()}});
+        redact_value(&mut doc);
+        assert_eq!(doc["headers"]["authorization"], masked);
         assert_eq!(redact_text("no credentials here"), "no credentials here");
     }
 
