@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 use crate::command::DynCommand;
-use crate::commands::theta::meta;
+use crate::commands::theta::{inference, meta};
 use crate::error::{Error, ErrorCode};
 
 /// The registry.
@@ -14,6 +14,10 @@ pub static COMMANDS: &[&dyn DynCommand] = &[
     &meta::Setup,
     &meta::Health,
     &meta::Capabilities,
+    // Dedicated inference endpoint (THETA_INFERENCE_ENDPOINT).
+    &inference::Models,
+    &inference::Chat,
+    &inference::Ready,
 ];
 
 /// The command with this id or alias. The provider-safe tool name (`theta_ondemand_infer`)

@@ -1,3 +1,4 @@
 //! The Theta EdgeCloud skill (`theta.*`), one module per family.
 
+pub mod inference;
 pub mod meta;

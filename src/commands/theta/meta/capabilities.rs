@@ -107,10 +107,14 @@ pub static FAMILIES: &[Capability] = &[
             "THETA_INFERENCE_ENDPOINT",
             "THETA_INFERENCE_AUTH_TOKEN or THETA_INFERENCE_AUTH_USER/PASS",
         ],
-        commands: &["theta.inference.models"],
-        notes: "Dedicated endpoint model listing and chat.",
+        commands: &[
+            "theta.inference.models",
+            "theta.inference.chat",
+            "theta.inference.ready",
+        ],
+        notes: "Dedicated endpoint model listing, chat and readiness polling.",
         missing: inference_missing,
-        probe: None,
+        probe: Some(crate::commands::theta::inference::probe),
     },
     Capability {
         name: "video.api",
