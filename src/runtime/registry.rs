@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 use crate::command::DynCommand;
-use crate::commands::theta::{inference, meta};
+use crate::commands::theta::{inference, meta, video};
 use crate::error::{Error, ErrorCode};
 
 /// The registry.
@@ -18,6 +18,15 @@ pub static COMMANDS: &[&dyn DynCommand] = &[
     &inference::Models,
     &inference::Chat,
     &inference::Ready,
+    // Theta Video API (THETA_VIDEO_SA_ID / THETA_VIDEO_SA_SECRET).
+    &video::List,
+    &video::UploadCreate,
+    &video::VideoCreate,
+    &video::VideoGet,
+    &video::StreamCreate,
+    &video::StreamGet,
+    &video::IngestorList,
+    &video::IngestorSelect,
 ];
 
 /// The command with this id or alias. The provider-safe tool name (`theta_ondemand_infer`)

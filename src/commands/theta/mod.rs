@@ -2,3 +2,4 @@
 
 pub mod inference;
 pub mod meta;
+pub mod video;

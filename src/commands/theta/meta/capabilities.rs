@@ -119,10 +119,19 @@ pub static FAMILIES: &[Capability] = &[
     Capability {
         name: "video.api",
         required: &["THETA_VIDEO_SA_ID", "THETA_VIDEO_SA_SECRET"],
-        commands: &["theta.video.list"],
-        notes: "Theta Video API (videos, uploads, live streams).",
+        commands: &[
+            "theta.video.list",
+            "theta.video.uploadCreate",
+            "theta.video.videoCreate",
+            "theta.video.videoGet",
+            "theta.video.streamCreate",
+            "theta.video.streamGet",
+            "theta.video.ingestor.list",
+            "theta.video.ingestor.select",
+        ],
+        notes: "Theta Video API (videos, uploads, live streams, edge ingestors).",
         missing: video_missing,
-        probe: None,
+        probe: Some(crate::commands::theta::video::probe),
     },
 ];
 
