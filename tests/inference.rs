@@ -546,7 +546,11 @@ async fn chat_dry_run_previews_the_request_without_sending_or_showing_secrets() 
         request["headers"]["content-type"],
         json!("application/json")
     );
-    assert!(request["timeoutMs"].as_u64().unwrap() >= 120_000);
+    assert_eq!(
+        request["timeoutMs"],
+        json!(300_000),
+        "a stream must arrive whole"
+    );
     assert!(result["notes"][0].as_str().unwrap().contains("stream"));
     let token = result["credentials"]
         .as_array()
@@ -562,7 +566,10 @@ async fn chat_dry_run_previews_the_request_without_sending_or_showing_secrets() 
         .set("THETA_DRY_RUN", "yes")
         .run("theta.inference.chat", json!({"body": chat_body()}))
         .await;
-    assert_eq!(ok(&response)["requests"][0]["method"], json!("POST"));
+    let request = &ok(&response)["requests"][0];
+    assert_eq!(request["method"], json!("POST"));
+    assert_eq!(request["timeoutMs"], json!(120_000));
+    assert!(request["headers"].get("authorization").is_none());
     assert!(received(&server).await.is_empty());
 }
 

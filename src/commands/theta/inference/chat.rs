@@ -12,7 +12,9 @@
 //! (connection refused, 429); a 404/502/503 is reported as
 //! `THETA_DEDICATED_ENDPOINT_UPSTREAM_UNREADY` for the caller to retry after
 //! `theta.inference.ready`. The timeout is THETA_HTTP_TIMEOUT_MS but at least 120 s, since a
-//! completion can take that long to generate.
+//! completion can take that long to generate; a streamed answer must arrive whole within one
+//! timeout too, so it gets at least 300 s (cutting a long stream short would waste the work
+//! it paid for).
 
 use std::time::Duration;
 
@@ -26,8 +28,10 @@ use crate::error::{Error, ErrorCode};
 use crate::http::sse::{self, ChatAggregate};
 use crate::http::{ApiRequest, ServiceClient, StreamingResponse};
 
-/// Shortest timeout for a chat completion.
+/// Shortest timeout for a chat completion answered in one piece.
 const MIN_CHAT_TIMEOUT: Duration = Duration::from_secs(120);
+/// Shortest timeout for a streamed completion, which covers the whole stream.
+const MIN_STREAM_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// Arguments.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -56,7 +60,7 @@ impl Command for Chat {
     async fn run(&self, ctx: &Ctx<'_>, args: ChatArgs) -> Result<Value, Error> {
         let streaming = wants_stream(&args.body)?;
         let client = client(ctx)?;
-        let request = request(&client, args.body);
+        let request = request(&client, args.body, streaming);
         if streaming {
             let response = client
                 .send_streaming(&request)
@@ -86,7 +90,8 @@ impl Command for Chat {
     fn preview(&self, ctx: &Ctx<'_>, args: &ChatArgs) -> Result<Preview, Error> {
         let streaming = wants_stream(&args.body)?;
         let client = client(ctx)?;
-        let preview = Preview::request(client.preview(&request(&client, args.body.clone()))?);
+        let preview =
+            Preview::request(client.preview(&request(&client, args.body.clone(), streaming))?);
         Ok(if streaming {
             preview.note("stream: true — the event stream would be read to its end and returned as one chat.completion object.")
         } else {
@@ -110,8 +115,13 @@ impl Command for Chat {
     }
 }
 
-fn request(client: &ServiceClient<'_>, body: Map<String, Value>) -> ApiRequest {
-    let timeout = client.settings().timeout.max(MIN_CHAT_TIMEOUT);
+fn request(client: &ServiceClient<'_>, body: Map<String, Value>, streaming: bool) -> ApiRequest {
+    let floor = if streaming {
+        MIN_STREAM_TIMEOUT
+    } else {
+        MIN_CHAT_TIMEOUT
+    };
+    let timeout = client.settings().timeout.max(floor);
     ApiRequest::post(
         &segments(&openai_path(client, &["chat", "completions"])),
         Effect::Paid,
