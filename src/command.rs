@@ -412,7 +412,8 @@ impl<'a> Ctx<'a> {
             self.runtime.transport(),
             Auth::for_service(service, &self.secrets),
             self.config().http,
-        ))
+        )
+        .with_secrets(&self.secrets))
     }
 
     /// Adds a warning to the response envelope.

@@ -495,6 +495,319 @@ const TOOLS = [
     "secrets": [
       "THETA_ONDEMAND_API_TOKEN"
     ]
+  },
+  {
+    "name": "theta_inference_models",
+    "label": "theta.inference.models",
+    "command": "theta.inference.models",
+    "description": "Lists the models served by the dedicated inference endpoint in THETA_INFERENCE_ENDPOINT.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {}
+    },
+    "gated": false,
+    "secrets": [
+      "THETA_INFERENCE_AUTH_TOKEN",
+      "THETA_INFERENCE_AUTH_USER",
+      "THETA_INFERENCE_AUTH_PASS"
+    ]
+  },
+  {
+    "name": "theta_inference_chat",
+    "label": "theta.inference.chat",
+    "command": "theta.inference.chat",
+    "description": "Sends an OpenAI chat-completions request to the dedicated inference endpoint, streaming or not, and returns one completion. Paid command: call it with dryRun true first and confirm with the user.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "body": {
+          "type": "object",
+          "additionalProperties": true,
+          "description": "The OpenAI chat-completions request, sent verbatim: `model`, `messages` (required,\nnon-empty) and any other field the server accepts (`max_tokens`, `temperature`,\n`tools`, …). With `\"stream\": true` the event stream is read to its end and returned as\none completion."
+        },
+        "dryRun": {
+          "type": "boolean",
+          "description": "Preview the exact request without sending it (recommended before any paid or mutating call)."
+        }
+      },
+      "required": [
+        "body"
+      ]
+    },
+    "gated": true,
+    "secrets": [
+      "THETA_INFERENCE_AUTH_TOKEN",
+      "THETA_INFERENCE_AUTH_USER",
+      "THETA_INFERENCE_AUTH_PASS"
+    ]
+  },
+  {
+    "name": "theta_inference_ready",
+    "label": "theta.inference.ready",
+    "command": "theta.inference.ready",
+    "description": "Waits until the dedicated inference endpoint serves, probing with backoff until a deadline and reporting every attempt.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "probe": {
+          "description": "What to probe: `openai` (default) or `gradio`. `openai`: `GET /v1/models`, for OpenAI-compatible servers (vLLM, TGI, …); `gradio`: `GET /config`, for Gradio apps, which have no `/v1` routes",
+          "type": "string",
+          "enum": [
+            "openai",
+            "gradio"
+          ]
+        },
+        "timeoutMs": {
+          "type": "integer",
+          "maximum": 1800000,
+          "minimum": 1000,
+          "description": "How long to keep probing, in milliseconds (default 120000; fresh deployments of large\nmodels can need 10 minutes or more)."
+        },
+        "intervalMs": {
+          "type": "integer",
+          "maximum": 60000,
+          "minimum": 500,
+          "description": "The first wait between attempts, in milliseconds (default 5000); each later wait is 1.5\ntimes longer, up to 30 s."
+        }
+      }
+    },
+    "gated": false,
+    "secrets": [
+      "THETA_INFERENCE_AUTH_TOKEN",
+      "THETA_INFERENCE_AUTH_USER",
+      "THETA_INFERENCE_AUTH_PASS"
+    ]
+  },
+  {
+    "name": "theta_video_list",
+    "label": "theta.video.list",
+    "command": "theta.video.list",
+    "description": "Lists the videos of a Theta Video API service account, one page at a time.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "serviceAccountId": {
+          "type": "string",
+          "description": "The service account whose videos to list (`srvacc_…`); defaults to THETA_VIDEO_SA_ID.",
+          "minLength": 1,
+          "maxLength": 128,
+          "pattern": "^[A-Za-z0-9_:-][A-Za-z0-9._:-]*$"
+        },
+        "page": {
+          "type": "integer",
+          "maximum": 100000,
+          "minimum": 1,
+          "description": "Page number, from 1 (default 1)."
+        },
+        "number": {
+          "type": "integer",
+          "maximum": 100,
+          "minimum": 1,
+          "description": "Videos per page, 1 to 100 (default 10)."
+        }
+      }
+    },
+    "gated": false,
+    "secrets": [
+      "THETA_VIDEO_SA_ID",
+      "THETA_VIDEO_SA_SECRET"
+    ]
+  },
+  {
+    "name": "theta_video_uploadCreate",
+    "label": "theta.video.uploadCreate",
+    "command": "theta.video.uploadCreate",
+    "description": "Creates a Theta Video API upload slot and returns its id and presigned upload URL. Mutating command: call it with dryRun true first and confirm with the user.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "dryRun": {
+          "type": "boolean",
+          "description": "Preview the exact request without sending it (recommended before any paid or mutating call)."
+        }
+      }
+    },
+    "gated": true,
+    "secrets": [
+      "THETA_VIDEO_SA_ID",
+      "THETA_VIDEO_SA_SECRET"
+    ]
+  },
+  {
+    "name": "theta_video_videoCreate",
+    "label": "theta.video.videoCreate",
+    "command": "theta.video.videoCreate",
+    "description": "Creates a Theta Video API video from an upload or a source URL and starts transcoding it. Paid command: call it with dryRun true first and confirm with the user.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "payload": {
+          "type": "object",
+          "additionalProperties": true,
+          "description": "The video to create, sent as the JSON body: `source_upload_id` (from\ntheta.video.uploadCreate) or `source_uri`, plus optional `playback_policy`\n(`public`/`private`), `metadata`, `nft_collection`, `drm_rules`, …."
+        },
+        "dryRun": {
+          "type": "boolean",
+          "description": "Preview the exact request without sending it (recommended before any paid or mutating call)."
+        }
+      },
+      "required": [
+        "payload"
+      ]
+    },
+    "gated": true,
+    "secrets": [
+      "THETA_VIDEO_SA_ID",
+      "THETA_VIDEO_SA_SECRET"
+    ]
+  },
+  {
+    "name": "theta_video_videoGet",
+    "label": "theta.video.videoGet",
+    "command": "theta.video.videoGet",
+    "description": "Gets one Theta Video API video with its transcoding state and playback URLs.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "videoId": {
+          "type": "string",
+          "description": "The video id (`video_…`), from theta.video.videoCreate or theta.video.list.",
+          "minLength": 1,
+          "maxLength": 128,
+          "pattern": "^[A-Za-z0-9_:-][A-Za-z0-9._:-]*$"
+        }
+      },
+      "required": [
+        "videoId"
+      ]
+    },
+    "gated": false,
+    "secrets": [
+      "THETA_VIDEO_SA_ID",
+      "THETA_VIDEO_SA_SECRET"
+    ]
+  },
+  {
+    "name": "theta_video_streamCreate",
+    "label": "theta.video.streamCreate",
+    "command": "theta.video.streamCreate",
+    "description": "Creates a Theta Video API live stream. Mutating command: call it with dryRun true first and confirm with the user.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "payload": {
+          "type": "object",
+          "additionalProperties": true,
+          "description": "The stream to create, sent as the JSON body: `name` (required) and any other field the\nVideo API accepts (e.g. `nft_collection`)."
+        },
+        "dryRun": {
+          "type": "boolean",
+          "description": "Preview the exact request without sending it (recommended before any paid or mutating call)."
+        }
+      },
+      "required": [
+        "payload"
+      ]
+    },
+    "gated": true,
+    "secrets": [
+      "THETA_VIDEO_SA_ID",
+      "THETA_VIDEO_SA_SECRET"
+    ]
+  },
+  {
+    "name": "theta_video_streamGet",
+    "label": "theta.video.streamGet",
+    "command": "theta.video.streamGet",
+    "description": "Gets one Theta Video API live stream and its state.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "streamId": {
+          "type": "string",
+          "description": "The stream id (`stream_…`), from theta.video.streamCreate.",
+          "minLength": 1,
+          "maxLength": 128,
+          "pattern": "^[A-Za-z0-9_:-][A-Za-z0-9._:-]*$"
+        }
+      },
+      "required": [
+        "streamId"
+      ]
+    },
+    "gated": false,
+    "secrets": [
+      "THETA_VIDEO_SA_ID",
+      "THETA_VIDEO_SA_SECRET"
+    ]
+  },
+  {
+    "name": "theta_video_ingestor_list",
+    "label": "theta.video.ingestor.list",
+    "command": "theta.video.ingestor.list",
+    "description": "Lists the Theta edge ingestors available to carry a live stream.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {}
+    },
+    "gated": false,
+    "secrets": [
+      "THETA_VIDEO_SA_ID",
+      "THETA_VIDEO_SA_SECRET"
+    ]
+  },
+  {
+    "name": "theta_video_ingestor_select",
+    "label": "theta.video.ingestor.select",
+    "command": "theta.video.ingestor.select",
+    "description": "Attaches a Theta edge ingestor to a live stream and returns the RTMP server and stream key to push to. Mutating command: call it with dryRun true first and confirm with the user.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "ingestorId": {
+          "type": "string",
+          "description": "The ingestor id (`ingestor_…`), from theta.video.ingestor.list.",
+          "minLength": 1,
+          "maxLength": 128,
+          "pattern": "^[A-Za-z0-9_:-][A-Za-z0-9._:-]*$"
+        },
+        "streamId": {
+          "type": "string",
+          "description": "The live stream to attach (`stream_…`, from theta.video.streamCreate); sent as\n`tva_stream`.",
+          "minLength": 1,
+          "maxLength": 128,
+          "pattern": "^[A-Za-z0-9_:-][A-Za-z0-9._:-]*$"
+        },
+        "body": {
+          "type": "object",
+          "additionalProperties": true,
+          "description": "The JSON body, for fields beyond the stream (default `{}`); may carry the stream as\n`tva_stream` instead of `streamId`."
+        },
+        "dryRun": {
+          "type": "boolean",
+          "description": "Preview the exact request without sending it (recommended before any paid or mutating call)."
+        }
+      },
+      "required": [
+        "ingestorId"
+      ]
+    },
+    "gated": true,
+    "secrets": [
+      "THETA_VIDEO_SA_ID",
+      "THETA_VIDEO_SA_SECRET"
+    ]
   }
 ];
 const SECRETS = {

@@ -15,6 +15,7 @@ use std::time::{Duration, Instant, SystemTime};
 use bytes::Bytes;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, RETRY_AFTER, USER_AGENT};
 use reqwest::{Method, Url, multipart};
+use secrecy::ExposeSecret;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -25,6 +26,8 @@ use super::retry::{self, Outcome};
 use crate::command::{Effect, Service};
 use crate::config::HttpSettings;
 use crate::error::{Error, ErrorCode, truncate_chars};
+use crate::secrets::SecretName;
+use crate::secrets::Secrets;
 use crate::secrets::redact::{self, MASK};
 
 /// Largest response body the runtime reads.
@@ -128,14 +131,24 @@ impl std::fmt::Debug for FormValue {
     }
 }
 
+/// One path segment of a request.
+#[derive(Debug, Clone)]
+enum Segment {
+    /// Literal text, percent-encoded when the URL is built.
+    Text(String),
+    /// The value of a secret, inserted only when the request is sent (previews show a mask).
+    Secret(SecretName),
+}
+
 /// A request, described as data so it can be sent or previewed.
 #[derive(Debug, Clone)]
 pub struct ApiRequest {
     method: Method,
-    path: Vec<String>,
+    path: Vec<Segment>,
     query: Vec<(String, String)>,
     body: Body,
     timeout: Option<Duration>,
+    max_retries: Option<u32>,
     effect: Effect,
     with_auth: bool,
 }
@@ -144,10 +157,14 @@ impl ApiRequest {
     fn new(method: Method, path: &[&str], effect: Effect) -> Self {
         Self {
             method,
-            path: path.iter().map(|s| (*s).to_owned()).collect(),
+            path: path
+                .iter()
+                .map(|s| Segment::Text((*s).to_owned()))
+                .collect(),
             query: Vec::new(),
             body: Body::Empty,
             timeout: None,
+            max_retries: None,
             effect,
             with_auth: true,
         }
@@ -168,6 +185,22 @@ impl ApiRequest {
     /// A `DELETE` with the given effect.
     pub fn delete(path: &[&str], effect: Effect) -> Self {
         Self::new(Method::DELETE, path, effect)
+    }
+
+    /// Appends a path segment.
+    #[must_use]
+    pub fn segment(mut self, segment: &str) -> Self {
+        self.path.push(Segment::Text(segment.to_owned()));
+        self
+    }
+
+    /// Appends a path segment whose value is a secret of this run (the Video API wants the
+    /// service-account id in some paths). The value is inserted only when the request is
+    /// sent; previews show it masked, and the redactor masks it in every error URL.
+    #[must_use]
+    pub fn secret_segment(mut self, name: SecretName) -> Self {
+        self.path.push(Segment::Secret(name));
+        self
     }
 
     /// Adds a query parameter (form-encoded; repeated keys repeat).
@@ -208,6 +241,15 @@ impl ApiRequest {
     #[must_use]
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides `THETA_HTTP_MAX_RETRIES` for this request. A caller that polls on its own
+    /// schedule (and reports each attempt) passes 0, so one call is exactly one attempt. The
+    /// retry policy still decides which outcomes may be retried at all.
+    #[must_use]
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
         self
     }
 
@@ -381,6 +423,7 @@ pub struct ServiceClient<'a> {
     transport: &'a Transport,
     auth: Auth<'a>,
     settings: HttpSettings,
+    secrets: Option<&'a Secrets>,
 }
 
 impl<'a> ServiceClient<'a> {
@@ -397,7 +440,14 @@ impl<'a> ServiceClient<'a> {
             transport,
             auth,
             settings,
+            secrets: None,
         }
+    }
+
+    /// Lets requests use this run's secrets as path segments ([`ApiRequest::secret_segment`]).
+    pub(crate) fn with_secrets(mut self, secrets: &'a Secrets) -> Self {
+        self.secrets = Some(secrets);
+        self
     }
 
     /// The service this client talks to.
@@ -424,21 +474,39 @@ impl<'a> ServiceClient<'a> {
     /// empty, `.` and `..` segments are refused, since URL normalisation would silently drop
     /// them and address a different resource.
     pub fn url(&self, request: &ApiRequest) -> Result<Url, Error> {
-        let mut url = self.base.clone();
-        if let Some(bad) = request
-            .path
-            .iter()
-            .find(|s| s.is_empty() || *s == "." || *s == "..")
-        {
-            return Err(Error::new(
-                ErrorCode::InvalidIdentifier,
-                format!("`{bad}` cannot be used as a path segment"),
-            ));
+        self.build_url(request, true)
+    }
+
+    /// The URL with secret segments either revealed (to send) or masked (to preview).
+    fn build_url(&self, request: &ApiRequest, reveal: bool) -> Result<Url, Error> {
+        let mut segments = Vec::with_capacity(request.path.len());
+        for segment in &request.path {
+            let text = match segment {
+                Segment::Text(text) => text.as_str(),
+                Segment::Secret(_) if !reveal => MASK,
+                Segment::Secret(name) => self
+                    .secrets
+                    .and_then(|s| s.get(*name))
+                    .map(ExposeSecret::expose_secret)
+                    .ok_or_else(|| name.missing_error())?,
+            };
+            if text.is_empty() || text == "." || text == ".." {
+                let shown = match segment {
+                    Segment::Text(_) => format!("`{text}`"),
+                    Segment::Secret(name) => format!("the value of {name}"),
+                };
+                return Err(Error::new(
+                    ErrorCode::InvalidIdentifier,
+                    format!("{shown} cannot be used as a path segment"),
+                ));
+            }
+            segments.push(text);
         }
+        let mut url = self.base.clone();
         url.path_segments_mut()
             .map_err(|()| Error::internal("base URL cannot take a path"))?
             .pop_if_empty()
-            .extend(&request.path);
+            .extend(segments);
         if !request.query.is_empty() {
             url.query_pairs_mut().extend_pairs(&request.query);
         }
@@ -475,7 +543,7 @@ impl<'a> ServiceClient<'a> {
 
     /// What a real run would send, with credential values masked.
     pub fn preview(&self, request: &ApiRequest) -> Result<RequestPreview, Error> {
-        let url = self.url(request)?;
+        let url = self.build_url(request, false)?;
         let mut headers: BTreeMap<String, String> = self
             .default_headers()
             .iter()
@@ -573,7 +641,8 @@ impl<'a> ServiceClient<'a> {
             let waits_too_long = failure
                 .retry_after()
                 .is_some_and(|ra| ra > retry::MAX_RETRY_AFTER);
-            if retriable && retry < self.settings.max_retries && !waits_too_long {
+            let max_retries = request.max_retries.unwrap_or(self.settings.max_retries);
+            if retriable && retry < max_retries && !waits_too_long {
                 tracing::warn!(
                     service = self.service.as_str(),
                     method = %request.method,
@@ -1077,6 +1146,34 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_request_can_take_exactly_one_attempt() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(503))
+            .mount(&server)
+            .await;
+        let error = client(&server, 3)
+            .send(&ApiRequest::get(&["models"]).max_retries(0))
+            .await
+            .unwrap_err();
+        assert_eq!(error.code(), ErrorCode::Http(503));
+        assert!(
+            error.retriable(),
+            "the outcome is still retriable, just not here"
+        );
+        assert_eq!(count(&server).await, 1);
+        client(&server, 1)
+            .send(&ApiRequest::get(&["models"]))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            count(&server).await,
+            3,
+            "the configured retries still apply"
+        );
+    }
+
+    #[tokio::test]
     async fn capacity_exhaustion_has_its_own_code_and_a_plain_409_does_not_retry() {
         let server = MockServer::start().await;
         Mock::given(method("POST"))
@@ -1180,6 +1277,49 @@ mod tests {
             let error = c.url(&ApiRequest::get(&["deployment", bad])).unwrap_err();
             assert_eq!(error.code(), ErrorCode::InvalidIdentifier);
         }
+    }
+
+    #[test]
+    fn secret_segments_are_sent_but_never_previewed() {
+        let secrets = Secrets::from_values([(
+            SecretName::VideoSaId,
+            secrecy::SecretString::from("srvacc_segment_test"),
+        )]);
+        let base = Url::parse("https://api.thetavideoapi.com").unwrap();
+        let c = ServiceClient::new(
+            Service::Video,
+            base.clone(),
+            &TRANSPORT,
+            Auth::None,
+            HttpSettings::default(),
+        )
+        .with_secrets(&secrets);
+        let request = ApiRequest::get(&["video"])
+            .secret_segment(SecretName::VideoSaId)
+            .segment("list")
+            .query("page", 1);
+        assert_eq!(
+            c.url(&request).unwrap().as_str(),
+            "https://api.thetavideoapi.com/video/srvacc_segment_test/list?page=1"
+        );
+        let preview = c.preview(&request).unwrap();
+        assert_eq!(
+            preview.url,
+            format!("https://api.thetavideoapi.com/video/{MASK}/list?page=1")
+        );
+        let without = ServiceClient::new(
+            Service::Video,
+            base,
+            &TRANSPORT,
+            Auth::None,
+            HttpSettings::default(),
+        );
+        let error = without.url(&request).unwrap_err();
+        assert_eq!(error.code(), ErrorCode::MissingThetaVideoCredentials);
+        assert!(
+            without.preview(&request).is_ok(),
+            "a preview needs no secret"
+        );
     }
 
     #[test]

@@ -5,8 +5,7 @@
 use serde_json::{Value, json};
 
 use crate::command::DynCommand;
-use crate::commands::theta::meta;
-use crate::commands::theta::ondemand;
+use crate::commands::theta::{inference, meta, ondemand, video};
 use crate::error::{Error, ErrorCode};
 
 /// The registry.
@@ -22,6 +21,19 @@ pub static COMMANDS: &[&dyn DynCommand] = &[
     &ondemand::Status,
     &ondemand::PollUntilDone,
     &ondemand::InputPresignedUrls,
+    // Dedicated inference endpoint (THETA_INFERENCE_ENDPOINT).
+    &inference::Models,
+    &inference::Chat,
+    &inference::Ready,
+    // Theta Video API (THETA_VIDEO_SA_ID / THETA_VIDEO_SA_SECRET).
+    &video::List,
+    &video::UploadCreate,
+    &video::VideoCreate,
+    &video::VideoGet,
+    &video::StreamCreate,
+    &video::StreamGet,
+    &video::IngestorList,
+    &video::IngestorSelect,
 ];
 
 /// The command with this id or alias. The provider-safe tool name (`theta_ondemand_infer`)

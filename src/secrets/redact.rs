@@ -264,6 +264,15 @@ mod tests {
         let out = redact_text("basic dXNlcjpwYXNz");
         assert_eq!(out, format!("basic {MASK}"));
         assert_eq!(redact_text("OpenBasic stuff"), "OpenBasic stuff");
+        let masked = format!("Bearer {MASK}");
+        assert_eq!(
+            redact_text(&masked),
+            masked,
+            "an existing mask is kept whole"
+        );
+        let mut doc = serde_json::json!({"headers": {"authorization": masked.clone()}});
+        redact_value(&mut doc);
+        assert_eq!(doc["headers"]["authorization"], masked);
         assert_eq!(redact_text("no credentials here"), "no credentials here");
     }
 
