@@ -107,9 +107,10 @@ def registry_handler(recorder):
 
         def handle_any(self):
             recorder.add(self.command, self.path, {})
-            data = b'{"error":"not found"}'
+            # What ClawHub answers for a slug it has never seen (clawhub recognises the text).
+            data = b"Skill not found"
             self.send_response(404)
-            self.send_header("content-type", "application/json")
+            self.send_header("content-type", "text/plain")
             self.send_header("content-length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
@@ -374,6 +375,8 @@ def main():
         result = last_json(publish.stdout)
         check(result.get("status") == "would-publish", "clawhub skill publish --dry-run says would-publish", result)
         check(result.get("slug") == "theta-edgecloud", "under the slug theta-edgecloud", result)
+        check(any(r["path"].startswith("/api/v1/resolve") for r in registry_requests.snapshot()),
+              "after asking the (stub) registry", registry_requests.snapshot())
         ok = True
     finally:
         theta_server.shutdown()
