@@ -3,8 +3,9 @@
 
 Every run is a new process (that is how an agent calls the skill). Each case runs N times,
 interleaved with the baseline so machine load affects both alike; the report gives the median
-and 90th percentile wall time, the peak RSS (from wait4), and the ratio to the baseline measured
-in the same run. The baseline is `node -e` printing a JSON document: the floor of any Node
+and 90th percentile wall time, the peak RSS (one extra run under GNU time: the rusage of a
+child started from Python would also count the interpreter's pages before exec), and the ratio
+to the baseline measured in the same run. The baseline is `node -e` printing a JSON document: the floor of any Node
 runtime, which the earlier JavaScript skill (≈130 ms with its modules) sat well above.
 
     python3 bench/cold_start.py --binary target/release/theta-skill [--runs 40]
@@ -23,19 +24,26 @@ INFER_ARGS = json.dumps({"service": "flux", "input": {"prompt": "a lighthouse at
 
 def measure(argv, env, runs_out):
     started = time.perf_counter()
-    process = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    output = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = (time.perf_counter() - started) * 1000
-    process.returncode = os.waitstatus_to_exitcode(status)
-    runs_out.append((elapsed, usage.ru_maxrss))
-    return process.returncode, output
+    done = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL, capture_output=True)
+    runs_out.append((time.perf_counter() - started) * 1000)
+    return done.returncode, done.stdout
+
+
+def peak_rss_mb(argv, env):
+    gnu_time = shutil.which("time") if os.path.exists("/usr/bin/time") else None
+    if not gnu_time:
+        return None
+    done = subprocess.run(["/usr/bin/time", "-f", "%M", *argv], env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    try:
+        return int(done.stderr.strip().splitlines()[-1]) / 1024
+    except (ValueError, IndexError):
+        return None
 
 
 def summary(runs):
-    times = sorted(t for t, _ in runs)
+    times = sorted(runs)
     p90 = times[min(len(times) - 1, int(len(times) * 0.9))]
-    return statistics.median(times), p90, max(r for _, r in runs)
+    return statistics.median(times), p90
 
 
 def main():
@@ -68,10 +76,13 @@ def main():
     print(f"cold start, {args.runs} runs each ({os.cpu_count()} cores)")
     print(f"{'case':40} {'median ms':>10} {'p90 ms':>8} {'max RSS MB':>11} {'vs node':>8}")
     rows = list(results.items()) + ([(baseline[0], baseline_runs)] if baseline else [])
+    argvs = dict(cases + ([baseline] if baseline else []))
     for name, runs in rows:
-        median, p90, rss = summary(runs)
+        median, p90 = summary(runs)
+        rss = peak_rss_mb(argvs[name], env)
+        rss_text = f"{rss:11.1f}" if rss is not None else f"{'-':>11}"
         ratio = f"{base_median / median:6.1f}x" if base_median and runs is not baseline_runs else ""
-        print(f"{name:40} {median:10.2f} {p90:8.2f} {rss / 1024:11.1f} {ratio:>8}")
+        print(f"{name:40} {median:10.2f} {p90:8.2f} {rss_text} {ratio:>8}")
 
 
 if __name__ == "__main__":
