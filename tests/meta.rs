@@ -309,3 +309,28 @@ async fn capabilities_refuses_an_endpoint_override() {
         .await;
     err(&response, "INFERENCE_ENDPOINT_OVERRIDE_DISABLED");
 }
+
+/// With every family configured, a dry-run capabilities report sends no probe and claims no
+/// verification.
+#[tokio::test]
+async fn capabilities_in_dry_run_sends_no_probe_and_verifies_nothing() {
+    let server = MockServer::start().await;
+    let env = Env::all_services(&server)
+        .set("THETA_EC_API_KEY", "k-123456")
+        .set("THETA_EC_PROJECT_ID", "prj_x")
+        .set("THETA_ORG_ID", "org_x")
+        .set("THETA_ONDEMAND_API_TOKEN", "t-123456")
+        .set("THETA_INFERENCE_AUTH_TOKEN", "i-123456")
+        .set("THETA_VIDEO_SA_ID", "srvacc_123456")
+        .set("THETA_VIDEO_SA_SECRET", "s-123456");
+    let response = env.dry_run("theta.auth.capabilities", json!({})).await;
+    let result = ok(&response);
+    for record in result["capabilities"].as_array().unwrap() {
+        assert_eq!(record["verified"], json!(false), "{record}");
+        if record["available"] == json!(true) && record["configured"] == json!(true) {
+            assert!(record["notes"].as_str().unwrap().contains("dry-run"), "{record}");
+        }
+    }
+    assert_eq!(result["summary"]["verified"], json!(0));
+    assert!(server.received_requests().await.unwrap().is_empty());
+}

@@ -2,9 +2,9 @@
 //!
 //! One record per family: whether its commands exist in this build (`available`), whether
 //! its credentials are configured (and which are `missing`), and whether a live probe
-//! `verified` them. Probes never spend money and go through the dry-run gate like any other
-//! command, so in dry-run a gated probe is reported as not sent — never as verified. A family
-//! whose commands are not in this build is reported as not available, with no probe.
+//! `verified` them. Probes never spend money; in dry-run none is sent, so a dry-run report
+//! never claims a verification. A family whose commands are not in this build is reported as
+//! not available, with no probe.
 
 use std::time::SystemTime;
 
@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
 use crate::commands::theta::ondemand;
 use crate::error::Error;
-use crate::runtime::registry;
+use crate::runtime::{gate, registry};
 use crate::schema::IDENTIFIER_PATTERN;
 use crate::secrets::SecretName;
 
@@ -320,6 +320,12 @@ async fn record(ctx: &Ctx<'_>, args: &CapabilitiesArgs, family: &Capability) -> 
         (true, true, None) => return record,
         (true, true, Some(probe)) => probe,
     };
+    // One rule for every family: a dry-run report sends no probe, so it never claims a
+    // verification (not even from a free read).
+    if gate::stops_probes(ctx) {
+        record.notes = format!("{} Not verified: dry-run sends no probes.", family.notes);
+        return record;
+    }
     match probe(ctx, args).await {
         Ok(CapabilityProbe::Verified { probe, sample }) => {
             record.verified = true;

@@ -11,8 +11,7 @@
 //!   JavaScript skill 0.1.19, which created upload slots (and reported "verified" in
 //!   dry-run without sending anything).
 //!
-//! In dry-run neither probe is sent (`gate::stops_probes`): a dry-run report never claims a
-//! verification.
+//! In dry-run `theta.auth.capabilities` sends no probe at all, so neither runs.
 
 use futures_util::future::BoxFuture;
 use serde_json::json;
@@ -21,7 +20,6 @@ use super::{ListServices, ListServicesArgs, Status, StatusArgs};
 use crate::command::{Ctx, Invoked};
 use crate::commands::theta::meta::{CapabilitiesArgs, CapabilityProbe, sample_of};
 use crate::error::{Error, ErrorCode};
-use crate::runtime::gate;
 
 /// A request id that is well formed and cannot exist (real ids are random).
 pub const PROBE_REQUEST_ID: &str = "infr_rqst_theta_skill_capability_probe";
@@ -34,11 +32,6 @@ pub fn catalog_probe<'a>(
     _args: &'a CapabilitiesArgs,
 ) -> BoxFuture<'a, Result<CapabilityProbe, Error>> {
     Box::pin(async move {
-        if gate::stops_probes(ctx) {
-            return Ok(CapabilityProbe::NotSent {
-                reason: NOT_IN_DRY_RUN.to_owned(),
-            });
-        }
         let listing = match ctx
             .invoke(&ListServices, ListServicesArgs::default())
             .await?
@@ -73,11 +66,6 @@ pub fn inference_probe<'a>(
     _args: &'a CapabilitiesArgs,
 ) -> BoxFuture<'a, Result<CapabilityProbe, Error>> {
     Box::pin(async move {
-        if gate::stops_probes(ctx) {
-            return Ok(CapabilityProbe::NotSent {
-                reason: NOT_IN_DRY_RUN.to_owned(),
-            });
-        }
         let args = StatusArgs {
             request_id: PROBE_REQUEST_ID.to_owned(),
         };
