@@ -132,8 +132,13 @@ fn merge_union(map: &mut Map<String, Value>, key: &str, variants: Vec<Value>) {
             let docs: Vec<String> = constants
                 .iter()
                 .filter_map(|(c, d)| {
-                    d.as_ref()
-                        .map(|d| format!("`{}`: {d}", c.as_str().unwrap_or_default()))
+                    d.as_ref().map(|d| {
+                        format!(
+                            "`{}`: {}",
+                            c.as_str().unwrap_or_default(),
+                            d.trim_end_matches('.')
+                        )
+                    })
                 })
                 .collect();
             if !docs.is_empty() {
@@ -400,7 +405,7 @@ mod tests {
         assert!(
             schema["properties"]["mode"]["description"]
                 .as_str()
-                .is_some_and(|d| d.contains("`fast`: Fast polling."))
+                .is_some_and(|d| d.contains("`fast`: Fast polling; `slow`: Slow polling"))
         );
         assert_eq!(schema["properties"]["options"]["type"], "object");
         assert!(schema["properties"]["count"].get("format").is_none());

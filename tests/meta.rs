@@ -328,7 +328,10 @@ async fn capabilities_in_dry_run_sends_no_probe_and_verifies_nothing() {
     for record in result["capabilities"].as_array().unwrap() {
         assert_eq!(record["verified"], json!(false), "{record}");
         if record["available"] == json!(true) && record["configured"] == json!(true) {
-            assert!(record["notes"].as_str().unwrap().contains("dry-run"), "{record}");
+            assert!(
+                record["notes"].as_str().unwrap().contains("dry-run"),
+                "{record}"
+            );
         }
     }
     assert_eq!(result["summary"]["verified"], json!(0));
