@@ -93,6 +93,17 @@ pub struct SecretNeed {
 }
 
 impl SecretNeed {
+    /// Every secret, each optional: for commands that only report what is configured.
+    pub const ALL_OPTIONAL: &'static [SecretNeed] = &[
+        SecretNeed::optional(SecretName::EcApiKey),
+        SecretNeed::optional(SecretName::OndemandToken),
+        SecretNeed::optional(SecretName::InferenceToken),
+        SecretNeed::optional(SecretName::InferenceUser),
+        SecretNeed::optional(SecretName::InferencePass),
+        SecretNeed::optional(SecretName::VideoSaId),
+        SecretNeed::optional(SecretName::VideoSaSecret),
+    ];
+
     /// A secret the command cannot run without.
     pub const fn required(name: SecretName) -> Self {
         Self {
@@ -465,4 +476,16 @@ pub fn credential_statuses(needs: &[SecretNeed], secrets: &Secrets) -> Vec<Crede
         });
     }
     seen.into_values().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_optional_lists_every_secret_once() {
+        let names: Vec<SecretName> = SecretNeed::ALL_OPTIONAL.iter().map(|n| n.name).collect();
+        assert_eq!(names, SecretName::ALL.to_vec());
+        assert!(SecretNeed::ALL_OPTIONAL.iter().all(|n| !n.required));
+    }
 }

@@ -244,15 +244,7 @@ impl Command for Capabilities {
     const EFFECT: Effect = Effect::ReadOnly;
     const SUMMARY: &'static str = "Reports which command families the configured credentials unlock, verified by money-free live probes.";
     const SERVICE: Service = Service::Runtime;
-    const SECRETS: &'static [SecretNeed] = &[
-        SecretNeed::optional(SecretName::EcApiKey),
-        SecretNeed::optional(SecretName::OndemandToken),
-        SecretNeed::optional(SecretName::InferenceToken),
-        SecretNeed::optional(SecretName::InferenceUser),
-        SecretNeed::optional(SecretName::InferencePass),
-        SecretNeed::optional(SecretName::VideoSaId),
-        SecretNeed::optional(SecretName::VideoSaSecret),
-    ];
+    const SECRETS: &'static [SecretNeed] = SecretNeed::ALL_OPTIONAL;
     type Args = CapabilitiesArgs;
     type Output = CapabilitiesOutput;
 

@@ -56,15 +56,7 @@ impl Command for Setup {
     const EFFECT: Effect = Effect::ReadOnly;
     const SUMMARY: &'static str = "Shows the first-run checklist: which Theta credentials are set and where to get the missing ones.";
     const SERVICE: Service = Service::Runtime;
-    const SECRETS: &'static [SecretNeed] = &[
-        SecretNeed::optional(SecretName::EcApiKey),
-        SecretNeed::optional(SecretName::OndemandToken),
-        SecretNeed::optional(SecretName::InferenceToken),
-        SecretNeed::optional(SecretName::InferenceUser),
-        SecretNeed::optional(SecretName::InferencePass),
-        SecretNeed::optional(SecretName::VideoSaId),
-        SecretNeed::optional(SecretName::VideoSaSecret),
-    ];
+    const SECRETS: &'static [SecretNeed] = SecretNeed::ALL_OPTIONAL;
     type Args = SetupArgs;
     type Output = SetupOutput;
 
