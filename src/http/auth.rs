@@ -109,6 +109,24 @@ impl<'a> Auth<'a> {
         }
     }
 
+    /// The credential headers `service` would send, each marked with the variable to set, for
+    /// a preview of a request whose credentials are not configured. The dedicated endpoint may
+    /// legitimately run without credentials, so it shows none.
+    pub(crate) fn missing_preview_headers(service: Service) -> Vec<(&'static str, String)> {
+        let missing = |name: SecretName| format!("<missing {}>", name.canonical());
+        match service {
+            Service::Ondemand => vec![("authorization", missing(SecretName::OndemandToken))],
+            Service::Controller | Service::Platform => {
+                vec![("x-api-key", missing(SecretName::EcApiKey))]
+            }
+            Service::Video => vec![
+                ("x-tva-sa-id", missing(SecretName::VideoSaId)),
+                ("x-tva-sa-secret", missing(SecretName::VideoSaSecret)),
+            ],
+            Service::Dedicated | Service::Runtime => Vec::new(),
+        }
+    }
+
     /// Whether any credential is attached.
     pub(crate) fn is_some(self) -> bool {
         !matches!(self, Auth::None)

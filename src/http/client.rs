@@ -549,7 +549,13 @@ impl<'a> ServiceClient<'a> {
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
-        for (name, value) in self.auth_for(request).preview_headers() {
+        let auth = self.auth_for(request);
+        let auth_headers = if request.with_auth && !auth.is_some() {
+            Auth::missing_preview_headers(self.service)
+        } else {
+            auth.preview_headers()
+        };
+        for (name, value) in auth_headers {
             headers.insert(name.to_owned(), value);
         }
         let body = match &request.body {
