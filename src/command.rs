@@ -419,7 +419,6 @@ impl<'a> Ctx<'a> {
     /// create answered with), carrying `auth` instead of the configured credentials. The
     /// caller checks `base` against the host rules first ([`crate::http::endpoint::check_url`]);
     /// connect-time address checks apply as for every client.
-    #[allow(dead_code, reason = "first user: theta.deployments.validateDisposable")]
     pub(crate) fn client_at<'s>(
         &'s self,
         service: Service,

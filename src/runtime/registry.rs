@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use crate::command::DynCommand;
 use crate::commands::theta::meta;
+use crate::commands::theta::{ai, billing, deployments};
 use crate::error::{Error, ErrorCode};
 
 /// The registry.
@@ -14,6 +15,32 @@ pub static COMMANDS: &[&dyn DynCommand] = &[
     &meta::Setup,
     &meta::Health,
     &meta::Capabilities,
+    // Controller: deployments, templates, AI resources, agents; platform: billing.
+    &deployments::List,
+    &deployments::ListVm,
+    &deployments::ListStandard,
+    &deployments::ListCustom,
+    &deployments::RouteProbe,
+    &deployments::Create,
+    &deployments::Start,
+    &deployments::Stop,
+    &deployments::Delete,
+    &deployments::ValidateDisposable,
+    &ai::DedicatedDeploymentsList,
+    &ai::JupyterList,
+    &ai::GpuNodeList,
+    &ai::GpuClusterList,
+    &ai::StorageList,
+    &ai::agent::AgentList,
+    &ai::agent::AgentGet,
+    &ai::agent::AgentCreate,
+    &ai::agent::AgentUpdate,
+    &ai::agent::document::DocumentCreate,
+    &ai::agent::document::DocumentUpdate,
+    &ai::agent::document::DocumentGet,
+    &ai::agent::document::DocumentList,
+    &billing::Balance,
+    &billing::BalanceSnapshot,
 ];
 
 /// The command with this id or alias. The provider-safe tool name (`theta_ondemand_infer`)

@@ -1,3 +1,7 @@
 //! The Theta EdgeCloud skill (`theta.*`), one module per family.
 
+pub mod ai;
+pub mod billing;
+mod controller;
+pub mod deployments;
 pub mod meta;
