@@ -679,3 +679,156 @@ fn summary(report: &ValidateDisposableReport) -> String {
         .unwrap_or_default();
     format!("The deployment {readiness}{smoke}{cleanup}{interrupted}.")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::runtime::Runtime;
+    use crate::secrets::{EnvSecrets, Secrets};
+    use secrecy::SecretString;
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    /// A fake controller and endpoint: the create answers (after `create_delay`) with a
+    /// deployment whose endpoint is the fake, which never becomes ready; deletes succeed and
+    /// the list no longer shows it.
+    async fn fake(create_delay: Duration) -> MockServer {
+        let server = MockServer::start().await;
+        let created = json!({"status": "success", "body": {
+            "ID": "dpl_1", "Shard": 3, "Suffix": "q1w2e3", "Endpoint": server.uri()
+        }});
+        Mock::given(method("POST"))
+            .and(path("/deployment"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(created)
+                    .set_delay(create_delay),
+            )
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/v1/models"))
+            .respond_with(ResponseTemplate::new(503))
+            .mount(&server)
+            .await;
+        Mock::given(method("DELETE"))
+            .and(path("/deployment/3/q1w2e3"))
+            .respond_with(ResponseTemplate::new(200))
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/deployment/list"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"body": []})))
+            .mount(&server)
+            .await;
+        server
+    }
+
+    fn runtime(server: &MockServer) -> Runtime {
+        let uri = server.uri();
+        let config = Config::from_lookup(move |name| match name {
+            "THETA_CONTROLLER_BASE_URL" | "THETA_PLATFORM_BASE_URL" => Some(uri.clone()),
+            "THETA_EC_PROJECT_ID" => Some("prj_test".into()),
+            "THETA_HTTP_MAX_RETRIES" => Some("0".into()),
+            "THETA_HTTP_RETRY_BACKOFF_MS" => Some("25".into()),
+            _ => None,
+        });
+        Runtime::new(
+            config,
+            EnvSecrets::from_pairs([("THETA_EC_API_KEY", "k-test-123456")]),
+        )
+    }
+
+    async fn count(server: &MockServer, verb: &str, at: &str) -> usize {
+        server
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .iter()
+            .filter(|r| r.method.as_str() == verb && r.url.path() == at)
+            .count()
+    }
+
+    /// Runs the flow with `cancel` standing in for SIGTERM; returns the error's body.
+    async fn interrupted_run(server: &MockServer, cancel_after: Duration) -> Value {
+        let runtime = runtime(server);
+        let secrets =
+            Secrets::from_values([(SecretName::EcApiKey, SecretString::from("k-test-123456"))]);
+        let ctx = Ctx::new(&runtime, secrets, false);
+        let args: ValidateDisposableArgs = serde_json::from_value(json!({
+            "payload": {"vm_id": "vm_gt1"},
+            "readyTimeoutMs": 60_000,
+            "intervalMs": 500
+        }))
+        .unwrap();
+        let mut plan = Plan::new(&ctx, args).unwrap();
+        let credentials = credentials::resolve(&mut plan.payload).unwrap();
+        let cancel = async move {
+            if !cancel_after.is_zero() {
+                tokio::time::sleep(cancel_after).await;
+            }
+            "SIGTERM"
+        };
+        let error = execute(&ctx, plan, &credentials, cancel)
+            .await
+            .map(|_| ())
+            .unwrap_err();
+        assert_eq!(error.code(), ErrorCode::OperationFailed);
+        serde_json::to_value(error.to_body()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn an_interrupted_probe_still_deletes_and_says_so() {
+        let server = fake(Duration::ZERO).await;
+        let error = interrupted_run(&server, Duration::from_millis(1_200)).await;
+        let message = error["message"].as_str().unwrap();
+        assert!(message.contains("Interrupted by SIGTERM"), "{message}");
+        assert!(
+            message.contains("deleted and its absence verified"),
+            "{message}"
+        );
+        let report = &error["details"]["report"];
+        assert_eq!(report["cancelled"], "SIGTERM");
+        assert_eq!(report["failedStep"], "cancelled");
+        assert_eq!(report["steps"]["readiness"]["status"], "cancelled");
+        assert!(
+            report["steps"]["readiness"]["attemptCount"]
+                .as_u64()
+                .unwrap()
+                >= 2
+        );
+        assert_eq!(report["steps"]["smoke"]["status"], "cancelled");
+        assert_eq!(report["steps"]["delete"]["status"], "deleted");
+        assert_eq!(report["steps"]["verify"]["status"], "absent");
+        assert_eq!(count(&server, "DELETE", "/deployment/3/q1w2e3").await, 1);
+    }
+
+    /// A signal during the create does not abandon it: its answer is awaited, then the
+    /// deployment is deleted without probing it.
+    #[tokio::test]
+    async fn an_interruption_during_the_create_waits_for_it_then_cleans_up() {
+        let server = fake(Duration::from_millis(600)).await;
+        let error = interrupted_run(&server, Duration::from_millis(100)).await;
+        let report = &error["details"]["report"];
+        assert_eq!(report["steps"]["create"]["status"], "ok");
+        assert_eq!(report["steps"]["readiness"]["status"], "cancelled");
+        assert_eq!(report["steps"]["readiness"]["attemptCount"], 0);
+        assert_eq!(count(&server, "GET", "/v1/models").await, 0);
+        assert_eq!(count(&server, "DELETE", "/deployment/3/q1w2e3").await, 1);
+    }
+
+    #[tokio::test]
+    async fn an_interruption_before_the_create_creates_nothing() {
+        let server = fake(Duration::ZERO).await;
+        let error = interrupted_run(&server, Duration::ZERO).await;
+        assert!(
+            error["message"]
+                .as_str()
+                .unwrap()
+                .contains("nothing was created")
+        );
+        assert_eq!(count(&server, "POST", "/deployment").await, 0);
+        assert_eq!(count(&server, "DELETE", "/deployment/3/q1w2e3").await, 0);
+    }
+}
