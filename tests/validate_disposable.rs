@@ -627,3 +627,73 @@ async fn arguments_are_validated_before_anything_is_created() {
     }
     assert!(received(&server).await.is_empty());
 }
+
+/// The real binary, interrupted with SIGTERM while it polls the endpoint: it still deletes the
+/// deployment, verifies it is gone, and prints one document saying so.
+#[cfg(unix)]
+#[tokio::test]
+async fn sigterm_during_the_probe_still_deletes_and_reports() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/models"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    mount_happy_path(&server).await;
+    let mut args = args();
+    args["readyTimeoutMs"] = json!(120_000);
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_theta-skill"));
+    command
+        .args(["run", COMMAND, &args.to_string()])
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("THETA_EC_API_KEY", KEY)
+        .env("THETA_EC_PROJECT_ID", PROJECT)
+        .env("THETA_HTTP_MAX_RETRIES", "0")
+        .env("THETA_HTTP_RETRY_BACKOFF_MS", "25")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    for var in common::BASE_URL_VARS {
+        command.env(var, server.uri());
+    }
+    let child = command.spawn().unwrap();
+    let pid = child.id().to_string();
+    // Wait until it is polling the new deployment.
+    let started = std::time::Instant::now();
+    while received_at(&server, "GET", "/v1/models").await.is_empty() {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the run never probed"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let document: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let error = err(&document, "OPERATION_FAILED");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("Interrupted by SIGTERM"),
+        "{error:#}"
+    );
+    let report = &error["details"]["report"];
+    assert_eq!(report["cancelled"], "SIGTERM");
+    assert_eq!(report["steps"]["readiness"]["status"], "cancelled");
+    assert_eq!(report["steps"]["delete"]["status"], "deleted");
+    assert_eq!(report["steps"]["verify"]["status"], "absent");
+    assert_eq!(deletes(&server).await, 1);
+    let (user, pass) = generated_credentials(&server).await;
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert!(!printed.contains(&user) && !printed.contains(&pass));
+}

@@ -14,4 +14,5 @@ mod balance_snapshot;
 pub use balance::{Balance, BalanceArgs, capability_probe};
 pub use balance_snapshot::{BalanceSnapshot, Snapshot};
 
+pub(crate) use balance::balance_request;
 pub(crate) use balance_snapshot::{balance_delta, snapshot};

@@ -41,7 +41,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service, default_field_code};
-use crate::commands::theta::billing::{Snapshot, balance_delta, snapshot};
+use crate::commands::theta::billing::{Snapshot, balance_delta, balance_request, snapshot};
 use crate::commands::theta::controller::{SINGULAR, payload_with_project};
 use crate::commands::theta::meta::sample_of;
 use crate::error::{Error, ErrorCode};
@@ -62,7 +62,7 @@ const DEFAULT_READY_TIMEOUT_MS: u64 = 120_000;
 const DEFAULT_INTERVAL_MS: u64 = 10_000;
 
 /// Arguments.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ValidateDisposableArgs {
     /// The deployment to create, as for `theta.deployments.create` (template, VM type, …).
@@ -167,7 +167,7 @@ impl Command for ValidateDisposable {
     }
 
     fn preview(&self, ctx: &Ctx<'_>, args: &ValidateDisposableArgs) -> Result<Preview, Error> {
-        let mut plan = Plan::new(ctx, clone_args(args))?;
+        let mut plan = Plan::new(ctx, args.clone())?;
         let (user, pass) = credentials::check_payload(&plan.payload)?;
         if user == Origin::Generated {
             plan.payload.insert(
@@ -186,12 +186,28 @@ impl Command for ValidateDisposable {
             .as_str()
             .trim_end_matches('/')
             .to_owned();
+        let org = ctx.config().org_id(plan.org.as_deref()).ok();
+        let (balance_before, balance_after) = match &org {
+            Some(org) => {
+                let url = ctx.client(Service::Platform)?.url(&balance_request(org))?;
+                (
+                    format!("GET {url}: balance before"),
+                    format!("GET {url}: balance after, and the difference"),
+                )
+            }
+            None => (
+                "Balance before: skipped (no organization id)".to_owned(),
+                "Balance after: skipped (no organization id)".to_owned(),
+            ),
+        };
         let project = &plan.project;
         let list_url = controller.url(&list_request(SINGULAR, project, &[]))?;
         let smoke = plan.probe == Probe::Openai && plan.smoke_message.is_some();
         let mut steps = vec![
-            "GET /balance?orgID=<org> on the platform API: balance before (skipped without an organization id)".to_owned(),
-            format!("POST {base}/deployment with the payload above, including Basic-auth credentials for the endpoint"),
+            balance_before,
+            format!(
+                "POST {base}/deployment with the payload above, including Basic-auth credentials for the endpoint"
+            ),
             format!(
                 "GET <endpoint from the create answer>{} with those credentials every {} ms for up to {} ms",
                 plan.probe.path(),
@@ -207,7 +223,7 @@ impl Command for ValidateDisposable {
         steps.extend([
             format!("DELETE {base}/deployment/<shard>/<suffix>?project_id={project} (or /deployment/base/<id>; /deployments/... on 404/405), always, even after a failure or an interruption, repeated while it may succeed"),
             format!("GET {list_url}: check the deployment is no longer listed"),
-            "GET /balance?orgID=<org>: balance after, and the difference".to_owned(),
+            balance_after,
         ]);
         let mut preview = Preview::request(create)
             .cost_hint(billing_hint())
@@ -222,7 +238,7 @@ impl Command for ValidateDisposable {
             "readyTimeoutMs": plan.ready_timeout.as_millis(),
             "intervalMs": plan.interval.as_millis(),
             "smokeCall": smoke,
-            "orgIdConfigured": ctx.config().org_id(plan.org.as_deref()).is_ok(),
+            "orgIdConfigured": org.is_some(),
         }));
         Ok(preview)
     }
@@ -243,19 +259,6 @@ impl Command for ValidateDisposable {
             "readyTimeoutMs" | "intervalMs" => Some(ErrorCode::InvalidPollOptions),
             other => default_field_code(other),
         }
-    }
-}
-
-fn clone_args(args: &ValidateDisposableArgs) -> ValidateDisposableArgs {
-    ValidateDisposableArgs {
-        payload: args.payload.clone(),
-        project_id: args.project_id.clone(),
-        org_id: args.org_id.clone(),
-        probe: args.probe,
-        ready_timeout_ms: args.ready_timeout_ms,
-        interval_ms: args.interval_ms,
-        smoke_message: args.smoke_message.clone(),
-        model: args.model.clone(),
     }
 }
 

@@ -60,9 +60,7 @@ impl Handles {
             shard: deployment.and_then(|d| id(get_ci(d, "shard"))),
             suffix: deployment.and_then(|d| id(get_ci(d, "suffix"))),
             deployment_id,
-            endpoint: find_value(answer, &["endpoint", "endpoint_url", "endpointurl", "url"])
-                .and_then(Value::as_str)
-                .map(|s| s.trim().to_owned()),
+            endpoint: endpoint_of(deployment, answer),
         }
     }
 
@@ -94,6 +92,23 @@ impl Handles {
         });
         same_pair || same_id
     }
+}
+
+/// The endpoint URL: from the deployment object when it names one (`endpoint`, then
+/// `endpoint_url`, then `url`), else the first such key anywhere, a bare `url` last (it could
+/// be any link).
+fn endpoint_of(deployment: Option<&Map<String, Value>>, answer: &Value) -> Option<String> {
+    const NAMES: [&str; 4] = ["endpoint", "endpoint_url", "endpointurl", "url"];
+    let text = |v: &Value| {
+        v.as_str()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    deployment
+        .and_then(|d| NAMES.iter().find_map(|k| get_ci(d, k).and_then(text)))
+        .or_else(|| find_value(answer, &NAMES[..3]).and_then(text))
+        .or_else(|| find_value(answer, &NAMES[3..]).and_then(text))
 }
 
 fn find_object_with<'a>(value: &'a Value, key: &str) -> Option<&'a Map<String, Value>> {
@@ -453,7 +468,7 @@ mod tests {
         let answer = json!({
             "status": "success",
             "body": {
-                "template": {"id": "tpl_1", "name": "vLLM"},
+                "template": {"id": "tpl_1", "name": "vLLM", "url": "https://docs.example.com/vllm"},
                 "deployment": {
                     "ID": "dpl_9", "Shard": 3, "Suffix": "q1w2e3",
                     "Endpoint": "https://q1w2e3.onthetaedgecloud.com"
