@@ -406,16 +406,24 @@ impl Drop for CleanupGuard {
         };
         tracing::error!(
             project = %job.project,
+            handles = ?job.targets,
             "validateDisposable stopped before its cleanup; deleting the deployment now"
         );
-        match std::thread::spawn(move || job.run()).join() {
-            Ok(step) => tracing::error!(
+        let worker = std::thread::Builder::new()
+            .name("theta-orphan-cleanup".into())
+            .spawn(move || job.run());
+        match worker.map(std::thread::JoinHandle::join) {
+            Ok(Ok(step)) => tracing::error!(
                 status = step.status,
                 requests = step.requests.len(),
                 error = step.error.as_deref().unwrap_or_default(),
                 "orphan cleanup finished"
             ),
-            Err(_) => tracing::error!("orphan cleanup panicked; delete the deployment by hand"),
+            Ok(Err(_)) => tracing::error!("orphan cleanup panicked; delete the deployment by hand"),
+            Err(e) => tracing::error!(
+                error = %e,
+                "no thread for the orphan cleanup; delete the deployment by hand"
+            ),
         }
     }
 }
