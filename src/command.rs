@@ -427,6 +427,25 @@ impl<'a> Ctx<'a> {
         .with_secrets(&self.secrets))
     }
 
+    /// A client for `service` at a base URL learnt at run time (e.g. the endpoint a deployment
+    /// create answered with), carrying `auth` instead of the configured credentials. The
+    /// caller checks `base` against the host rules first ([`crate::http::endpoint::check_url`]);
+    /// connect-time address checks apply as for every client.
+    pub(crate) fn client_at<'s>(
+        &'s self,
+        service: Service,
+        base: reqwest::Url,
+        auth: Auth<'s>,
+    ) -> ServiceClient<'s> {
+        ServiceClient::new(
+            service,
+            base,
+            self.runtime.transport(),
+            auth,
+            self.config().http,
+        )
+    }
+
     /// Adds a warning to the response envelope.
     pub fn warn(&self, warning: impl Into<String>) {
         if let Ok(mut warnings) = self.warnings.lock() {

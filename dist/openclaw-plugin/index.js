@@ -497,6 +497,916 @@ const TOOLS = [
     ]
   },
   {
+    "name": "theta_deployments_list",
+    "label": "theta.deployments.list",
+    "command": "theta.deployments.list",
+    "description": "Lists the project's deployments (template, shard, suffix, endpoint, status).",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "projectId": {
+          "type": "string",
+          "description": "Project id (`prj_...`); defaults to THETA_EC_PROJECT_ID.",
+          "maxLength": 128,
+          "pattern": "^prj_[A-Za-z0-9_]+$"
+        }
+      }
+    },
+    "gated": false,
+    "secrets": [
+      "THETA_EC_API_KEY"
+    ]
+  },
+  {
+    "name": "theta_deployments_listVm",
+    "label": "theta.deployments.listVm",
+    "command": "theta.deployments.listVm",
+    "description": "Lists the VM types (GPU, memory, price) a deployment can run on; public, no credentials.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {}
+    },
+    "gated": false,
+    "secrets": []
+  },
+  {
+    "name": "theta_deployments_listStandard",
+    "label": "theta.deployments.listStandard",
+    "command": "theta.deployments.listStandard",
+    "description": "Lists Theta's standard deployment templates of a category (serving or prototyping).",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "category": {
+          "type": "string",
+          "description": "Template category: `serving` (inference endpoints) or `prototyping` (notebooks, GPU\nnodes).",
+          "minLength": 1,
+          "maxLength": 64,
+          "pattern": "^[A-Za-z0-9_:-][A-Za-z0-9._:-]*$"
+        },
+        "page": {
+          "type": "integer",
+          "maximum": 100000,
+          "minimum": 0,
+          "description": "Page number, from 0 (default 0)."
+        },
+        "number": {
+          "type": "integer",
+          "maximum": 500,
+          "minimum": 1,
+          "description": "Templates per page (default 50)."
+        }
+      },
+      "required": [
+        "category"
+      ]
+    },
+    "gated": false,
+    "secrets": [
+      "THETA_EC_API_KEY"
+    ]
+  },
+  {
+    "name": "theta_deployments_listCustom",
+    "label": "theta.deployments.listCustom",
+    "command": "theta.deployments.listCustom",
+    "description": "Lists the project's custom deployment templates.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "projectId": {
+          "type": "string",
+          "description": "Project id (`prj_...`); defaults to THETA_EC_PROJECT_ID.",
+          "maxLength": 128,
+          "pattern": "^prj_[A-Za-z0-9_]+$"
+        }
+      }
+    },
+    "gated": false,
+    "secrets": [
+      "THETA_EC_API_KEY"
+    ]
+  },
+  {
+    "name": "theta_deployments_routeProbe",
+    "label": "theta.deployments.routeProbe",
+    "command": "theta.deployments.routeProbe",
+    "description": "Reports which deployment list route (/deployment or /deployments) the controller answers, without failing on HTTP errors.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "projectId": {
+          "type": "string",
+          "description": "Project id (`prj_...`); defaults to THETA_EC_PROJECT_ID.",
+          "maxLength": 128,
+          "pattern": "^prj_[A-Za-z0-9_]+$"
+        }
+      }
+    },
+    "gated": false,
+    "secrets": [
+      "THETA_EC_API_KEY"
+    ]
+  },
+  {
+    "name": "theta_deployments_create",
+    "label": "theta.deployments.create",
+    "command": "theta.deployments.create",
+    "description": "Creates a deployment from a template on a VM type; billed until it is deleted. Paid command: call it with dryRun true first and confirm with the user.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "payload": {
+          "type": "object",
+          "additionalProperties": true,
+          "description": "The deployment, as the controller's `POST /deployment` takes it: the template\n(`deployment_template_id`, from `theta.deployments.listStandard` or `listCustom`), the\nVM type (from `theta.deployments.listVm`), and for serving templates optionally\n`auth_username`/`auth_password` for the endpoint. `project_id` is filled in."
+        },
+        "projectId": {
+          "type": "string",
+          "description": "Project id (`prj_...`); defaults to `payload.project_id`, then THETA_EC_PROJECT_ID.",
+          "maxLength": 128,
+          "pattern": "^prj_[A-Za-z0-9_]+$"
+        },
+        "dryRun": {
+          "type": "boolean",
+          "description": "Preview the exact request without sending it (recommended before any paid or mutating call)."
+        }
+      },
+      "required": [
+        "payload"
+      ]
+    },
+    "gated": true,
+    "secrets": [
+      "THETA_EC_API_KEY"
+    ]
+  },
+  {
+    "name": "theta_deployments_start",
+    "label": "theta.deployments.start",
+    "command": "theta.deployments.start",
+    "description": "Starts a stopped deployment by shard and suffix; it is billed again while running. Mutating command: call it with dryRun true first and confirm with the user.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "shard": {
+          "type": "integer",
+          "maximum": 1000000,
+          "minimum": 0,
+          "description": "The deployment's shard: `Shard` in `theta.deployments.list` (a non-negative integer)."
+        },
+        "suffix": {
+          "type": "string",
+          "description": "The deployment's suffix: `Suffix` in `theta.deployments.list`.",
+          "minLength": 1,
+          "maxLength": 128,
+          "pattern": "^[A-Za-z0-9_:-][A-Za-z0-9._:-]*$"
+        },
+        "projectId": {
+          "type": "string",
+          "description": "Project id (`prj_...`); defaults to THETA_EC_PROJECT_ID.",
+          "maxLength": 128,
+          "pattern": "^prj_[A-Za-z0-9_]+$"
+        },
+        "dryRun": {
+          "type": "boolean",
+          "description": "Preview the exact request without sending it (recommended before any paid or mutating call)."
+        }
+      },
+      "required": [
+        "shard",
+        "suffix"
+      ]
+    },
+    "gated": true,
+    "secrets": [
+      "THETA_EC_API_KEY"
+    ]
+  },
+  {
+    "name": "theta_deployments_stop",
+    "label": "theta.deployments.stop",
+    "command": "theta.deployments.stop",
+    "description": "Stops a running deployment by shard and suffix. Mutating command: call it with dryRun true first and confirm with the user.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "shard": {
+          "type": "integer",
+          "maximum": 1000000,
+          "minimum": 0,
+          "description": "The deployment's shard: `Shard` in `theta.deployments.list` (a non-negative integer)."
+        },
+        "suffix": {
+          "type": "string",
+          "description": "The deployment's suffix: `Suffix` in `theta.deployments.list`.",
+          "minLength": 1,
+          "maxLength": 128,
+          "pattern": "^[A-Za-z0-9_:-][A-Za-z0-9._:-]*$"
+        },
+        "projectId": {
+          "type": "string",
+          "description": "Project id (`prj_...`); defaults to THETA_EC_PROJECT_ID.",
+          "maxLength": 128,
+          "pattern": "^prj_[A-Za-z0-9_]+$"
+        },
+        "dryRun": {
+          "type": "boolean",
+          "description": "Preview the exact request without sending it (recommended before any paid or mutating call)."
+        }
+      },
+      "required": [
+        "shard",
+        "suffix"
+      ]
+    },
+    "gated": true,
+    "secrets": [
+      "THETA_EC_API_KEY"
+    ]
+  },
+  {
+    "name": "theta_deployments_delete",
+    "label": "theta.deployments.delete",
+    "command": "theta.deployments.delete",
+    "description": "Deletes a deployment by id, or by shard and suffix, which ends its billing. Mutating command: call it with dryRun true first and confirm with the user.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "deploymentId": {
+          "type": "string",
+          "description": "The deployment's id (the base deployment id from `theta.deployments.list`). Give this,\nor `shard` and `suffix`.",
+          "minLength": 1,
+          "maxLength": 128,
+          "pattern": "^[A-Za-z0-9_:-][A-Za-z0-9._:-]*$"
+        },
+        "shard": {
+          "type": "integer",
+          "maximum": 1000000,
+          "minimum": 0,
+          "description": "The deployment's shard (`Shard` in `theta.deployments.list`), with `suffix`."
+        },
+        "suffix": {
+          "type": "string",
+          "description": "The deployment's suffix (`Suffix` in `theta.deployments.list`), with `shard`.",
+          "minLength": 1,
+          "maxLength": 128,
+          "pattern": "^[A-Za-z0-9_:-][A-Za-z0-9._:-]*$"
+        },
+        "projectId": {
+          "type": "string",
+          "description": "Project id (`prj_...`); defaults to THETA_EC_PROJECT_ID.",
+          "maxLength": 128,
+          "pattern": "^prj_[A-Za-z0-9_]+$"
+        },
+        "dryRun": {
+          "type": "boolean",
+          "description": "Preview the exact request without sending it (recommended before any paid or mutating call)."
+        }
+      }
+    },
+    "gated": true,
+    "secrets": [
+      "THETA_EC_API_KEY"
+    ]
+  },
+  {
+    "name": "theta_deployments_validateDisposable",
+    "label": "theta.deployments.validateDisposable",
+    "command": "theta.deployments.validateDisposable",
+    "description": "Creates a throwaway deployment, waits until its endpoint answers, optionally sends one chat message, then always deletes it and verifies it is gone. Paid command: call it with dryRun true first and confirm with the user.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "payload": {
+          "type": "object",
+          "additionalProperties": true,
+          "description": "The deployment to create, as for `theta.deployments.create` (template, VM type, …).\n`project_id` is filled in; `auth_username` / `auth_password` are generated when absent."
+        },
+        "projectId": {
+          "type": "string",
+          "description": "Project id (`prj_...`); defaults to `payload.project_id`, then THETA_EC_PROJECT_ID.",
+          "maxLength": 128,
+          "pattern": "^prj_[A-Za-z0-9_]+$"
+        },
+        "orgId": {
+          "type": "string",
+          "description": "Organization id for the balance before and after; defaults to THETA_ORG_ID (without\none, the balance steps are skipped).",
+          "minLength": 1,
+          "maxLength": 128,
+          "pattern": "^[A-Za-z0-9_:-][A-Za-z0-9._:-]*$"
+        },
+        "probe": {
+          "description": "How readiness is probed (default `openai`). `openai`: an OpenAI-compatible server, probed with `GET /v1/models` (allows the smoke call); `gradio`: a Gradio app, probed with `GET /config`",
+          "type": "string",
+          "enum": [
+            "openai",
+            "gradio"
+          ]
+        },
+        "readyTimeoutMs": {
+          "type": "integer",
+          "maximum": 1800000,
+          "minimum": 1000,
+          "description": "How long to wait for the endpoint to answer, in ms (default 120000)."
+        },
+        "intervalMs": {
+          "type": "integer",
+          "maximum": 60000,
+          "minimum": 500,
+          "description": "Pause between readiness probes, in ms (default 10000)."
+        },
+        "smokeMessage": {
+          "type": "string",
+          "description": "A user message for one smoke chat call once ready (`openai` probe only; no smoke call\nwithout it).",
+          "minLength": 1,
+          "maxLength": 2000
+        },
+        "model": {
+          "type": "string",
+          "description": "The model for the smoke call; defaults to the first model the endpoint lists.",
+          "minLength": 1,
+          "maxLength": 256
+        },
+        "dryRun": {
+          "type": "boolean",
+          "description": "Preview the exact request without sending it (recommended before any paid or mutating call)."
+        }
+      },
+      "required": [
+        "payload"
+      ]
+    },
+    "gated": true,
+    "secrets": [
+      "THETA_EC_API_KEY"
+    ]
+  },
+  {
+    "name": "theta_ai_dedicatedDeployments_list",
+    "label": "theta.ai.dedicatedDeployments.list",
+    "command": "theta.ai.dedicatedDeployments.list",
+    "description": "Lists the project's dedicated inference deployments, filtered by the serving templates (standard and custom).",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "projectId": {
+          "type": "string",
+          "description": "Project id (`prj_...`); defaults to THETA_EC_PROJECT_ID.",
+          "maxLength": 128,
+          "pattern": "^prj_[A-Za-z0-9_]+$"
+        }
+      }
+    },
+    "gated": false,
+    "secrets": [
+      "THETA_EC_API_KEY"
+    ]
+  },
+  {
+    "name": "theta_ai_jupyter_list",
+    "label": "theta.ai.jupyter.list",
+    "command": "theta.ai.jupyter.list",
+    "description": "Lists the project's Jupyter notebook deployments.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "projectId": {
+          "type": "string",
+          "description": "Project id (`prj_...`); defaults to THETA_EC_PROJECT_ID.",
+          "maxLength": 128,
+          "pattern": "^prj_[A-Za-z0-9_]+$"
+        }
+      }
+    },
+    "gated": false,
+    "secrets": [
+      "THETA_EC_API_KEY"
+    ]
+  },
+  {
+    "name": "theta_ai_gpuNode_list",
+    "label": "theta.ai.gpuNode.list",
+    "command": "theta.ai.gpuNode.list",
+    "description": "Lists the project's GPU node deployments.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "projectId": {
+          "type": "string",
+          "description": "Project id (`prj_...`); defaults to THETA_EC_PROJECT_ID.",
+          "maxLength": 128,
+          "pattern": "^prj_[A-Za-z0-9_]+$"
+        }
+      }
+    },
+    "gated": false,
+    "secrets": [
+      "THETA_EC_API_KEY"
+    ]
+  },
+  {
+    "name": "theta_ai_gpuCluster_list",
+    "label": "theta.ai.gpuCluster.list",
+    "command": "theta.ai.gpuCluster.list",
+    "description": "Lists the project's GPU clusters.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "projectId": {
+          "type": "string",
+          "description": "Project id (`prj_...`); defaults to THETA_EC_PROJECT_ID.",
+          "maxLength": 128,
+          "pattern": "^prj_[A-Za-z0-9_]+$"
+        }
+      }
+    },
+    "gated": false,
+    "secrets": [
+      "THETA_EC_API_KEY"
+    ]
+  },
+  {
+    "name": "theta_ai_storage_list",
+    "label": "theta.ai.storage.list",
+    "command": "theta.ai.storage.list",
+    "description": "Lists the project's persistent storage volumes.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "projectId": {
+          "type": "string",
+          "description": "Project id (`prj_...`); defaults to THETA_EC_PROJECT_ID.",
+          "maxLength": 128,
+          "pattern": "^prj_[A-Za-z0-9_]+$"
+        },
+        "page": {
+          "type": "integer",
+          "maximum": 100000,
+          "minimum": 1,
+          "description": "Page number, from 1 (default 1)."
+        },
+        "number": {
+          "type": "integer",
+          "maximum": 500,
+          "minimum": 1,
+          "description": "Volumes per page (default 20)."
+        }
+      }
+    },
+    "gated": false,
+    "secrets": [
+      "THETA_EC_API_KEY"
+    ]
+  },
+  {
+    "name": "theta_ai_agent_list",
+    "label": "theta.ai.agent.list",
+    "command": "theta.ai.agent.list",
+    "description": "Lists the project's AI agents (RAG chatbots).",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "projectId": {
+          "type": "string",
+          "description": "Project id (`prj_...`); defaults to THETA_EC_PROJECT_ID.",
+          "maxLength": 128,
+          "pattern": "^prj_[A-Za-z0-9_]+$"
+        },
+        "page": {
+          "type": "integer",
+          "maximum": 100000,
+          "minimum": 0,
+          "description": "Page number, from 0 (default 0)."
+        },
+        "number": {
+          "type": "integer",
+          "maximum": 500,
+          "minimum": 1,
+          "description": "Agents per page (default 100)."
+        }
+      }
+    },
+    "gated": false,
+    "secrets": [
+      "THETA_EC_API_KEY"
+    ]
+  },
+  {
+    "name": "theta_ai_agent_get",
+    "label": "theta.ai.agent.get",
+    "command": "theta.ai.agent.get",
+    "description": "Shows one AI agent (RAG chatbot) and its settings.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "chatbotId": {
+          "type": "string",
+          "description": "The agent's id, from `theta.ai.agent.list`.",
+          "minLength": 1,
+          "maxLength": 128,
+          "pattern": "^[A-Za-z0-9_:-][A-Za-z0-9._:-]*$"
+        },
+        "projectId": {
+          "type": "string",
+          "description": "Project id (`prj_...`); defaults to THETA_EC_PROJECT_ID.",
+          "maxLength": 128,
+          "pattern": "^prj_[A-Za-z0-9_]+$"
+        }
+      },
+      "required": [
+        "chatbotId"
+      ]
+    },
+    "gated": false,
+    "secrets": [
+      "THETA_EC_API_KEY"
+    ]
+  },
+  {
+    "name": "theta_ai_agent_create",
+    "label": "theta.ai.agent.create",
+    "command": "theta.ai.agent.create",
+    "description": "Creates an AI agent (RAG chatbot) in the project. Mutating command: call it with dryRun true first and confirm with the user.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "payload": {
+          "type": "object",
+          "additionalProperties": true,
+          "description": "The agent's settings, as the controller's `POST /chatbot` takes them (name, model,\ninstructions, …). `project_id` is filled in."
+        },
+        "projectId": {
+          "type": "string",
+          "description": "Project id (`prj_...`); defaults to `payload.project_id`, then THETA_EC_PROJECT_ID.",
+          "maxLength": 128,
+          "pattern": "^prj_[A-Za-z0-9_]+$"
+        },
+        "dryRun": {
+          "type": "boolean",
+          "description": "Preview the exact request without sending it (recommended before any paid or mutating call)."
+        }
+      },
+      "required": [
+        "payload"
+      ]
+    },
+    "gated": true,
+    "secrets": [
+      "THETA_EC_API_KEY"
+    ]
+  },
+  {
+    "name": "theta_ai_agent_update",
+    "label": "theta.ai.agent.update",
+    "command": "theta.ai.agent.update",
+    "description": "Changes an AI agent's (RAG chatbot's) settings. Mutating command: call it with dryRun true first and confirm with the user.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "chatbotId": {
+          "type": "string",
+          "description": "The agent's id, from `theta.ai.agent.list`.",
+          "minLength": 1,
+          "maxLength": 128,
+          "pattern": "^[A-Za-z0-9_:-][A-Za-z0-9._:-]*$"
+        },
+        "payload": {
+          "type": "object",
+          "additionalProperties": true,
+          "description": "The settings to change, as the controller's `PUT /chatbot/<id>` takes them.\n`project_id` is filled in."
+        },
+        "projectId": {
+          "type": "string",
+          "description": "Project id (`prj_...`); defaults to `payload.project_id`, then THETA_EC_PROJECT_ID.",
+          "maxLength": 128,
+          "pattern": "^prj_[A-Za-z0-9_]+$"
+        },
+        "dryRun": {
+          "type": "boolean",
+          "description": "Preview the exact request without sending it (recommended before any paid or mutating call)."
+        }
+      },
+      "required": [
+        "chatbotId",
+        "payload"
+      ]
+    },
+    "gated": true,
+    "secrets": [
+      "THETA_EC_API_KEY"
+    ]
+  },
+  {
+    "name": "theta_ai_agent_document_create",
+    "label": "theta.ai.agent.document.create",
+    "command": "theta.ai.agent.document.create",
+    "description": "Uploads a knowledge document, given as text or base64 content, to an AI agent. Mutating command: call it with dryRun true first and confirm with the user.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "chatbotId": {
+          "type": "string",
+          "description": "The agent's id, from `theta.ai.agent.list`.",
+          "minLength": 1,
+          "maxLength": 128,
+          "pattern": "^[A-Za-z0-9_:-][A-Za-z0-9._:-]*$"
+        },
+        "file": {
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "filename": {
+              "type": "string",
+              "description": "The file name sent with the upload, e.g. `faq.md` (a name, not a path).",
+              "minLength": 1,
+              "maxLength": 255,
+              "pattern": "^[^/\\\\\"]+$"
+            },
+            "content": {
+              "type": "string",
+              "description": "The file's content: the text itself, or base64 when `encoding` is `base64`. It is\nnever a path: no local file is read.",
+              "maxLength": 33554432
+            },
+            "encoding": {
+              "description": "How `content` is written (default `utf8`). `utf8`: plain text, sent as UTF-8; `base64`: base64 (standard or URL-safe alphabet, padding optional, line breaks ignored)",
+              "type": "string",
+              "enum": [
+                "utf8",
+                "base64"
+              ]
+            },
+            "contentType": {
+              "type": "string",
+              "description": "The file's MIME type (default `text/plain`), e.g. `application/pdf`.",
+              "maxLength": 255,
+              "pattern": "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*( *;[ -~]*)?$"
+            }
+          },
+          "required": [
+            "filename",
+            "content"
+          ],
+          "description": "The document to upload."
+        },
+        "metadata": {
+          "type": "object",
+          "additionalProperties": true,
+          "description": "Metadata stored with the document (sent as JSON text; default `{}`)."
+        },
+        "projectId": {
+          "type": "string",
+          "description": "Project id (`prj_...`); defaults to THETA_EC_PROJECT_ID.",
+          "maxLength": 128,
+          "pattern": "^prj_[A-Za-z0-9_]+$"
+        },
+        "dryRun": {
+          "type": "boolean",
+          "description": "Preview the exact request without sending it (recommended before any paid or mutating call)."
+        }
+      },
+      "required": [
+        "chatbotId",
+        "file"
+      ]
+    },
+    "gated": true,
+    "secrets": [
+      "THETA_EC_API_KEY"
+    ]
+  },
+  {
+    "name": "theta_ai_agent_document_update",
+    "label": "theta.ai.agent.document.update",
+    "command": "theta.ai.agent.document.update",
+    "description": "Replaces an AI agent's knowledge document with new text or base64 content. Mutating command: call it with dryRun true first and confirm with the user.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "chatbotId": {
+          "type": "string",
+          "description": "The agent's id, from `theta.ai.agent.list`.",
+          "minLength": 1,
+          "maxLength": 128,
+          "pattern": "^[A-Za-z0-9_:-][A-Za-z0-9._:-]*$"
+        },
+        "documentId": {
+          "type": "string",
+          "description": "The document's id, from `theta.ai.agent.document.list`.",
+          "minLength": 1,
+          "maxLength": 128,
+          "pattern": "^[A-Za-z0-9_:-][A-Za-z0-9._:-]*$"
+        },
+        "file": {
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "filename": {
+              "type": "string",
+              "description": "The file name sent with the upload, e.g. `faq.md` (a name, not a path).",
+              "minLength": 1,
+              "maxLength": 255,
+              "pattern": "^[^/\\\\\"]+$"
+            },
+            "content": {
+              "type": "string",
+              "description": "The file's content: the text itself, or base64 when `encoding` is `base64`. It is\nnever a path: no local file is read.",
+              "maxLength": 33554432
+            },
+            "encoding": {
+              "description": "How `content` is written (default `utf8`). `utf8`: plain text, sent as UTF-8; `base64`: base64 (standard or URL-safe alphabet, padding optional, line breaks ignored)",
+              "type": "string",
+              "enum": [
+                "utf8",
+                "base64"
+              ]
+            },
+            "contentType": {
+              "type": "string",
+              "description": "The file's MIME type (default `text/plain`), e.g. `application/pdf`.",
+              "maxLength": 255,
+              "pattern": "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*( *;[ -~]*)?$"
+            }
+          },
+          "required": [
+            "filename",
+            "content"
+          ],
+          "description": "The new content of the document."
+        },
+        "metadata": {
+          "type": "object",
+          "additionalProperties": true,
+          "description": "Metadata stored with the document (sent as JSON text; default `{}`)."
+        },
+        "projectId": {
+          "type": "string",
+          "description": "Project id (`prj_...`); defaults to THETA_EC_PROJECT_ID.",
+          "maxLength": 128,
+          "pattern": "^prj_[A-Za-z0-9_]+$"
+        },
+        "dryRun": {
+          "type": "boolean",
+          "description": "Preview the exact request without sending it (recommended before any paid or mutating call)."
+        }
+      },
+      "required": [
+        "chatbotId",
+        "documentId",
+        "file"
+      ]
+    },
+    "gated": true,
+    "secrets": [
+      "THETA_EC_API_KEY"
+    ]
+  },
+  {
+    "name": "theta_ai_agent_document_get",
+    "label": "theta.ai.agent.document.get",
+    "command": "theta.ai.agent.document.get",
+    "description": "Shows one of an AI agent's knowledge documents.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "chatbotId": {
+          "type": "string",
+          "description": "The agent's id, from `theta.ai.agent.list`.",
+          "minLength": 1,
+          "maxLength": 128,
+          "pattern": "^[A-Za-z0-9_:-][A-Za-z0-9._:-]*$"
+        },
+        "documentId": {
+          "type": "string",
+          "description": "The document's id, from `theta.ai.agent.document.list`.",
+          "minLength": 1,
+          "maxLength": 128,
+          "pattern": "^[A-Za-z0-9_:-][A-Za-z0-9._:-]*$"
+        }
+      },
+      "required": [
+        "chatbotId",
+        "documentId"
+      ]
+    },
+    "gated": false,
+    "secrets": [
+      "THETA_EC_API_KEY"
+    ]
+  },
+  {
+    "name": "theta_ai_agent_document_list",
+    "label": "theta.ai.agent.document.list",
+    "command": "theta.ai.agent.document.list",
+    "description": "Lists an AI agent's knowledge documents.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "chatbotId": {
+          "type": "string",
+          "description": "The agent's id, from `theta.ai.agent.list`.",
+          "minLength": 1,
+          "maxLength": 128,
+          "pattern": "^[A-Za-z0-9_:-][A-Za-z0-9._:-]*$"
+        },
+        "projectId": {
+          "type": "string",
+          "description": "Project id (`prj_...`); defaults to THETA_EC_PROJECT_ID.",
+          "maxLength": 128,
+          "pattern": "^prj_[A-Za-z0-9_]+$"
+        },
+        "page": {
+          "type": "integer",
+          "maximum": 100000,
+          "minimum": 0,
+          "description": "Page number, from 0 (default 0)."
+        },
+        "number": {
+          "type": "integer",
+          "maximum": 500,
+          "minimum": 1,
+          "description": "Documents per page (default 30)."
+        }
+      },
+      "required": [
+        "chatbotId"
+      ]
+    },
+    "gated": false,
+    "secrets": [
+      "THETA_EC_API_KEY"
+    ]
+  },
+  {
+    "name": "theta_billing_balance",
+    "label": "theta.billing.balance",
+    "command": "theta.billing.balance",
+    "description": "Shows the organization's Theta EdgeCloud credit balance.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "orgId": {
+          "type": "string",
+          "description": "Organization id; defaults to THETA_ORG_ID.",
+          "minLength": 1,
+          "maxLength": 128,
+          "pattern": "^[A-Za-z0-9_:-][A-Za-z0-9._:-]*$"
+        }
+      }
+    },
+    "gated": false,
+    "secrets": [
+      "THETA_EC_API_KEY"
+    ]
+  },
+  {
+    "name": "theta_billing_balanceSnapshot",
+    "label": "theta.billing.balanceSnapshot",
+    "command": "theta.billing.balanceSnapshot",
+    "description": "Reads the organization's balance as one number, reporting instead of failing when it cannot.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "orgId": {
+          "type": "string",
+          "description": "Organization id; defaults to THETA_ORG_ID.",
+          "minLength": 1,
+          "maxLength": 128,
+          "pattern": "^[A-Za-z0-9_:-][A-Za-z0-9._:-]*$"
+        }
+      }
+    },
+    "gated": false,
+    "secrets": [
+      "THETA_EC_API_KEY"
+    ]
+  },
+  {
     "name": "theta_inference_models",
     "label": "theta.inference.models",
     "command": "theta.inference.models",

@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 use crate::command::DynCommand;
-use crate::commands::theta::{inference, meta, ondemand, video};
+use crate::commands::theta::{ai, billing, deployments, inference, meta, ondemand, video};
 use crate::error::{Error, ErrorCode};
 
 /// The registry.
@@ -21,6 +21,32 @@ pub static COMMANDS: &[&dyn DynCommand] = &[
     &ondemand::Status,
     &ondemand::PollUntilDone,
     &ondemand::InputPresignedUrls,
+    // Controller: deployments, templates, AI resources, agents; platform: billing.
+    &deployments::List,
+    &deployments::ListVm,
+    &deployments::ListStandard,
+    &deployments::ListCustom,
+    &deployments::RouteProbe,
+    &deployments::Create,
+    &deployments::Start,
+    &deployments::Stop,
+    &deployments::Delete,
+    &deployments::ValidateDisposable,
+    &ai::DedicatedDeploymentsList,
+    &ai::JupyterList,
+    &ai::GpuNodeList,
+    &ai::GpuClusterList,
+    &ai::StorageList,
+    &ai::agent::AgentList,
+    &ai::agent::AgentGet,
+    &ai::agent::AgentCreate,
+    &ai::agent::AgentUpdate,
+    &ai::agent::document::DocumentCreate,
+    &ai::agent::document::DocumentUpdate,
+    &ai::agent::document::DocumentGet,
+    &ai::agent::document::DocumentList,
+    &billing::Balance,
+    &billing::BalanceSnapshot,
     // Dedicated inference endpoint (THETA_INFERENCE_ENDPOINT).
     &inference::Models,
     &inference::Chat,

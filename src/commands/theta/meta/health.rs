@@ -3,7 +3,9 @@
 //! `GET https://api.thetaedgecloud.com/resource/vm/list` (public, no credentials); if that
 //! fails the command fails. Then, when THETA_EC_API_KEY and the project id are configured,
 //! `GET https://controller.thetaedgecloud.com/deployment/list?project_id=…` with `x-api-key`
-//! verifies them; a failure there is reported in `authError`, not thrown. Read-only, free.
+//! (the request `theta.deployments.list` sends, with its `/deployments/list` fallback on
+//! 404/405) verifies them; a failure there is reported in `authError`, not thrown. Read-only,
+//! free.
 
 use std::time::SystemTime;
 
@@ -12,8 +14,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
+use crate::commands::theta::deployments;
 use crate::error::Error;
-use crate::http::ApiRequest;
 use crate::secrets::SecretName;
 
 /// No arguments.
@@ -53,7 +55,7 @@ impl Command for Health {
     async fn run(&self, ctx: &Ctx<'_>, _args: HealthArgs) -> Result<HealthOutput, Error> {
         let vms: Value = ctx
             .client(Service::Platform)?
-            .send(&ApiRequest::get(&["resource", "vm", "list"]).without_auth())
+            .send(&deployments::vm_list_request())
             .await?
             .json_value()?;
         let vm_count = vms
@@ -65,12 +67,10 @@ impl Command for Health {
         let project = ctx.config().project_id(None).ok();
         let auth_configured = ctx.secrets().contains(SecretName::EcApiKey) && project.is_some();
         let mut auth_error = None;
-        if let Some(project) = project.filter(|_| auth_configured) {
-            let request = ApiRequest::get(&["deployment", "list"]).query("project_id", project);
-            let probe = async { ctx.client(Service::Controller)?.send(&request).await };
-            if let Err(error) = probe.await {
-                auth_error = Some(error.summary(220));
-            }
+        if let Some(project) = project.filter(|_| auth_configured)
+            && let Err(error) = deployments::list_deployments(ctx, &project, &[]).await
+        {
+            auth_error = Some(error.summary(220));
         }
         let auth_verified = auth_configured && auth_error.is_none();
         Ok(HealthOutput {
