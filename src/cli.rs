@@ -249,12 +249,16 @@ fn serve(secret_timeout: u64) -> Outcome {
         secret_timeout: std::time::Duration::from_secs(secret_timeout),
         ..Default::default()
     };
-    let served = tokio.block_on(crate::runtime::serve::serve(
+    let served = tokio.block_on(crate::runtime::serve::serve_until(
         runtime,
         tokio::io::stdin(),
         tokio::io::stdout(),
         options,
+        shutdown_signal(),
     ));
+    // The stdin reader may still be blocked in a read that will never return (input still
+    // open after a signal): do not wait for it.
+    tokio.shutdown_background();
     match served {
         Ok(()) => Outcome::default(),
         Err(e) => Outcome {
@@ -262,6 +266,25 @@ fn serve(secret_timeout: u64) -> Outcome {
             status: 1,
             ..Outcome::default()
         },
+    }
+}
+
+/// SIGINT or SIGTERM. Once a command listens for signals the default "terminate" action is
+/// gone for the whole process, so `serve` owns them too and stops gracefully.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    if tokio::signal::ctrl_c().await.is_err() {
+        std::future::pending::<()>().await;
     }
 }
 

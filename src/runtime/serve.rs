@@ -138,6 +138,25 @@ where
     R: AsyncRead + Unpin,
     W: AsyncWrite + Unpin + Send + 'static,
 {
+    serve_until(runtime, input, output, options, std::future::pending()).await
+}
+
+/// Like [`serve`], and stops reading when `shutdown` completes (the binary passes SIGINT or
+/// SIGTERM): the requests in flight still finish and are answered — a command that owns a
+/// resource, such as `theta.deployments.validateDisposable`, sees the same signal and cleans
+/// up — then the function returns.
+pub async fn serve_until<R, W>(
+    runtime: Arc<Runtime>,
+    input: R,
+    output: W,
+    options: ServeOptions,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()>
+where
+    R: AsyncRead + Unpin,
+    W: AsyncWrite + Unpin + Send + 'static,
+{
+    let mut shutdown = std::pin::pin!(shutdown);
     let (out_tx, out_rx) = mpsc::unbounded_channel::<Value>();
     let writer = tokio::spawn(write_lines(output, out_rx));
     let host = Arc::new(Host {
@@ -156,6 +175,10 @@ where
 
     loop {
         tokio::select! {
+            () = &mut shutdown => {
+                tracing::info!("shutdown signal: finishing the requests in flight");
+                break;
+            }
             line = lines.next() => {
                 let Some(line) = line else { break };
                 let text = match line {
