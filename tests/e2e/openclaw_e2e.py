@@ -138,6 +138,24 @@ def port_open(port):
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
+def pids_of(binary):
+    """Live `<binary> serve` processes, from /proc."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                argv = f.read().split(b"\0")
+            with open(f"/proc/{entry}/stat") as f:
+                state = f.read().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if len(argv) >= 2 and argv[0].decode(errors="replace") == binary and argv[1] == b"serve" and state != "Z":
+            found.append(int(entry))
+    return sorted(found)
+
+
 def last_json(text):
     """The last JSON document in a command's stdout (some commands print a banner first)."""
     decoder = json.JSONDecoder()
@@ -335,6 +353,8 @@ def main():
         details = answer.get("result", {}).get("details", {})
         check(status == 200 and details.get("ok") is True and details.get("command") == "theta.setup",
               "theta_setup runs through /tools/invoke", answer)
+        check(details["result"]["ready"] is True,
+              "and sees the key (a SecretRef) and the project id from the plugin config", details["result"])
 
         before = len(theta_requests.snapshot())
         status, answer = h.invoke("theta_ondemand_infer", {"service": "flux", "input": {"prompt": "a lighthouse"}, "dryRun": True})
@@ -362,8 +382,20 @@ def main():
         check(controller and controller[-1]["headers"].get("x-api-key") == ENV_EC_KEY,
               "whose x-api-key came from the env SecretRef in the plugin config")
 
+        serve_pids = pids_of(os.path.join(h.bin, "theta-skill"))
+        check(len(serve_pids) == 1, "one theta-skill serve process served every call", serve_pids)
+        os.kill(serve_pids[0], signal.SIGKILL)
+        time.sleep(0.5)
+        status, answer = h.invoke("theta_setup", {})
+        check(status == 200 and answer.get("result", {}).get("details", {}).get("ok") is True,
+              "after that process is killed, the next call succeeds", answer)
+        restarted = pids_of(os.path.join(h.bin, "theta-skill"))
+        check(len(restarted) == 1 and restarted != serve_pids, "on a restarted serve process", restarted)
+
         h.stop(gateway)
         check(not port_open(h.gateway_port), "the gateway stopped and its port is closed")
+        time.sleep(1)
+        check(pids_of(os.path.join(h.bin, "theta-skill")) == [], "and no theta-skill process is left")
 
         print("clawhub")
         validate = h.clawhub("package", "validate", plugin_dir, "--openclaw", args.openclaw_package, "--json",

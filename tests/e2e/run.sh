@@ -36,6 +36,9 @@ install ch clawhub "$CLAWHUB_VERSION"
 
 (cd "$repo" && cargo build --locked --quiet --features local-endpoints)
 
+echo "plugin contract (fake plugin API, real binary)"
+timeout 120 node "$here/plugin_contract.mjs" "$repo" "$CARGO_TARGET_DIR/debug/theta-skill"
+
 exec python3 "$here/openclaw_e2e.py" \
   --repo "$repo" \
   --binary "$CARGO_TARGET_DIR/debug/theta-skill" \

@@ -1,0 +1,77 @@
+// Contract test of the generated OpenClaw plugin (dist/openclaw-plugin/index.js) with a fake
+// plugin API and the real theta-skill binary: how secrets reach the binary.
+//
+//   node tests/e2e/plugin_contract.mjs <repo> <theta-skill binary>
+//
+// Checks: a config secret that is not a string (an unresolved SecretRef) counts as absent; a
+// string one is used; a secret missing from the config is answered, when the binary asks for
+// it, from the gateway's environment; non-secret settings reach the binary as environment; the
+// child process gets `serve` as its only argument and no secret in its environment.
+import { readFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import assert from "node:assert/strict";
+
+const [repo, binary] = process.argv.slice(2);
+const plugin = (await import(pathToFileURL(`${repo}/dist/openclaw-plugin/index.js`).href)).default;
+
+const tools = new Map();
+const api = {
+  pluginConfig: {
+    binaryPath: binary,
+    ecProjectId: "prj_contract",
+    ecApiKey: { source: "env", provider: "default", id: "UNRESOLVED" },
+    ondemandApiToken: "config-ondemand-token-1",
+  },
+  registerTool(tool) {
+    tools.set(tool.name, tool);
+  },
+};
+// The gateway's own environment: the video pair is only here, not in the plugin config.
+process.env.THETA_VIDEO_SA_ID = "gateway-env-sa-id-1";
+process.env.THETA_VIDEO_SA_SECRET = "gateway-env-sa-secret-1";
+process.env.THETA_EC_API_KEY_UNRELATED = "must-not-leak";
+
+plugin.register(api);
+const manifest = JSON.parse(readFileSync(`${repo}/dist/openclaw-plugin/openclaw.plugin.json`, "utf8"));
+assert.deepEqual([...tools.keys()].sort(), [...manifest.contracts.tools].sort(), "every declared tool is registered");
+
+const setup = await tools.get("theta_setup").execute("call-1", {});
+const result = setup.details.result;
+const status = (env) => result.checklist.find((step) => (step.env ?? []).includes(env)).status;
+assert.equal(setup.details.ok, true);
+assert.equal(status("THETA_EC_API_KEY"), "todo", "an unresolved SecretRef counts as absent");
+assert.equal(status("THETA_ONDEMAND_API_TOKEN"), "done", "a string secret from the config is used");
+assert.equal(status("THETA_VIDEO_SA_ID"), "done", "a lazily asked secret is answered from the gateway env");
+assert.equal(status("THETA_EC_PROJECT_ID"), "done", "settings reach the binary");
+assert.ok(!JSON.stringify(setup).includes("config-ondemand-token-1"), "no secret in the tool result");
+
+// The child: argv and environment.
+const { readdirSync } = await import("node:fs");
+const children = readdirSync("/proc").filter((p) => /^\d+$/.test(p)).filter((pid) => {
+  try {
+    const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    return argv[0] === binary && readFileSync(`/proc/${pid}/status`, "utf8").includes(`PPid:\t${process.pid}`);
+  } catch {
+    return false;
+  }
+});
+assert.equal(children.length, 1, "one serve process");
+const argv = readFileSync(`/proc/${children[0]}/cmdline`, "utf8").split("\0").filter(Boolean);
+assert.deepEqual(argv.slice(1), ["serve"], "the binary's only argument is serve");
+const environ = readFileSync(`/proc/${children[0]}/environ`, "utf8").split("\0").filter(Boolean);
+const names = environ.map((kv) => kv.split("=")[0]);
+assert.ok(names.includes("THETA_EC_PROJECT_ID"), "the project id is passed as environment");
+for (const name of names) {
+  assert.ok(!/(KEY|TOKEN|SECRET|PASS|SA_ID)/.test(name), `no secret-like variable in the child's environment: ${name}`);
+}
+
+// Dry-run from a tool argument, and a config that forces it.
+const preview = await tools.get("theta_ondemand_infer").execute("call-2", { service: "flux", input: { prompt: "x" }, dryRun: true });
+assert.equal(preview.details.dryRun, true);
+assert.equal(preview.details.result.requests[0].headers.authorization, "Bearer [REDACTED]");
+api.pluginConfig = { ...api.pluginConfig, dryRun: true };
+const forced = await tools.get("theta_ondemand_infer").execute("call-3", { service: "flux", input: { prompt: "x" }, dryRun: false });
+assert.equal(forced.details.dryRun, true, "a call cannot turn off the config's dry-run");
+
+console.log("plugin contract: every check passed");
+process.exit(0);
