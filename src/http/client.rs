@@ -460,11 +460,6 @@ impl<'a> ServiceClient<'a> {
         &self.base
     }
 
-    /// Whether credentials are attached to this client's requests.
-    pub fn has_credentials(&self) -> bool {
-        self.auth.is_some()
-    }
-
     /// The configured HTTP settings.
     pub fn settings(&self) -> HttpSettings {
         self.settings

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 use futures_util::future::BoxFuture;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use serde::Serialize;
 
 use crate::error::{Error, ErrorCode};
@@ -232,18 +232,12 @@ impl Secrets {
     pub fn contains(&self, name: SecretName) -> bool {
         self.values.contains_key(&name)
     }
-
-    /// Length of the value in characters, for diagnostics that must not show it.
-    pub fn len_of(&self, name: SecretName) -> Option<usize> {
-        self.values
-            .get(&name)
-            .map(|v| v.expose_secret().chars().count())
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use secrecy::ExposeSecret;
 
     #[tokio::test]
     async fn host_beats_environment_and_aliases_are_tried_in_order() {

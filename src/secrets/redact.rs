@@ -63,8 +63,13 @@ pub fn redact_text(text: &str) -> Cow<'_, str> {
 /// `Bearer abc…` / `Basic abc…` → `Bearer [REDACTED]`, for credentials that were never
 /// resolved here (e.g. echoed back by an upstream in an error body).
 fn mask_auth_schemes(text: &str) -> Option<String> {
-    let lower = text.to_ascii_lowercase();
-    if !lower.contains("bearer ") && !lower.contains("basic ") {
+    // Runs on every string of every response: decide without allocating in the common case.
+    let mentions = |scheme: &[u8]| {
+        text.as_bytes()
+            .windows(scheme.len())
+            .any(|w| w.eq_ignore_ascii_case(scheme))
+    };
+    if !mentions(b"bearer ") && !mentions(b"basic ") {
         return None;
     }
     let mut out = String::with_capacity(text.len());
