@@ -6,35 +6,34 @@
 //! for argument errors, which clap would otherwise print as text.
 
 use std::ffi::OsString;
-use std::io::Read;
+use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
+use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use serde_json::{Value, json};
 
 use crate::artifacts;
 use crate::error::{Error, ErrorCode};
+use crate::pack::Pack;
 use crate::runtime::{Response, Runtime, registry};
+use crate::secrets::redact;
 
 /// Largest request accepted on stdin.
 const MAX_STDIN_BYTES: u64 = 64 * 1024 * 1024;
 
-const ABOUT: &str =
-    "OpenClaw skill runtime for Theta EdgeCloud: one JSON request in, one JSON document out.";
+/// The `--help` text after the options: the pack's examples, exit statuses, environment.
+fn after_help(pack: &Pack) -> String {
+    format!(
+        "Examples:\n{}\n\nExit status: 0 success; 1 the command failed; 2 the request was bad.\nEnvironment: {prefix}DRY_RUN=1 previews every paid or mutating command; {prefix}LOG=debug logs to stderr.",
+        pack.help_examples.trim_end(),
+        prefix = pack.env_prefix,
+    )
+}
 
-const AFTER_HELP: &str = "\
-Examples:
-  theta-skill run theta.setup
-  theta-skill run theta.ondemand.infer '{\"service\":\"flux\",\"payload\":{\"prompt\":\"a cat\"}}' --dry-run
-  echo '{\"command\":\"theta.auth.capabilities\",\"args\":{}}' | theta-skill
-  theta-skill list
-
-Exit status: 0 success; 1 the command failed; 2 the request was bad.
-Environment: THETA_DRY_RUN=1 previews every paid or mutating command; THETA_LOG=debug logs to stderr.";
-
-/// Command-line arguments.
+/// Command-line arguments. The binary's name, about line and examples come from its pack.
 #[derive(Debug, Parser)]
-#[command(name = "theta-skill", version, about = ABOUT, after_help = AFTER_HELP)]
+#[command(version)]
 pub struct Cli {
     #[command(subcommand)]
     command: Option<Cmd>,
@@ -44,7 +43,7 @@ pub struct Cli {
 enum Cmd {
     /// Run one command and print one JSON document.
     Run {
-        /// Command id or alias, e.g. theta.setup.
+        /// Command id, alias or tool name (`list` shows them).
         command: String,
         /// Arguments as a JSON object; `-` reads them from stdin; absent means `{}`.
         args: Option<String>,
@@ -137,11 +136,113 @@ pub struct Input<'a> {
     pub stdout_is_terminal: bool,
 }
 
-/// Runs the CLI for `args` (including the program name).
-pub fn execute(args: &[OsString], mut input: Input<'_>) -> Outcome {
+/// The whole binary of `pack`: parse arguments, read stdin, run, print, exit. Each pack's
+/// `main` is this one call.
+///
+/// A panic anywhere still ends with exactly one JSON document on stdout: the work runs under
+/// `catch_unwind`, the panic message goes (redacted) to stderr, and an `INTERNAL` error is
+/// printed instead of a result.
+pub fn main(pack: &'static Pack) -> ExitCode {
+    init_logging(pack);
+    let binary = pack.binary;
+    std::panic::set_hook(Box::new(move |info| {
+        let message = redact::redact_text(&info.to_string()).into_owned();
+        let _ = writeln!(std::io::stderr(), "{binary}: internal error: {message}");
+    }));
+    // The pack is immutable static data: nothing it holds can be left half-updated by a panic.
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        // Not locked: `serve` reads stdin through tokio, which takes the lock per read.
+        let mut stdin = std::io::stdin();
+        let args: Vec<_> = std::env::args_os().collect();
+        execute(
+            pack,
+            &args,
+            Input {
+                stdin_is_terminal: std::io::stdin().is_terminal(),
+                stdout_is_terminal: std::io::stdout().is_terminal(),
+                stdin: &mut stdin,
+            },
+        )
+    }));
+    let outcome = outcome.unwrap_or_else(|_| {
+        let error = Error::new(
+            ErrorCode::Internal,
+            format!("{binary} hit an internal error (a bug); see stderr."),
+        );
+        let doc = Response::failure(None, None, error).to_json();
+        Outcome {
+            stdout: format!("{doc}\n"),
+            stderr: String::new(),
+            status: 1,
+        }
+    });
+    let _ = std::io::stderr().write_all(outcome.stderr.as_bytes());
+    let mut stdout = std::io::stdout().lock();
+    if stdout
+        .write_all(outcome.stdout.as_bytes())
+        .and_then(|()| stdout.flush())
+        .is_err()
+    {
+        // stdout is gone (closed pipe): nothing more can be reported there.
+        return ExitCode::from(outcome.status.max(1));
+    }
+    ExitCode::from(outcome.status)
+}
+
+/// Logs (JSON lines, redacted) go to stderr, and only when `<PREFIX>LOG` or `RUST_LOG` asks.
+fn init_logging(pack: &Pack) {
+    let Some(filter) = [pack.var("LOG"), "RUST_LOG".to_owned()]
+        .iter()
+        .find_map(|var| std::env::var(var).ok().filter(|v| !v.trim().is_empty()))
+    else {
+        return;
+    };
+    let filter = tracing_subscriber::EnvFilter::try_new(filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(filter)
+        .with_current_span(false)
+        .with_span_list(false)
+        .with_writer(|| RedactingStderr)
+        .try_init();
+}
+
+/// stderr, with every known secret masked in each log line.
+struct RedactingStderr;
+
+impl Write for RedactingStderr {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let text = String::from_utf8_lossy(buf);
+        std::io::stderr().write_all(redact::redact_text(&text).as_bytes())?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::io::stderr().flush()
+    }
+}
+
+/// The clap command for `pack`'s binary.
+fn command_for(pack: &Pack) -> clap::Command {
+    Cli::command()
+        .name(pack.binary)
+        .bin_name(pack.binary)
+        .about(format!(
+            "OpenClaw skill runtime for {}: one JSON request in, one JSON document out.",
+            pack.title
+        ))
+        .after_help(after_help(pack))
+}
+
+/// Runs `pack`'s CLI for `args` (including the program name).
+pub fn execute(pack: &'static Pack, args: &[OsString], mut input: Input<'_>) -> Outcome {
     let pretty = input.stdout_is_terminal;
     let is_run = args.get(1).is_some_and(|a| a == "run");
-    let cli = match Cli::try_parse_from(args) {
+    let parsed = command_for(pack)
+        .try_get_matches_from(args)
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             use clap::error::ErrorKind;
@@ -155,8 +256,9 @@ pub fn execute(args: &[OsString], mut input: Input<'_>) -> Outcome {
             }
             let mut outcome = if is_run {
                 Outcome::error(
-                    Error::new(ErrorCode::InvalidCommandArgs, first_line(&rendered))
-                        .with_hint("Usage: theta-skill run <command> [ARGS|-] [--dry-run]"),
+                    Error::new(ErrorCode::InvalidCommandArgs, first_line(&rendered)).with_hint(
+                        format!("Usage: {} run <command> [ARGS|-] [--dry-run]", pack.binary),
+                    ),
                     pretty,
                 )
             } else {
@@ -170,14 +272,14 @@ pub fn execute(args: &[OsString], mut input: Input<'_>) -> Outcome {
         }
     };
     match cli.command {
-        None => match read_stdin(&mut input) {
+        None => match read_stdin(pack, &mut input) {
             Ok(text) => match parse_request(&text) {
-                Ok(envelope) => execute_job(Job::Envelope(envelope), pretty),
+                Ok(envelope) => execute_job(pack, Job::Envelope(envelope), pretty),
                 Err(error) => Outcome::error(error, pretty),
             },
             Err(error) => {
                 let mut outcome = Outcome::error(error, pretty);
-                outcome.stderr = format!("{AFTER_HELP}\n");
+                outcome.stderr = format!("{}\n", after_help(pack));
                 outcome
             }
         },
@@ -188,11 +290,12 @@ pub fn execute(args: &[OsString], mut input: Input<'_>) -> Outcome {
         }) => {
             let args = match args.as_deref() {
                 None => Ok(json!({})),
-                Some("-") => read_stdin(&mut input).and_then(|text| parse_args(&text)),
+                Some("-") => read_stdin(pack, &mut input).and_then(|text| parse_args(&text)),
                 Some(text) => parse_args(text),
             };
             match args {
                 Ok(args) => execute_job(
+                    pack,
                     Job::Run {
                         command,
                         args,
@@ -203,20 +306,22 @@ pub fn execute(args: &[OsString], mut input: Input<'_>) -> Outcome {
                 Err(error) => Outcome::error(error, pretty),
             }
         }
-        Some(Cmd::List { json }) => list(json, pretty),
-        Some(Cmd::Serve { secret_timeout }) => serve(secret_timeout),
-        Some(Cmd::Schema { command }) => match registry::find(&command) {
+        Some(Cmd::List { json }) => list(pack, json, pretty),
+        Some(Cmd::Serve { secret_timeout }) => serve(pack, secret_timeout),
+        Some(Cmd::Schema { command }) => match registry::find(pack, &command) {
             Some(found) => Outcome::json(&found.input_schema(), 0, true),
-            None => Outcome::error(registry::unknown_command(&command), pretty),
+            None => Outcome::error(registry::unknown_command(pack, &command), pretty),
         },
-        Some(Cmd::Schemas { out, check }) => sync_files(&out, &artifacts::schema_files(), check),
+        Some(Cmd::Schemas { out, check }) => {
+            sync_files(&out, &artifacts::schema_files(pack), check)
+        }
         Some(Cmd::Bundle {
             out,
             skill_out,
             check,
         }) => {
-            let mut outcome = sync_files(&skill_out, &artifacts::skill_files(), check);
-            let bundle = sync_files(&out, &artifacts::bundle_files(), check);
+            let mut outcome = sync_files(&skill_out, &artifacts::skill_files(pack), check);
+            let bundle = sync_files(&out, &artifacts::bundle_files(pack), check);
             outcome.stdout.push_str(&bundle.stdout);
             outcome.stderr.push_str(&bundle.stderr);
             outcome.status = outcome.status.max(bundle.status);
@@ -236,7 +341,7 @@ fn first_line(text: &str) -> String {
     message.join(" ").trim_start_matches("error: ").to_owned()
 }
 
-fn serve(secret_timeout: u64) -> Outcome {
+fn serve(pack: &'static Pack, secret_timeout: u64) -> Outcome {
     let tokio = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -244,7 +349,7 @@ fn serve(secret_timeout: u64) -> Outcome {
         Ok(rt) => rt,
         Err(e) => return Outcome::error(Error::internal(format!("async runtime: {e}")), false),
     };
-    let runtime = std::sync::Arc::new(Runtime::from_env());
+    let runtime = std::sync::Arc::new(Runtime::from_env(pack));
     let options = crate::runtime::serve::ServeOptions {
         secret_timeout: std::time::Duration::from_secs(secret_timeout),
         ..Default::default()
@@ -262,7 +367,7 @@ fn serve(secret_timeout: u64) -> Outcome {
     match served {
         Ok(()) => Outcome::default(),
         Err(e) => Outcome {
-            stderr: format!("theta-skill serve: {e}\n"),
+            stderr: format!("{} serve: {e}\n", pack.binary),
             status: 1,
             ..Outcome::default()
         },
@@ -298,11 +403,11 @@ enum Job {
     },
 }
 
-fn execute_job(job: Job, pretty: bool) -> Outcome {
+fn execute_job(pack: &'static Pack, job: Job, pretty: bool) -> Outcome {
     // Test builds can force a panic to prove the "one JSON document, panics included" rule.
     #[cfg(feature = "local-endpoints")]
-    if std::env::var_os("THETA_SKILL_DEBUG_PANIC").is_some() {
-        panic!("THETA_SKILL_DEBUG_PANIC is set");
+    if std::env::var_os(pack.var("SKILL_DEBUG_PANIC")).is_some() {
+        panic!("{} is set", pack.var("SKILL_DEBUG_PANIC"));
     }
     let tokio = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -311,7 +416,7 @@ fn execute_job(job: Job, pretty: bool) -> Outcome {
         Ok(rt) => rt,
         Err(e) => return Outcome::error(Error::internal(format!("async runtime: {e}")), pretty),
     };
-    let runtime = Runtime::from_env();
+    let runtime = Runtime::from_env(pack);
     let response = tokio.block_on(async {
         match job {
             Job::Envelope(envelope) => runtime.handle(envelope).await,
@@ -325,13 +430,17 @@ fn execute_job(job: Job, pretty: bool) -> Outcome {
     Outcome::response(&response, pretty)
 }
 
-fn read_stdin(input: &mut Input<'_>) -> Result<String, Error> {
+fn read_stdin(pack: &Pack, input: &mut Input<'_>) -> Result<String, Error> {
     if input.stdin_is_terminal {
         return Err(Error::new(
             ErrorCode::InvalidCommandArgs,
             "No request on stdin (it is a terminal).",
         )
-        .with_hint("Pipe a request: echo '{\"command\":\"theta.setup\"}' | theta-skill, or use: theta-skill run theta.setup"));
+        .with_hint(format!(
+            "Pipe a request: echo '{{\"command\":\"{name}.setup\"}}' | {binary}, or use: {binary} run {name}.setup",
+            name = pack.name,
+            binary = pack.binary
+        )));
     }
     let mut bytes = Vec::new();
     input
@@ -392,17 +501,13 @@ fn parse_args(text: &str) -> Result<Value, Error> {
     }
 }
 
-fn list(as_json: bool, pretty: bool) -> Outcome {
+fn list(pack: &Pack, as_json: bool, pretty: bool) -> Outcome {
     if as_json {
-        return Outcome::json(&Value::Array(registry::catalog()), 0, pretty);
+        return Outcome::json(&Value::Array(registry::catalog(pack)), 0, pretty);
     }
-    let width = registry::COMMANDS
-        .iter()
-        .map(|c| c.id().len())
-        .max()
-        .unwrap_or(0);
+    let width = pack.commands().map(|c| c.id().len()).max().unwrap_or(0);
     let mut out = String::new();
-    for command in registry::COMMANDS {
+    for command in pack.commands() {
         let aliases = if command.aliases().is_empty() {
             String::new()
         } else {

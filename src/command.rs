@@ -6,109 +6,42 @@
 //! check → run → serialize once for all of them, so handlers never see `serde_json::Value`
 //! and never read the dry-run flag.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::future::Future;
 use std::sync::Mutex;
 
 use futures_util::future::BoxFuture;
 use schemars::JsonSchema;
+use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde::{Serialize, Serializer};
 use serde_json::Value;
 
 use crate::config::Config;
 use crate::error::{Error, ErrorCode, Problem};
-use crate::http::{Auth, RequestPreview, ServiceClient};
-use crate::runtime::{Runtime, gate};
-use crate::secrets::{SecretName, Secrets};
+use crate::gate::Gate;
+use crate::http::{Auth, RequestPreview, ServiceClient, Transport};
+use crate::secrets::{Secrets, missing_error};
+pub use crate::vocab::{Effect, SecretName, Service};
 
-/// What running a command does to the world. The dry-run gate stops everything that is not
-/// [`Effect::ReadOnly`] before the network.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Effect {
-    /// Reads only; safe to run and to retry.
-    ReadOnly,
-    /// Changes state (start, stop, delete, create an upload slot) without spending credits.
-    Mutating,
-    /// Spends credits (inference, deployments).
-    Paid,
-}
-
-impl Effect {
-    /// `read-only`, `mutating` or `paid`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Effect::ReadOnly => "read-only",
-            Effect::Mutating => "mutating",
-            Effect::Paid => "paid",
-        }
-    }
-}
-
-impl Serialize for Effect {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-/// The upstream a command (or error) belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Service {
-    /// `https://controller.thetaedgecloud.com` (deployments, templates, agents).
-    Controller,
-    /// `https://api.thetaedgecloud.com` (VM types, balance).
-    Platform,
-    /// `https://ondemand.thetaedgecloud.com` (on-demand model API).
-    Ondemand,
-    /// The dedicated inference endpoint in `THETA_INFERENCE_ENDPOINT`.
-    Dedicated,
-    /// `https://api.thetavideoapi.com`.
-    Video,
-    /// No upstream: the runtime itself.
-    Runtime,
-}
-
-impl Service {
-    /// The service name used in errors.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Service::Controller => "edgecloud-controller",
-            Service::Platform => "edgecloud-platform",
-            Service::Ondemand => "theta-ondemand-api",
-            Service::Dedicated => "edgecloud-inference",
-            Service::Video => "theta-video",
-            Service::Runtime => "theta-runtime",
-        }
-    }
-}
-
-/// A secret a command reads, and whether it cannot run without it.
+/// A secret a command reads, and how.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SecretNeed {
     /// The secret.
     pub name: SecretName,
     /// Missing → the named error (outside dry-run).
     pub required: bool,
+    /// Only whether it is configured matters (a checklist): its value is never asked of the
+    /// host, so a host-held secret shows as asked at run time.
+    pub presence_only: bool,
 }
 
 impl SecretNeed {
-    /// Every secret, each optional: for commands that only report what is configured.
-    pub const ALL_OPTIONAL: &'static [SecretNeed] = &[
-        SecretNeed::optional(SecretName::EcApiKey),
-        SecretNeed::optional(SecretName::OndemandToken),
-        SecretNeed::optional(SecretName::InferenceToken),
-        SecretNeed::optional(SecretName::InferenceUser),
-        SecretNeed::optional(SecretName::InferencePass),
-        SecretNeed::optional(SecretName::VideoSaId),
-        SecretNeed::optional(SecretName::VideoSaSecret),
-    ];
-
     /// A secret the command cannot run without.
     pub const fn required(name: SecretName) -> Self {
         Self {
             name,
             required: true,
+            presence_only: false,
         }
     }
     /// A secret the command uses when present.
@@ -116,19 +49,33 @@ impl SecretNeed {
         Self {
             name,
             required: false,
+            presence_only: false,
+        }
+    }
+    /// A secret whose presence the command reports, never reading its value.
+    pub const fn presence(name: SecretName) -> Self {
+        Self {
+            name,
+            required: false,
+            presence_only: true,
         }
     }
 }
 
 /// Whether one credential is available, for previews and listings.
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CredentialStatus {
     /// Canonical variable name.
     pub name: &'static str,
-    /// Whether a value was found (host secrets or environment).
+    /// Whether a value was found (envelope, host or environment).
     pub present: bool,
     /// Whether a real run needs it.
     pub required: bool,
+    /// Not found in the envelope or the environment, and not asked of the host in this run
+    /// (a dry-run never asks): the host is asked when the command runs for real.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub asked_at_run_time: bool,
 }
 
 /// What a gated command would do, returned instead of running it in dry-run.
@@ -184,11 +131,11 @@ pub enum Invoked<T> {
     Previewed(Box<Preview>),
 }
 
-/// A command. See the module docs, and any file under `src/commands/` for an example.
+/// A command. See the module docs, and any file under `src/skills/` for an example.
 pub trait Command: Send + Sync + 'static {
-    /// The public id, e.g. `theta.ondemand.infer`.
+    /// The public id, `<pack>.<family>.<verb>`.
     const ID: &'static str;
-    /// Other names that reach this command (MCP parity), e.g. `infer`.
+    /// Other names that reach this command (MCP parity with an upstream's own tool names).
     const ALIASES: &'static [&'static str] = &[];
     /// What running it does.
     const EFFECT: Effect;
@@ -198,6 +145,9 @@ pub trait Command: Send + Sync + 'static {
     const SERVICE: Service;
     /// The secrets it reads.
     const SECRETS: &'static [SecretNeed] = &[];
+    /// A read-only command that sends nothing in dry-run (a credential probe): in dry-run it
+    /// asks the host for no secret value, like a gated command.
+    const OFFLINE_IN_DRY_RUN: bool = false;
 
     /// Its arguments; doc comments become the published schema.
     type Args: DeserializeOwned + JsonSchema + Send + Sync;
@@ -222,8 +172,8 @@ pub trait Command: Send + Sync + 'static {
     }
 
     /// Maps the arguments of an alias whose argument names differ from this command's (MCP
-    /// parity: `get_request_status` takes `request_id`) onto this command's own, before
-    /// validation. The default passes them through unchanged.
+    /// parity with an upstream tool that spells them differently) onto this command's own,
+    /// before validation. The default passes them through unchanged.
     fn alias_args(alias: &str, args: Value) -> Value {
         let _ = alias;
         args
@@ -235,28 +185,12 @@ pub trait Command: Send + Sync + 'static {
     }
 
     /// A field-specific error code for a schema problem under the top-level argument `field`.
+    /// `None` falls back to the pack's codes for argument names that mean the same in every
+    /// command ([`crate::pack::Pack::field_code`]).
     fn field_code(field: &str) -> Option<ErrorCode> {
-        default_field_code(field)
+        let _ = field;
+        None
     }
-}
-
-/// Codes for argument names that mean the same everywhere.
-pub fn default_field_code(field: &str) -> Option<ErrorCode> {
-    Some(match field {
-        "requestId" | "request_id" => ErrorCode::InvalidOndemandRequestId,
-        "deploymentId" => ErrorCode::InvalidDeploymentId,
-        "shard" => ErrorCode::InvalidShard,
-        "suffix" => ErrorCode::InvalidSuffix,
-        "orgId" => ErrorCode::InvalidThetaOrgId,
-        "projectId" => ErrorCode::InvalidThetaEcProjectId,
-        "page" => ErrorCode::InvalidPage,
-        "number" => ErrorCode::InvalidPageSize,
-        "serviceAccountId" => ErrorCode::InvalidServiceAccountId,
-        "videoId" => ErrorCode::InvalidVideoId,
-        "streamId" => ErrorCode::InvalidStreamId,
-        "ingestorId" => ErrorCode::InvalidIngestorId,
-        _ => return None,
-    })
 }
 
 /// The object-safe form of [`Command`] that the registry holds.
@@ -273,6 +207,8 @@ pub trait DynCommand: Send + Sync {
     fn service(&self) -> Service;
     /// See [`Command::SECRETS`].
     fn secrets(&self) -> &'static [SecretNeed];
+    /// See [`Command::OFFLINE_IN_DRY_RUN`].
+    fn offline_in_dry_run(&self) -> bool;
     /// The provider-safe input schema.
     fn input_schema(&self) -> Value;
     /// See [`Command::example`].
@@ -316,6 +252,9 @@ impl<C: Command> DynCommand for C {
     fn secrets(&self) -> &'static [SecretNeed] {
         C::SECRETS
     }
+    fn offline_in_dry_run(&self) -> bool {
+        C::OFFLINE_IN_DRY_RUN
+    }
     fn input_schema(&self) -> Value {
         crate::schema::input_schema::<C::Args>()
     }
@@ -334,7 +273,7 @@ impl<C: Command> DynCommand for C {
         args: Value,
     ) -> BoxFuture<'a, Result<Invoked<Value>, Error>> {
         Box::pin(async move {
-            let args: C::Args = deserialize_args::<C>(args)?;
+            let args: C::Args = deserialize_args::<C>(args, ctx.field_code)?;
             match ctx.invoke(self, args).await? {
                 Invoked::Ran(output) => {
                     serde_json::to_value(output).map(Invoked::Ran).map_err(|e| {
@@ -347,7 +286,10 @@ impl<C: Command> DynCommand for C {
     }
 }
 
-fn deserialize_args<C: Command>(args: Value) -> Result<C::Args, Error> {
+fn deserialize_args<C: Command>(
+    args: Value,
+    pack_code: fn(&str) -> Option<ErrorCode>,
+) -> Result<C::Args, Error> {
     serde_path_to_error::deserialize(args).map_err(|e| {
         let path = e.path().to_string();
         let pointer = if path == "." {
@@ -362,18 +304,23 @@ fn deserialize_args<C: Command>(args: Value) -> Result<C::Args, Error> {
             .unwrap_or_default();
         Error::invalid_args(vec![Problem {
             message: e.inner().to_string(),
-            code: C::field_code(field),
+            code: C::field_code(field).or_else(|| pack_code(field)),
             path: pointer,
         }])
     })
 }
 
-/// Everything a handler may use: configuration, the secrets resolved for this run, and the
-/// service clients. Explicit, no globals.
+/// Everything a handler may use: configuration, the HTTP transport, the secrets resolved for
+/// this run and the dry-run gate. Explicit, no globals.
 pub struct Ctx<'a> {
-    runtime: &'a Runtime,
+    config: &'a Config,
+    transport: &'a Transport,
     secrets: Secrets,
-    dry_run: bool,
+    gate: Gate,
+    /// Secrets not found locally and not asked of the host in this run.
+    deferred: Vec<SecretName>,
+    /// The pack's codes for argument names (see [`Command::field_code`]).
+    pub(crate) field_code: fn(&str) -> Option<ErrorCode>,
     warnings: Mutex<Vec<String>>,
 }
 
@@ -381,23 +328,45 @@ impl fmt::Debug for Ctx<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Ctx")
             .field("secrets", &self.secrets)
+            .field("gate", &self.gate)
             .finish_non_exhaustive()
     }
 }
 
 impl<'a> Ctx<'a> {
-    pub(crate) fn new(runtime: &'a Runtime, secrets: Secrets, dry_run: bool) -> Self {
+    /// A context for one run.
+    pub(crate) fn new(
+        config: &'a Config,
+        transport: &'a Transport,
+        secrets: Secrets,
+        gate: Gate,
+    ) -> Self {
         Self {
-            runtime,
+            config,
+            transport,
             secrets,
-            dry_run,
+            gate,
+            deferred: Vec::new(),
+            field_code: |_| None,
             warnings: Mutex::new(Vec::new()),
         }
     }
 
+    /// Marks secrets that the host would be asked for in a real run.
+    pub(crate) fn with_deferred(mut self, deferred: Vec<SecretName>) -> Self {
+        self.deferred = deferred;
+        self
+    }
+
+    /// Uses the pack's codes for argument names.
+    pub(crate) fn with_field_code(mut self, field_code: fn(&str) -> Option<ErrorCode>) -> Self {
+        self.field_code = field_code;
+        self
+    }
+
     /// The configuration.
     pub fn config(&self) -> &Config {
-        self.runtime.config()
+        self.config
     }
 
     /// The secrets resolved for this run (values are only exposed under `src/http/`).
@@ -405,24 +374,27 @@ impl<'a> Ctx<'a> {
         &self.secrets
     }
 
-    /// Whether the gate stops commands with `effect` in this run. Only [`crate::runtime::gate`]
-    /// decides; handlers use [`Ctx::invoke`] rather than asking.
-    pub(crate) fn dry_run(&self) -> bool {
-        self.dry_run
+    /// The dry-run gate of this run. Handlers use [`Ctx::invoke`] rather than asking it
+    /// whether to send; a report (capabilities) asks it whether to probe.
+    pub fn gate(&self) -> Gate {
+        self.gate
+    }
+
+    /// Whether `name` was left for the host to provide at run time (see
+    /// [`CredentialStatus::asked_at_run_time`]).
+    pub fn is_deferred(&self, name: SecretName) -> bool {
+        self.deferred.contains(&name)
     }
 
     /// The client for `service`, carrying this run's credentials for it.
     pub fn client(&self, service: Service) -> Result<ServiceClient<'_>, Error> {
-        let base = match service {
-            Service::Dedicated => self.config().dedicated_endpoint()?,
-            _ => self.config().base_url(service)?.clone(),
-        };
+        let base = self.config.base_url(service)?;
         Ok(ServiceClient::new(
             service,
             base,
-            self.runtime.transport(),
+            self.transport,
             Auth::for_service(service, &self.secrets),
-            self.config().http,
+            self.config.http,
         )
         .with_secrets(&self.secrets))
     }
@@ -437,13 +409,7 @@ impl<'a> Ctx<'a> {
         base: reqwest::Url,
         auth: Auth<'s>,
     ) -> ServiceClient<'s> {
-        ServiceClient::new(
-            service,
-            base,
-            self.runtime.transport(),
-            auth,
-            self.config().http,
-        )
+        ServiceClient::new(service, base, self.transport, auth, self.config.http)
     }
 
     /// Adds a warning to the response envelope.
@@ -469,42 +435,39 @@ impl<'a> Ctx<'a> {
         command: &C,
         args: C::Args,
     ) -> Result<Invoked<C::Output>, Error> {
-        if gate::stops(self, C::EFFECT) {
+        if self.gate.stops(C::EFFECT) {
             let mut preview = command.preview(self, &args)?;
-            preview.credentials = credential_statuses(C::SECRETS, &self.secrets);
+            preview.credentials = credential_statuses(C::SECRETS, &self.secrets, &self.deferred);
             return Ok(Invoked::Previewed(Box::new(preview)));
         }
         if let Some(missing) = C::SECRETS
             .iter()
             .find(|need| need.required && !self.secrets.contains(need.name))
         {
-            return Err(missing.name.missing_error());
+            return Err(missing_error(missing.name));
         }
         command.run(self, args).await.map(Invoked::Ran)
     }
 }
 
-/// Presence of each secret in `needs`.
-pub fn credential_statuses(needs: &[SecretNeed], secrets: &Secrets) -> Vec<CredentialStatus> {
-    let mut seen = BTreeMap::new();
+/// Presence of each secret in `needs`, in the order they are declared (each once).
+pub fn credential_statuses(
+    needs: &[SecretNeed],
+    secrets: &Secrets,
+    deferred: &[SecretName],
+) -> Vec<CredentialStatus> {
+    let mut out: Vec<CredentialStatus> = Vec::with_capacity(needs.len());
     for need in needs {
-        seen.entry(need.name).or_insert(CredentialStatus {
+        if out.iter().any(|s| s.name == need.name.canonical()) {
+            continue;
+        }
+        let present = secrets.contains(need.name);
+        out.push(CredentialStatus {
             name: need.name.canonical(),
-            present: secrets.contains(need.name),
+            present,
             required: need.required,
+            asked_at_run_time: !present && deferred.contains(&need.name),
         });
     }
-    seen.into_values().collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn all_optional_lists_every_secret_once() {
-        let names: Vec<SecretName> = SecretNeed::ALL_OPTIONAL.iter().map(|n| n.name).collect();
-        assert_eq!(names, SecretName::ALL.to_vec());
-        assert!(SecretNeed::ALL_OPTIONAL.iter().all(|n| !n.required));
-    }
+    out
 }

@@ -1,132 +1,98 @@
 //! Typed configuration from the environment. Secrets are not configuration: they come from
 //! [`crate::secrets`].
 //!
-//! Numeric knobs follow `spec/theta-api.md` §3.1: absent or unparsable values take the
-//! default, leading digits are read (`"1500ms"` is 1500), and out-of-range values are clamped
-//! rather than rejected. Base URLs default to the real Theta origins; an override must be an
-//! `https://` Theta origin (with the `local-endpoints` feature, also `http://127.0.0.1:<port>`).
+//! What is read is decided by the skill pack: its prefix gives `<PREFIX>DRY_RUN` and the
+//! `<PREFIX>HTTP_*` knobs, its services give their base-URL variables, and its settings give
+//! the rest. Numeric knobs follow one rule: absent or unparsable values take the default,
+//! leading digits are read (`"1500ms"` is 1500), and out-of-range values are clamped rather
+//! than rejected. A base URL defaults to the service's origin; an override must be an
+//! `https://` origin the service's host rule allows (with the `local-endpoints` feature, also
+//! `http://127.0.0.1:<port>`).
 
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use reqwest::Url;
 
-use crate::command::Service;
-use crate::error::{Error, ErrorCode};
-use crate::http::endpoint::{self, HostRule};
+use crate::error::Error;
+use crate::http::HttpSettings;
+use crate::http::endpoint::check_url;
+use crate::pack::Pack;
+use crate::vocab::{Origin, Service};
 
-/// Default controller origin.
-pub const CONTROLLER_BASE_URL: &str = "https://controller.thetaedgecloud.com";
-/// Default platform API origin.
-pub const PLATFORM_BASE_URL: &str = "https://api.thetaedgecloud.com";
-/// Default on-demand API origin.
-pub const ONDEMAND_BASE_URL: &str = "https://ondemand.thetaedgecloud.com";
-/// Default video API origin.
-pub const VIDEO_BASE_URL: &str = "https://api.thetavideoapi.com";
-
-/// Every non-secret variable the runtime reads, with what it does. Generated documentation
-/// (the skill's frontmatter, the command reference) is built from this table, and a test
-/// checks that [`Config::from_lookup`] reads exactly these names.
-pub const VARIABLES: &[(&str, &str)] = &[
-    (
-        "THETA_EC_PROJECT_ID",
-        "Project id (prj_...) for the controller commands.",
-    ),
-    ("THETA_ORG_ID", "Organization id for billing."),
-    (
-        "THETA_INFERENCE_ENDPOINT",
-        "URL of a dedicated inference deployment (https, *.thetaedgecloud.com).",
-    ),
-    (
-        "THETA_DRY_RUN",
-        "1/true/yes/on: preview every paid or mutating command without sending it.",
-    ),
-    (
-        "THETA_HTTP_TIMEOUT_MS",
-        "Per-request timeout, default 20000 (1000..120000).",
-    ),
-    (
-        "THETA_HTTP_MAX_RETRIES",
-        "Extra attempts for retryable failures, default 2 (0..6).",
-    ),
-    (
-        "THETA_HTTP_RETRY_BACKOFF_MS",
-        "Backoff base, default 250 (25..10000).",
-    ),
-    (
-        "THETA_CONTROLLER_BASE_URL",
-        "Override of https://controller.thetaedgecloud.com (Theta origins only).",
-    ),
-    (
-        "THETA_PLATFORM_BASE_URL",
-        "Override of https://api.thetaedgecloud.com (Theta origins only).",
-    ),
-    (
-        "THETA_ONDEMAND_API_BASE_URL",
-        "Override of https://ondemand.thetaedgecloud.com (Theta origins only).",
-    ),
-    (
-        "THETA_VIDEO_API_BASE_URL",
-        "Override of https://api.thetavideoapi.com (Theta origins only).",
-    ),
-];
-
-/// HTTP knobs shared by every service client.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct HttpSettings {
-    /// Per-request timeout (`THETA_HTTP_TIMEOUT_MS`, default 20 000, clamped to 1 000..=120 000).
-    pub timeout: Duration,
-    /// Extra attempts after the first for retryable failures (`THETA_HTTP_MAX_RETRIES`,
-    /// default 2, clamped to 0..=6). Paid and mutating requests only use them when the
-    /// request provably was not processed.
-    pub max_retries: u32,
-    /// Base of the exponential backoff (`THETA_HTTP_RETRY_BACKOFF_MS`, default 250, clamped
-    /// to 25..=10 000).
-    pub retry_backoff: Duration,
-}
-
-impl Default for HttpSettings {
-    fn default() -> Self {
-        Self {
-            timeout: Duration::from_millis(20_000),
-            max_retries: 2,
-            retry_backoff: Duration::from_millis(250),
+/// Every non-secret variable a pack's binary reads, with what it does: the pack's settings,
+/// the core's knobs under its prefix, and each service's base-URL variable. Generated
+/// documentation (the skill's frontmatter, the plugin's environment) is built from this list,
+/// and a test checks that [`Config::from_lookup`] reads exactly these names.
+pub fn variables(pack: &Pack) -> Vec<(Cow<'static, str>, Cow<'static, str>)> {
+    let mut out: Vec<(Cow<'static, str>, Cow<'static, str>)> = Vec::new();
+    for setting in pack.settings {
+        out.push((setting.name.into(), setting.description.into()));
+    }
+    for service in pack.services {
+        if let Origin::Configured { var, .. } = service.origin
+            && !pack.settings.iter().any(|s| s.name == var)
+        {
+            out.push((
+                var.into(),
+                format!("URL of the {} (https, allowed hosts only).", service.name()).into(),
+            ));
         }
     }
+    out.push((
+        pack.var("DRY_RUN").into(),
+        "1/true/yes/on: preview every paid or mutating command without sending it.".into(),
+    ));
+    out.push((
+        pack.var("HTTP_TIMEOUT_MS").into(),
+        "Per-request timeout, default 20000 (1000..120000).".into(),
+    ));
+    out.push((
+        pack.var("HTTP_MAX_RETRIES").into(),
+        "Extra attempts for retryable failures, default 2 (0..6).".into(),
+    ));
+    out.push((
+        pack.var("HTTP_RETRY_BACKOFF_MS").into(),
+        "Backoff base, default 250 (25..10000).".into(),
+    ));
+    for service in pack.services {
+        if let Origin::Fixed {
+            default,
+            override_var,
+            ..
+        } = service.origin
+        {
+            out.push((
+                override_var.into(),
+                format!("Override of {default} (allowed origins only).").into(),
+            ));
+        }
+    }
+    out
 }
 
 /// The runtime configuration, read once per process.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// `THETA_DRY_RUN`; read only by the dry-run gate.
+    /// `<PREFIX>DRY_RUN`; read only to build the dry-run gate.
     pub(crate) dry_run: bool,
     /// HTTP knobs.
     pub http: HttpSettings,
-    controller: Result<Url, Error>,
-    platform: Result<Url, Error>,
-    ondemand: Result<Url, Error>,
-    video: Result<Url, Error>,
-    /// `THETA_EC_PROJECT_ID`, trimmed, when non-empty.
-    pub project_id: Option<String>,
-    /// `THETA_ORG_ID`, trimmed, when non-empty.
-    pub org_id: Option<String>,
-    /// `THETA_INFERENCE_ENDPOINT`, trimmed, when non-empty (validated when used).
-    pub inference_endpoint: Option<String>,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Self::from_lookup(|_| None)
-    }
+    /// The base URL of each fixed-origin service, or why its override is unusable.
+    origins: Vec<(Service, Result<Url, Error>)>,
+    /// Non-empty, trimmed values of the pack's settings and configured-origin variables.
+    values: BTreeMap<&'static str, String>,
 }
 
 impl Config {
-    /// Reads the process environment.
-    pub fn from_env() -> Self {
-        Self::from_lookup(|name| std::env::var(name).ok())
+    /// Reads the process environment for `pack`.
+    pub fn from_env(pack: &Pack) -> Self {
+        Self::from_lookup(pack, |name| std::env::var(name).ok())
     }
 
-    /// Reads configuration through `lookup` (the environment, or a map in tests).
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
+    /// Reads `pack`'s configuration through `lookup` (the environment, or a map in tests).
+    pub fn from_lookup(pack: &Pack, lookup: impl Fn(&str) -> Option<String>) -> Self {
         let text = |name: &str| {
             lookup(name)
                 .map(|v| v.trim().to_owned())
@@ -135,158 +101,107 @@ impl Config {
         let millis = |name: &str, default: u64, min: u64, max: u64| {
             Duration::from_millis(clamp_int(text(name).as_deref(), default, min, max))
         };
-        let base = |service: Service, var: &str, default: &str| {
-            let raw = text(var);
-            parse_base_url(service, var, raw.as_deref().unwrap_or(default))
-        };
+        let mut origins = Vec::new();
+        let mut values = BTreeMap::new();
+        for service in pack.services {
+            match service.origin {
+                Origin::Fixed {
+                    default,
+                    override_var,
+                    ..
+                } => {
+                    let raw = text(override_var);
+                    let url =
+                        parse_base_url(*service, override_var, raw.as_deref().unwrap_or(default));
+                    origins.push((*service, url));
+                }
+                Origin::Configured { var, .. } => {
+                    if let Some(value) = text(var) {
+                        values.insert(var, value);
+                    }
+                }
+                Origin::None => {}
+            }
+        }
+        for setting in pack.settings {
+            if let Some(value) = text(setting.name) {
+                values.insert(setting.name, value);
+            }
+        }
         Self {
-            dry_run: text("THETA_DRY_RUN").is_some_and(|v| parse_bool(&v) == Some(true)),
+            dry_run: text(&pack.var("DRY_RUN")).is_some_and(|v| parse_bool(&v) == Some(true)),
             http: HttpSettings {
-                timeout: millis("THETA_HTTP_TIMEOUT_MS", 20_000, 1_000, 120_000),
+                timeout: millis(&pack.var("HTTP_TIMEOUT_MS"), 20_000, 1_000, 120_000),
                 max_retries: u32::try_from(clamp_int(
-                    text("THETA_HTTP_MAX_RETRIES").as_deref(),
+                    text(&pack.var("HTTP_MAX_RETRIES")).as_deref(),
                     2,
                     0,
                     6,
                 ))
                 .unwrap_or(2),
-                retry_backoff: millis("THETA_HTTP_RETRY_BACKOFF_MS", 250, 25, 10_000),
+                retry_backoff: millis(&pack.var("HTTP_RETRY_BACKOFF_MS"), 250, 25, 10_000),
+                env_prefix: pack.env_prefix,
+                binary: pack.binary,
             },
-            controller: base(
-                Service::Controller,
-                "THETA_CONTROLLER_BASE_URL",
-                CONTROLLER_BASE_URL,
-            ),
-            platform: base(
-                Service::Platform,
-                "THETA_PLATFORM_BASE_URL",
-                PLATFORM_BASE_URL,
-            ),
-            ondemand: base(
-                Service::Ondemand,
-                "THETA_ONDEMAND_API_BASE_URL",
-                ONDEMAND_BASE_URL,
-            ),
-            video: base(Service::Video, "THETA_VIDEO_API_BASE_URL", VIDEO_BASE_URL),
-            project_id: text("THETA_EC_PROJECT_ID"),
-            org_id: text("THETA_ORG_ID"),
-            inference_endpoint: text("THETA_INFERENCE_ENDPOINT"),
+            origins,
+            values,
         }
     }
 
-    /// The base URL of a fixed-origin service; an unusable override is reported here, when a
-    /// command first needs that service, so one bad variable does not break other families.
-    pub fn base_url(&self, service: Service) -> Result<&Url, Error> {
-        let slot = match service {
-            Service::Controller => &self.controller,
-            Service::Platform => &self.platform,
-            Service::Ondemand => &self.ondemand,
-            Service::Video => &self.video,
-            Service::Dedicated | Service::Runtime => {
-                return Err(Error::internal(format!(
-                    "{} has no fixed base URL",
-                    service.as_str()
-                )));
+    /// The value of a pack setting (or a configured-origin variable), trimmed, when non-empty.
+    pub fn setting(&self, name: &str) -> Option<&str> {
+        self.values.get(name).map(String::as_str)
+    }
+
+    /// The base URL of `service`. A fixed origin's unusable override is reported here, when a
+    /// command first needs that service, so one bad variable does not break other families. A
+    /// configured origin is checked by its host rule here: https, no userinfo, an allowed
+    /// host, never a private or loopback address, no query or fragment.
+    pub fn base_url(&self, service: Service) -> Result<Url, Error> {
+        match service.origin {
+            Origin::Fixed { .. } => self
+                .origins
+                .iter()
+                .find(|(s, _)| *s == service)
+                .map(|(_, url)| url.clone())
+                .unwrap_or_else(|| {
+                    Err(Error::internal(format!(
+                        "{} is not a service of this skill",
+                        service.name()
+                    )))
+                }),
+            Origin::Configured {
+                var,
+                hosts,
+                missing_code,
+                missing_hint,
+                invalid_code,
+                invalid_hint,
+            } => {
+                let raw = self.setting(var).ok_or_else(|| {
+                    Error::new(missing_code, format!("{var} is not set."))
+                        .with_service(service)
+                        .with_hint(missing_hint)
+                })?;
+                let invalid = |why: String| {
+                    Error::new(invalid_code, format!("{var} is not usable: {why}"))
+                        .with_service(service)
+                        .with_hint(invalid_hint)
+                };
+                let url = Url::parse(raw.trim_end_matches('/'))
+                    .map_err(|_| invalid("it must be an absolute https URL".into()))?;
+                check_url(&url, hosts).map_err(|reason| invalid(reason.to_string()))?;
+                if url.query().is_some() || url.fragment().is_some() {
+                    return Err(invalid("it must not carry a query or fragment".into()));
+                }
+                Ok(url)
             }
-        };
-        slot.as_ref().map_err(Clone::clone)
-    }
-}
-
-impl Config {
-    /// The dedicated inference endpoint (`THETA_INFERENCE_ENDPOINT`), checked by the rules of
-    /// `spec/theta-api.md` §3.8: https, no userinfo, a host that is or ends with
-    /// `.thetaedgecloud.com` / `.onthetaedgecloud.com`, never a private or loopback address.
-    pub fn dedicated_endpoint(&self) -> Result<Url, Error> {
-        let raw = self.inference_endpoint.as_deref().ok_or_else(|| {
-            Error::new(
-                ErrorCode::MissingThetaInferenceEndpoint,
-                "THETA_INFERENCE_ENDPOINT is not set.",
-            )
-            .with_service(Service::Dedicated)
-            .with_hint(
-                "Set THETA_INFERENCE_ENDPOINT to your dedicated deployment's URL (Theta dashboard -> AI Services -> your deployment -> Endpoint).",
-            )
-        })?;
-        let invalid = |why: String| {
-            Error::new(
-                ErrorCode::InvalidThetaInferenceEndpoint,
-                format!("THETA_INFERENCE_ENDPOINT is not usable: {why}"),
-            )
-            .with_service(Service::Dedicated)
-            .with_hint(
-                "Use the https:// endpoint URL shown for your deployment on the Theta dashboard.",
-            )
-        };
-        let url = Url::parse(raw.trim_end_matches('/'))
-            .map_err(|_| invalid("it must be an absolute https URL".into()))?;
-        endpoint::check_url(&url, HostRule::DedicatedEndpoint)
-            .map_err(|reason| invalid(reason.to_string()))?;
-        if url.query().is_some() || url.fragment().is_some() {
-            return Err(invalid("it must not carry a query or fragment".into()));
+            Origin::None => Err(Error::internal(format!(
+                "{} has no base URL",
+                service.name()
+            ))),
         }
-        Ok(url)
     }
-}
-
-impl Config {
-    /// The project id: `arg` when given, else THETA_EC_PROJECT_ID; it must look like `prj_…`.
-    pub fn project_id(&self, arg: Option<&str>) -> Result<String, Error> {
-        let from_arg = arg.map(str::trim).filter(|a| !a.is_empty());
-        let id = from_arg.or(self.project_id.as_deref()).ok_or_else(|| {
-            Error::new(
-                ErrorCode::MissingThetaEcProjectId,
-                "projectId missing. Set THETA_EC_PROJECT_ID or pass args.projectId.",
-            )
-            .with_hint("Find the project id (prj_...) on https://www.thetaedgecloud.com/ under Account -> Projects.")
-        })?;
-        if !is_project_id(id) {
-            let source = if from_arg.is_some() {
-                "args.projectId"
-            } else {
-                "THETA_EC_PROJECT_ID"
-            };
-            return Err(Error::new(
-                ErrorCode::InvalidThetaEcProjectId,
-                format!("{source} must look like prj_... (letters, digits and underscores)."),
-            )
-            .with_hint("Copy the project id from Account -> Projects on the Theta dashboard."));
-        }
-        Ok(id.to_owned())
-    }
-
-    /// The organization id: `arg` when given, else THETA_ORG_ID; it must be an identifier.
-    pub fn org_id(&self, arg: Option<&str>) -> Result<String, Error> {
-        let from_arg = arg.map(str::trim).filter(|a| !a.is_empty());
-        let id = from_arg.or(self.org_id.as_deref()).ok_or_else(|| {
-            Error::new(
-                ErrorCode::MissingThetaOrgId,
-                "orgId is required (set THETA_ORG_ID or pass args.orgId).",
-            )
-            .with_hint(
-                "Find the organization id on the Theta dashboard under Account -> Organization.",
-            )
-        })?;
-        if !is_identifier(id) {
-            let error = Error::new(
-                ErrorCode::InvalidThetaOrgId,
-                "orgId must contain only letters, numbers, dot, underscore, colon, and hyphen.",
-            );
-            return Err(if from_arg.is_some() {
-                error.bad_request()
-            } else {
-                error
-            });
-        }
-        Ok(id.to_owned())
-    }
-}
-
-/// Whether `id` looks like a project id (`prj_` then letters, digits, underscores).
-pub fn is_project_id(id: &str) -> bool {
-    id.strip_prefix("prj_").is_some_and(|rest| {
-        !rest.is_empty() && rest.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-    })
 }
 
 /// Whether `id` matches [`crate::schema::IDENTIFIER_PATTERN`].
@@ -300,19 +215,24 @@ pub fn is_identifier(id: &str) -> bool {
 }
 
 fn parse_base_url(service: Service, var: &str, raw: &str) -> Result<Url, Error> {
+    let Origin::Fixed {
+        hosts,
+        invalid_code,
+        ..
+    } = service.origin
+    else {
+        return Err(Error::internal("only a fixed origin has an override"));
+    };
     let invalid = |why: String| {
-        Error::new(
-            ErrorCode::InvalidThetaBaseUrl,
-            format!("{var} is not usable: {why}"),
-        )
-        .with_service(service)
-        .with_hint(format!(
-            "Unset {var} to use the default Theta origin, or set it to an https:// Theta URL."
-        ))
+        Error::new(invalid_code, format!("{var} is not usable: {why}"))
+            .with_service(service)
+            .with_hint(format!(
+                "Unset {var} to use the default origin, or set it to an https:// URL on {}.",
+                hosts.domains.join(" or ")
+            ))
     };
     let url = Url::parse(raw.trim_end_matches('/')).map_err(|e| invalid(e.to_string()))?;
-    endpoint::check_url(&url, HostRule::ThetaOrigin)
-        .map_err(|reason| invalid(reason.to_string()))?;
+    check_url(&url, hosts).map_err(|reason| invalid(reason.to_string()))?;
     if url.query().is_some() || url.fragment().is_some() {
         return Err(invalid("a base URL takes no query or fragment".into()));
     }
@@ -355,6 +275,7 @@ pub fn clamp_int(value: Option<&str>, default: u64, min: u64, max: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::{DEMO, DEMO_API, DEMO_DEDICATED};
     use std::collections::HashMap;
 
     fn config(pairs: &[(&str, &str)]) -> Config {
@@ -362,21 +283,22 @@ mod tests {
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
-        Config::from_lookup(|k| map.get(k).cloned())
+        Config::from_lookup(&DEMO, |k| map.get(k).cloned())
     }
 
     #[test]
-    fn the_variables_table_lists_exactly_what_is_read() {
+    fn the_variables_list_names_exactly_what_is_read() {
         let read = std::sync::Mutex::new(std::collections::BTreeSet::new());
-        let _ = Config::from_lookup(|name| {
+        let _ = Config::from_lookup(&DEMO, |name| {
             read.lock().unwrap().insert(name.to_owned());
             None
         });
-        let listed: std::collections::BTreeSet<String> = VARIABLES
-            .iter()
-            .map(|(name, _)| (*name).to_owned())
+        let listed: std::collections::BTreeSet<String> = variables(&DEMO)
+            .into_iter()
+            .map(|(name, _)| name.into_owned())
             .collect();
         assert_eq!(read.into_inner().unwrap(), listed);
+        assert!(listed.contains("DEMO_DRY_RUN") && listed.contains("DEMO_HTTP_TIMEOUT_MS"));
     }
 
     #[test]
@@ -392,86 +314,76 @@ mod tests {
     }
 
     #[test]
-    fn http_knobs_are_read_and_clamped() {
+    fn http_knobs_are_read_under_the_pack_prefix_and_clamped() {
         let c = config(&[
-            ("THETA_HTTP_TIMEOUT_MS", "500000"),
-            ("THETA_HTTP_MAX_RETRIES", "0"),
-            ("THETA_HTTP_RETRY_BACKOFF_MS", "10"),
+            ("DEMO_HTTP_TIMEOUT_MS", "500000"),
+            ("DEMO_HTTP_MAX_RETRIES", "0"),
+            ("DEMO_HTTP_RETRY_BACKOFF_MS", "10"),
         ]);
         assert_eq!(c.http.timeout, Duration::from_millis(120_000));
         assert_eq!(c.http.max_retries, 0);
         assert_eq!(c.http.retry_backoff, Duration::from_millis(25));
-        assert_eq!(Config::default().http, HttpSettings::default());
+        let d = config(&[]);
+        assert_eq!(d.http.timeout, Duration::from_millis(20_000));
+        assert_eq!(d.http.max_retries, 2);
     }
 
     #[test]
     fn dry_run_accepts_the_usual_spellings() {
         for on in ["1", "true", "YES", " On "] {
-            assert!(config(&[("THETA_DRY_RUN", on)]).dry_run, "{on}");
+            assert!(config(&[("DEMO_DRY_RUN", on)]).dry_run, "{on}");
         }
         for off in ["0", "false", "no", "off", "maybe", ""] {
-            assert!(!config(&[("THETA_DRY_RUN", off)]).dry_run, "{off}");
+            assert!(!config(&[("DEMO_DRY_RUN", off)]).dry_run, "{off}");
         }
     }
 
     #[test]
-    fn base_urls_default_to_theta_and_refuse_other_origins() {
-        let c = Config::default();
+    fn base_urls_default_to_the_origin_and_refuse_other_hosts() {
+        let c = config(&[]);
         assert_eq!(
-            c.base_url(Service::Ondemand).map(Url::as_str).ok(),
-            Some("https://ondemand.thetaedgecloud.com/")
+            c.base_url(DEMO_API).map(|u| u.to_string()).ok().as_deref(),
+            Some("https://api.demo.example/")
         );
-        let c = config(&[
-            ("THETA_CONTROLLER_BASE_URL", "https://evil.example.com"),
-            ("THETA_PLATFORM_BASE_URL", "http://api.thetaedgecloud.com"),
-            (
-                "THETA_VIDEO_API_BASE_URL",
-                "https://api-beta.thetaedgecloud.com/",
-            ),
-        ]);
-        let err = c.base_url(Service::Controller).err();
-        assert_eq!(err.map(|e| e.code()), Some(ErrorCode::InvalidThetaBaseUrl));
-        assert!(c.base_url(Service::Platform).is_err());
-        assert!(c.base_url(Service::Video).is_ok());
-        // One bad override leaves the other services usable.
-        assert!(c.base_url(Service::Ondemand).is_ok());
+        let c = config(&[("DEMO_API_BASE_URL", "https://evil.example.com")]);
+        let err = c.base_url(DEMO_API).err();
+        assert_eq!(
+            err.map(|e| e.code().as_str().into_owned()).as_deref(),
+            Some("INVALID_DEMO_BASE_URL")
+        );
+        let c = config(&[("DEMO_API_BASE_URL", "http://api.demo.example")]);
+        assert!(c.base_url(DEMO_API).is_err());
+        let c = config(&[("DEMO_API_BASE_URL", "https://eu.demo.example/")]);
+        assert!(c.base_url(DEMO_API).is_ok());
     }
 
     #[test]
-    fn project_and_org_ids_resolve_from_args_then_env() {
-        let c = config(&[
-            ("THETA_EC_PROJECT_ID", "prj_env"),
-            ("THETA_ORG_ID", "org_1"),
-        ]);
-        assert_eq!(c.project_id(None).ok().as_deref(), Some("prj_env"));
+    fn configured_origins_are_named_when_missing_or_unusable() {
+        let missing = config(&[]).base_url(DEMO_DEDICATED).err();
         assert_eq!(
-            c.project_id(Some(" prj_arg ")).ok().as_deref(),
-            Some("prj_arg")
+            missing.map(|e| e.code().as_str().into_owned()).as_deref(),
+            Some("MISSING_DEMO_ENDPOINT")
         );
-        assert_eq!(
-            c.project_id(Some("project-1")).err().map(|e| e.code()),
-            Some(ErrorCode::InvalidThetaEcProjectId)
-        );
-        assert_eq!(
-            Config::default().project_id(None).err().map(|e| e.code()),
-            Some(ErrorCode::MissingThetaEcProjectId)
-        );
-        assert_eq!(c.org_id(None).ok().as_deref(), Some("org_1"));
-        assert_eq!(
-            c.org_id(Some("../x")).err().map(|e| e.code()),
-            Some(ErrorCode::InvalidThetaOrgId)
-        );
-        assert_eq!(
-            Config::default().org_id(None).err().map(|e| e.code()),
-            Some(ErrorCode::MissingThetaOrgId)
-        );
+        for bad in [
+            "https://evil.example.com",
+            "https://x.demo.example/?q=1",
+            "ftp://x.demo.example",
+        ] {
+            let err = config(&[("DEMO_ENDPOINT", bad)])
+                .base_url(DEMO_DEDICATED)
+                .err();
+            assert_eq!(
+                err.map(|e| e.code().as_str().into_owned()).as_deref(),
+                Some("INVALID_DEMO_ENDPOINT"),
+                "{bad}"
+            );
+        }
+        let ok = config(&[("DEMO_ENDPOINT", "https://x.demo.example/")]);
+        assert!(ok.base_url(DEMO_DEDICATED).is_ok());
     }
 
     #[test]
-    fn identifiers_and_project_ids() {
-        assert!(is_project_id("prj_abc_123"));
-        assert!(!is_project_id("prj_"));
-        assert!(!is_project_id("prj_a-b"));
+    fn identifiers() {
         assert!(is_identifier("a.b:c-d_e"));
         assert!(!is_identifier(".."));
         assert!(!is_identifier(""));
@@ -480,9 +392,9 @@ mod tests {
 
     #[test]
     fn loopback_base_urls_depend_on_the_feature() {
-        let c = config(&[("THETA_ONDEMAND_API_BASE_URL", "http://127.0.0.1:4010")]);
+        let c = config(&[("DEMO_API_BASE_URL", "http://127.0.0.1:4010")]);
         assert_eq!(
-            c.base_url(Service::Ondemand).is_ok(),
+            c.base_url(DEMO_API).is_ok(),
             cfg!(feature = "local-endpoints")
         );
     }

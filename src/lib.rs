@@ -1,36 +1,55 @@
-//! `theta-skill`: an OpenClaw skill runtime for Theta EdgeCloud.
+//! A runtime for OpenClaw skills that drive cloud AI APIs: one JSON request in, one JSON
+//! document out.
 //!
-//! One JSON request in, one JSON document out. A request names a command
-//! (`theta.ondemand.infer`, `theta.auth.capabilities`, …); the runtime validates its
-//! arguments against the command's published JSON Schema, resolves the secrets it needs
-//! (OpenClaw host first, then the environment), stops paid and mutating commands in dry-run,
-//! calls the Theta API and prints the redacted result.
+//! A request names a command (`<pack>.<family>.<verb>`); the runtime validates its arguments
+//! against the command's published JSON Schema, resolves the secrets it needs (OpenClaw host
+//! first, then the environment), stops paid and mutating commands in dry-run, calls the
+//! upstream API and prints the redacted result. The core knows no cloud: each skill is a
+//! *pack* ([`pack::Pack`]) of declarations and commands, with its own thin binary.
 //!
 //! # Layout
 //!
-//! - [`runtime`]: the dispatcher (design §3), the request/response envelopes, the dry-run
-//!   [`runtime::gate`] and the command [`runtime::registry`].
+//! The core:
+//! - [`vocab`]: the shared vocabulary, a leaf module: effects, error codes, and the kinds of
+//!   declarations (services, secrets, host rules, auth schemes) a pack makes.
+//! - [`pack`]: what a pack is (services, secrets, settings, families with their commands,
+//!   skill metadata) and the capabilities report derived from its families.
 //! - [`command`]: the [`command::Command`] trait every command implements, its type-erased
-//!   twin, effects, previews and the per-run [`command::Ctx`].
-//! - [`commands`]: the commands, one module per family and one file per command.
-//! - [`error`]: the one error type and its stable [`error::ErrorCode`]s.
+//!   twin, previews and the per-run [`command::Ctx`] (configuration, transport, secrets, gate).
+//! - [`gate`]: the dry-run gate, a plain value decided once per request.
+//! - [`runtime`]: the dispatcher (design §3), the request/response envelopes, command lookup
+//!   ([`runtime::registry`]) and `serve`.
+//! - [`error`]: the one error type.
 //! - [`schema`]: schema generation, the provider-safe normal form, validation.
-//! - [`config`]: typed configuration from the environment (no secrets).
+//! - [`config`]: typed configuration from the environment, as the pack declares it.
 //! - [`secrets`]: the secret providers, the host → environment chain, and redaction.
-//! - [`http`]: per-service clients, the retry policy, endpoint safety.
-//! - [`cli`]: the command-line front end the binary runs.
+//! - [`http`]: per-service clients (request, response, failure, client with its retry loop),
+//!   the retry policy, endpoint safety.
+//! - [`artifacts`]: the generated `schemas/`, `skill/` and `dist/` of a pack.
+//! - [`cli`]: the command-line front end every pack's binary runs.
+//!
+//! The packs, under [`skills`]: [`skills::theta`] (binary `theta-skill`).
+//! `docs/adding-a-skill.md` shows what a pack declares and where.
 
 pub mod artifacts;
 pub mod cli;
 pub mod command;
-pub mod commands;
 pub mod config;
 pub mod error;
+pub mod gate;
 pub mod http;
+pub mod pack;
 pub mod runtime;
 pub mod schema;
 pub mod secrets;
+pub mod skills;
+pub mod vocab;
 
-pub use command::{Command, Ctx, DynCommand, Effect, Preview, Service};
-pub use error::{Error, ErrorCode};
+#[cfg(test)]
+pub(crate) mod testing;
+
+pub use command::{Command, Ctx, DynCommand, Preview};
+pub use error::Error;
+pub use pack::Pack;
 pub use runtime::{Response, Runtime};
+pub use vocab::{Effect, ErrorCode, SecretName, Service};

@@ -184,7 +184,8 @@ async fn capabilities_probe_the_project_and_the_balance() {
     let commands = controller["commands"].as_array().unwrap();
     assert!(commands.contains(&json!("theta.deployments.validateDisposable")));
     assert!(commands.contains(&json!("theta.ai.agent.document.create")));
-    assert_eq!(commands.len(), 22);
+    assert!(commands.contains(&json!("theta.deployments.listVm")));
+    assert_eq!(commands.len(), 23);
     let billing = record(result, "billing.balance");
     assert_eq!(billing["verified"], true);
     assert_eq!(billing["probe"], "GET /balance");

@@ -279,15 +279,15 @@ async fn capabilities_reports_every_family() {
     assert_eq!(
         names,
         [
-            "controller.project",
-            "billing.balance",
             "ondemand.catalog",
             "ondemand.inference",
+            "controller.project",
+            "billing.balance",
             "inference.endpoint",
             "video.api"
         ]
     );
-    let billing = &result["capabilities"][1];
+    let billing = &result["capabilities"][3];
     assert_eq!(billing["configured"], json!(false));
     assert_eq!(billing["missing"], json!(["THETA_ORG_ID"]));
     for record in result["capabilities"].as_array().unwrap() {

@@ -13,8 +13,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use theta_skill::commands::theta::ondemand::{PollPlan, Progress, TerminalState, poll_loop};
 use theta_skill::error::{Error, ErrorCode};
+use theta_skill::skills::theta::ondemand::{PollPlan, Progress, TerminalState, poll_loop};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -913,7 +913,7 @@ async fn poll(
     plan: PollPlan,
     job: &Job,
 ) -> (
-    theta_skill::commands::theta::ondemand::PollOutcome,
+    theta_skill::skills::theta::ondemand::PollOutcome,
     Vec<Progress>,
 ) {
     let mut seen = Vec::new();

@@ -12,8 +12,9 @@ use std::collections::HashSet;
 
 use serde_json::{Value, json};
 use theta_skill::Effect;
-use theta_skill::runtime::registry::{COMMANDS, tool_name};
+use theta_skill::runtime::registry::{find, tool_name};
 use theta_skill::schema::{compile, provider_safety_problems};
+use theta_skill::skills::theta::PACK;
 use wiremock::MockServer;
 
 use common::Env;
@@ -21,7 +22,7 @@ use common::Env;
 #[test]
 fn ids_aliases_and_tool_names_are_unique() {
     let mut seen = HashSet::new();
-    for command in COMMANDS {
+    for command in PACK.commands() {
         let names = std::iter::once(command.id().to_owned())
             .chain(command.aliases().iter().map(|a| (*a).to_owned()))
             .chain(std::iter::once(tool_name(command.id())));
@@ -38,7 +39,7 @@ fn ids_and_aliases_are_well_formed() {
         chars.next().is_some_and(|c| c.is_ascii_lowercase())
             && chars.all(|c| c.is_ascii_alphanumeric())
     };
-    for command in COMMANDS {
+    for command in PACK.commands() {
         let id = command.id();
         let mut parts = id.split('.');
         assert_eq!(parts.next(), Some("theta"), "{id}");
@@ -58,7 +59,7 @@ fn ids_and_aliases_are_well_formed() {
 
 #[test]
 fn summaries_are_one_sentence() {
-    for command in COMMANDS {
+    for command in PACK.commands() {
         let summary = command.summary();
         assert!(summary.ends_with('.'), "{}: {summary}", command.id());
         assert!(
@@ -72,7 +73,7 @@ fn summaries_are_one_sentence() {
 
 #[test]
 fn every_schema_is_provider_safe_and_compiles() {
-    for command in COMMANDS {
+    for command in PACK.commands() {
         let schema = command.input_schema();
         assert_eq!(
             provider_safety_problems(&schema),
@@ -99,14 +100,14 @@ fn every_property_is_documented() {
             }
         }
     }
-    for command in COMMANDS {
+    for command in PACK.commands() {
         walk(command.id(), "", &command.input_schema());
     }
 }
 
 #[test]
 fn every_example_validates() {
-    for command in COMMANDS {
+    for command in PACK.commands() {
         let schema = command.input_schema();
         let validator = compile(&schema).unwrap();
         let example = command.example();
@@ -129,7 +130,7 @@ async fn every_gated_command_previews_without_network_or_secrets() {
     let server = MockServer::start().await;
     let env = Env::all_services(&server);
     let mut gated = 0;
-    for command in COMMANDS.iter().filter(|c| c.effect() != Effect::ReadOnly) {
+    for command in PACK.commands().filter(|c| c.effect() != Effect::ReadOnly) {
         gated += 1;
         let response = env.dry_run(command.id(), command.example()).await;
         assert_eq!(
@@ -172,6 +173,69 @@ async fn every_gated_command_previews_without_network_or_secrets() {
         "dry-run sent {} request(s)",
         received.len()
     );
-    // The assertion above is vacuous while no gated command is registered; say so.
-    eprintln!("{gated} gated command(s) checked");
+    assert!(gated >= 17, "only {gated} gated command(s) checked");
+}
+
+#[test]
+fn every_command_belongs_to_exactly_one_family() {
+    let mut seen = HashSet::new();
+    for family in PACK.families {
+        assert!(
+            !family.commands.is_empty(),
+            "{} has no command",
+            family.name
+        );
+        assert!(
+            family.commands.iter().any(|c| c.id() == family.example),
+            "{}: its example {} is not one of its commands",
+            family.name,
+            family.example
+        );
+        for command in family.commands {
+            assert!(
+                seen.insert(command.id()),
+                "{} is in two families",
+                command.id()
+            );
+            assert!(command.id().starts_with(&format!("{}.", PACK.name)));
+        }
+    }
+    assert_eq!(seen.len(), PACK.commands().count());
+    assert_eq!(seen.len(), 45);
+}
+
+#[test]
+fn the_skill_only_mentions_commands_that_exist() {
+    use theta_skill::artifacts::skill::{commands_md, skill_md};
+    let text = format!("{}\n{}", skill_md(&PACK), commands_md(&PACK));
+    let mut mentioned = 0;
+    for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '_')) {
+        let word = word.trim_end_matches('.');
+        if word.starts_with("theta.") && word.split('.').count() >= 2 {
+            mentioned += 1;
+            assert!(
+                find(&PACK, word).is_some(),
+                "the skill mentions `{word}`, which is not a command"
+            );
+        }
+    }
+    assert!(mentioned >= 45, "{mentioned}");
+}
+
+#[test]
+fn the_skill_requires_only_its_own_binary_and_key() {
+    use theta_skill::artifacts::skill::skill_md;
+    let skill = skill_md(&PACK);
+    let line = skill.lines().find(|l| l.starts_with("metadata: ")).unwrap();
+    let metadata: Value = serde_json::from_str(line.trim_start_matches("metadata: ")).unwrap();
+    let openclaw = &metadata["openclaw"];
+    assert_eq!(openclaw["requires"]["bins"], json!(["theta-skill"]));
+    assert_eq!(openclaw["requires"]["env"], json!(["THETA_EC_API_KEY"]));
+    for line in skill.lines().filter(|l| l.starts_with("theta-skill ")) {
+        for secret in PACK.secrets {
+            for name in secret.env_names() {
+                assert!(!line.contains(name), "{line}");
+            }
+        }
+    }
 }

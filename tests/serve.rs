@@ -17,6 +17,8 @@ use theta_skill::runtime::serve::{ServeOptions, serve};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, DuplexStream};
 
 use common::Env;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 struct Session {
     to_server: Option<DuplexStream>,
@@ -110,56 +112,150 @@ async fn every_request_gets_one_answer_with_its_id() {
     assert_eq!(one["ok"], json!(true));
 }
 
-#[tokio::test]
-async fn missing_secrets_are_asked_of_the_host_and_used() {
-    let mut session = start(
-        &Env::new().set("THETA_EC_PROJECT_ID", "prj_x"),
-        Duration::from_secs(5),
-    );
-    session
-        .send(r#"{"id": "r1", "command": "theta.setup", "secrets": {"THETA_VIDEO_SA_ID": "sa-123456"}}"#)
-        .await;
+/// Reads lines, answering every secret request with `answer(name)`, until a response
+/// arrives; returns it and the names asked.
+async fn answer_secrets(
+    session: &mut Session,
+    answer: impl Fn(&str) -> Option<&'static str>,
+) -> (Value, Vec<String>) {
     let mut asked = Vec::new();
-    let answer = loop {
+    loop {
         let line = session.next().await;
         if line["type"] != json!("secret") {
-            break line;
+            return (line, asked);
         }
-        assert_eq!(line["requestId"], json!("r1"));
         let name = line["name"].as_str().unwrap().to_owned();
-        let value = (name == "THETA_EC_API_KEY").then_some("host-ec-key-1");
         session
-            .send(&json!({"type": "secret", "id": line["id"], "value": value}).to_string())
+            .send(&json!({"type": "secret", "id": line["id"], "value": answer(&name)}).to_string())
             .await;
         asked.push(name);
-    };
-    asked.sort();
-    assert!(asked.contains(&"THETA_EC_API_KEY".to_owned()), "{asked:?}");
+    }
+}
+
+#[tokio::test]
+async fn missing_secrets_are_asked_of_the_host_and_used() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/deployment/list"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"status": "success", "body": []})),
+        )
+        .mount(&server)
+        .await;
+    let env = Env::new()
+        .set("THETA_EC_PROJECT_ID", "prj_x")
+        .set("THETA_CONTROLLER_BASE_URL", &server.uri());
+    let mut session = start(&env, Duration::from_secs(5));
+    session
+        .send(r#"{"id": "r1", "command": "theta.deployments.list"}"#)
+        .await;
+    let (answer, asked) = answer_secrets(&mut session, |name| {
+        (name == "THETA_EC_API_KEY").then_some("host-ec-key-1")
+    })
+    .await;
+    assert_eq!(
+        asked,
+        vec!["THETA_EC_API_KEY".to_owned()],
+        "only what the command needs"
+    );
+    assert_eq!(answer["id"], json!("r1"));
+    assert_eq!(answer["ok"], json!(true), "{answer:#}");
+    assert!(!answer.to_string().contains("host-ec-key-1"));
+
+    session
+        .send(r#"{"id": "r2", "command": "theta.deployments.list", "secrets": {"THETA_EC_API_KEY": "env-key-22"}}"#)
+        .await;
+    let (answer, asked) = answer_secrets(&mut session, |_| None).await;
     assert!(
-        !asked.contains(&"THETA_VIDEO_SA_ID".to_owned()),
+        asked.is_empty(),
         "the envelope already carried it: {asked:?}"
     );
     assert_eq!(answer["ok"], json!(true), "{answer:#}");
-    assert_eq!(
-        answer["result"]["ready"],
-        json!(true),
-        "the host's key counts: {answer:#}"
-    );
-    assert!(!answer.to_string().contains("host-ec-key-1"));
     session.close().await;
+
+    let keys: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r.headers
+                .get("x-api-key")
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(keys, vec!["host-ec-key-1", "env-key-22"]);
+}
+
+#[tokio::test]
+async fn a_dry_run_or_a_checklist_asks_the_host_for_no_secret() {
+    let server = MockServer::start().await;
+    let mut session = start(&Env::all_services(&server), Duration::from_secs(5));
+    let create = theta_skill::runtime::registry::find(
+        &theta_skill::skills::theta::PACK,
+        "theta.deployments.create",
+    )
+    .unwrap()
+    .example();
+    session.send(r#"{"id": 1, "command": "theta.setup"}"#).await;
+    session
+        .send(&json!({"id": 2, "command": "theta.deployments.create", "args": create, "dryRun": true}).to_string())
+        .await;
+    session
+        .send(r#"{"id": 3, "command": "theta.auth.capabilities", "dryRun": true}"#)
+        .await;
+    let mut answers = Vec::new();
+    for _ in 0..3 {
+        let line = session.next().await;
+        assert_ne!(
+            line["type"],
+            json!("secret"),
+            "a secret was asked: {line:#}"
+        );
+        answers.push(line);
+    }
+    let by_id = |id: i64| answers.iter().find(|a| a["id"] == json!(id)).unwrap();
+    let key_step = by_id(1)["result"]["checklist"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["env"] == json!(["THETA_EC_API_KEY"]))
+        .unwrap()
+        .clone();
+    assert_eq!(key_step["status"], json!("host"), "{key_step:#}");
+    let credentials = &by_id(2)["result"]["credentials"];
+    assert_eq!(
+        credentials,
+        &json!([{"name": "THETA_EC_API_KEY", "present": false, "required": true, "askedAtRunTime": true}]),
+        "{:#}",
+        by_id(2)
+    );
+    assert_eq!(by_id(3)["ok"], json!(true));
+    session.close().await;
+    assert!(server.received_requests().await.unwrap().is_empty());
 }
 
 #[tokio::test]
 async fn a_silent_host_costs_one_timeout_not_one_per_secret() {
-    let mut session = start(&Env::new(), Duration::from_millis(300));
+    // Every fake answers 404: the probes fail fast, so the time is the secret wait.
+    let server = MockServer::start().await;
+    let mut session = start(&Env::all_services(&server), Duration::from_millis(300));
     let started = std::time::Instant::now();
-    session.send(r#"{"id": 9, "command": "theta.setup"}"#).await;
+    session
+        .send(r#"{"id": 9, "command": "theta.auth.capabilities"}"#)
+        .await;
+    let mut asked = 0;
     let answer = loop {
         let line = session.next().await;
         if line["type"] != json!("secret") {
             break line;
         }
+        asked += 1;
     };
+    assert_eq!(asked, 7, "every secret the report reads is asked");
     assert_eq!(answer["id"], json!(9));
     assert_eq!(answer["ok"], json!(true));
     assert!(

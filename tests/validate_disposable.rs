@@ -448,7 +448,7 @@ async fn a_create_answer_without_an_endpoint_is_still_cleaned_up() {
         if endpoint.is_null() {
             assert!(reason.contains("no endpoint"), "{reason}");
         } else {
-            assert!(reason.contains("not a Theta EdgeCloud domain"), "{reason}");
+            assert!(reason.contains("is not an allowed domain"), "{reason}");
         }
         assert_eq!(report["steps"]["smoke"]["status"], "skipped");
         assert_eq!(report["cleanupConfirmed"], true);

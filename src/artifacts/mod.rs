@@ -1,8 +1,11 @@
 //! Generated files: `schemas/`, the skill folder `skill/` and the ClawHub bundle `dist/`.
 //!
-//! Generators return the complete file set as a map from relative path to content;
-//! [`sync`] either writes it (removing files the generator no longer produces) or checks that
-//! the folder holds exactly that set, which is what CI's freshness check runs.
+//! Generators return one pack's complete file set as a map from relative path to content,
+//! every path under a folder of that pack's own (`theta/`, `theta-edgecloud/`, …); [`sync`]
+//! either writes it (removing files the generator no longer produces in those folders) or
+//! checks that they hold exactly that set, which is what CI's freshness check runs. Another
+//! pack's folders beside them are left alone, so every pack's binary writes to the same
+//! `schemas/`, `skill/` and `dist/`.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -11,7 +14,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
-use crate::runtime::registry::{COMMANDS, catalog};
+use crate::pack::Pack;
+use crate::runtime::registry::catalog;
 
 pub mod plugin;
 pub mod skill;
@@ -26,50 +30,55 @@ pub fn pretty(value: &Value) -> String {
     text
 }
 
-/// `schemas/<id>.json` for every command and `schemas/index.json`.
-pub fn schema_files() -> FileSet {
+/// `schemas/<pack>/<id>.json` for every command and `schemas/<pack>/index.json`.
+pub fn schema_files(pack: &Pack) -> FileSet {
+    let root = PathBuf::from(pack.name);
     let mut files = FileSet::new();
-    for command in COMMANDS {
+    for command in pack.commands() {
         files.insert(
-            PathBuf::from(format!("{}.json", command.id())),
+            root.join(format!("{}.json", command.id())),
             pretty(&command.input_schema()),
         );
     }
     files.insert(
-        PathBuf::from("index.json"),
-        pretty(&json!({ "commands": catalog() })),
+        root.join("index.json"),
+        pretty(&json!({ "commands": catalog(pack) })),
     );
     files
 }
 
-/// `skill/`: the skill as OpenClaw reads it from a skills folder.
-pub fn skill_files() -> FileSet {
-    let root = PathBuf::from(skill::SKILL_NAME);
+/// `skill/<skill>/`: the skill as OpenClaw reads it from a skills folder.
+pub fn skill_files(pack: &Pack) -> FileSet {
+    let root = PathBuf::from(pack.skill.name);
     let mut files = FileSet::new();
-    files.insert(root.join("SKILL.md"), skill::skill_md());
-    files.insert(root.join("references/commands.md"), skill::commands_md());
+    files.insert(root.join("SKILL.md"), skill::skill_md(pack));
+    files.insert(
+        root.join("references/commands.md"),
+        skill::commands_md(pack),
+    );
     files
 }
 
 /// `dist/`: the clean ClawHub skill folder (the skill plus every schema) and the OpenClaw
 /// plugin, kept in separate folders (ClawHub refuses a skill folder that looks like a plugin).
-pub fn bundle_files() -> FileSet {
-    let mut files = skill_files();
-    let schemas = PathBuf::from(skill::SKILL_NAME).join("schemas");
-    for (path, content) in schema_files() {
-        files.insert(schemas.join(path), content);
+pub fn bundle_files(pack: &Pack) -> FileSet {
+    let mut files = skill_files(pack);
+    let schemas = PathBuf::from(pack.skill.name).join("schemas");
+    for (path, content) in schema_files(pack) {
+        let name = path.file_name().map(PathBuf::from).unwrap_or(path);
+        files.insert(schemas.join(name), content);
     }
-    let plugin_dir = PathBuf::from("openclaw-plugin");
+    let plugin_dir = PathBuf::from(plugin::plugin_dir(pack));
     files.insert(
         plugin_dir.join("openclaw.plugin.json"),
-        pretty(&plugin::manifest()),
+        pretty(&plugin::manifest(pack)),
     );
     files.insert(
         plugin_dir.join("package.json"),
-        pretty(&plugin::package_json()),
+        pretty(&plugin::package_json(pack)),
     );
-    files.insert(plugin_dir.join("index.js"), plugin::index_js());
-    files.insert(plugin_dir.join("README.md"), plugin::readme());
+    files.insert(plugin_dir.join("index.js"), plugin::index_js(pack));
+    files.insert(plugin_dir.join("README.md"), plugin::readme(pack));
     files
 }
 
@@ -91,8 +100,9 @@ impl SyncReport {
     }
 }
 
-/// Writes `files` under `dir`, or with `check` only compares. Paths in the report are
-/// relative to `dir`.
+/// Writes `files` under `dir`, or with `check` only compares. Only the top-level folders the
+/// set names are the generator's: a file in them that the set lacks is extra; files elsewhere
+/// under `dir` are another generator's. Paths in the report are relative to `dir`.
 pub fn sync(dir: &Path, files: &FileSet, check: bool) -> io::Result<SyncReport> {
     let mut report = SyncReport::default();
     for (path, content) in files {
@@ -110,7 +120,17 @@ pub fn sync(dir: &Path, files: &FileSet, check: bool) -> io::Result<SyncReport> 
             fs::write(&full, content)?;
         }
     }
-    for existing in list_files(dir)? {
+    let roots: std::collections::BTreeSet<&std::ffi::OsStr> =
+        files.keys().filter_map(|path| path.iter().next()).collect();
+    let mut existing_files = Vec::new();
+    for root in roots {
+        existing_files.extend(
+            list_files(&dir.join(root))?
+                .into_iter()
+                .map(|p| Path::new(root).join(p)),
+        );
+    }
+    for existing in existing_files {
         if !files.contains_key(&existing) {
             if !check {
                 fs::remove_file(dir.join(&existing))?;
@@ -149,14 +169,15 @@ fn list_files(dir: &Path) -> io::Result<Vec<PathBuf>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::DEMO;
 
     #[test]
-    fn sync_writes_checks_and_prunes() {
-        let dir = std::env::temp_dir().join(format!("theta-skill-sync-{}", std::process::id()));
+    fn sync_writes_checks_and_prunes_only_its_own_folders() {
+        let dir = std::env::temp_dir().join(format!("skill-sync-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         let mut files = FileSet::new();
-        files.insert(PathBuf::from("a.json"), "{}\n".into());
-        files.insert(PathBuf::from("sub/b.md"), "b\n".into());
+        files.insert(PathBuf::from("mine/a.json"), "{}\n".into());
+        files.insert(PathBuf::from("mine/sub/b.md"), "b\n".into());
 
         let first = sync(&dir, &files, true).unwrap();
         assert_eq!(first.changed.len(), 2);
@@ -164,21 +185,27 @@ mod tests {
         sync(&dir, &files, false).unwrap();
         assert!(sync(&dir, &files, true).unwrap().is_fresh());
 
-        fs::write(dir.join("stale.json"), "x").unwrap();
-        fs::write(dir.join("a.json"), "edited by hand").unwrap();
+        fs::create_dir_all(dir.join("other")).unwrap();
+        fs::write(dir.join("other/theirs.json"), "x").unwrap();
+        fs::write(dir.join("mine/stale.json"), "x").unwrap();
+        fs::write(dir.join("mine/a.json"), "edited by hand").unwrap();
         let check = sync(&dir, &files, true).unwrap();
-        assert_eq!(check.changed, vec![PathBuf::from("a.json")]);
-        assert_eq!(check.extra, vec![PathBuf::from("stale.json")]);
+        assert_eq!(check.changed, vec![PathBuf::from("mine/a.json")]);
+        assert_eq!(check.extra, vec![PathBuf::from("mine/stale.json")]);
         sync(&dir, &files, false).unwrap();
         assert!(sync(&dir, &files, true).unwrap().is_fresh());
-        assert!(!dir.join("stale.json").exists());
+        assert!(!dir.join("mine/stale.json").exists());
+        assert!(
+            dir.join("other/theirs.json").exists(),
+            "another pack's file stays"
+        );
         let _ = fs::remove_dir_all(&dir);
     }
 
     #[test]
     fn the_skill_folder_never_looks_like_a_plugin() {
-        for path in bundle_files().keys() {
-            if path.starts_with(skill::SKILL_NAME) {
+        for path in bundle_files(&DEMO).keys() {
+            if path.starts_with(DEMO.skill.name) {
                 let name = path
                     .file_name()
                     .and_then(|n| n.to_str())
@@ -194,12 +221,10 @@ mod tests {
 
     #[test]
     fn every_command_has_a_schema_file_and_an_index_entry() {
-        let files = schema_files();
-        assert_eq!(files.len(), COMMANDS.len() + 1);
-        let index: Value = serde_json::from_str(&files[&PathBuf::from("index.json")]).unwrap();
-        assert_eq!(
-            index["commands"].as_array().map(Vec::len),
-            Some(COMMANDS.len())
-        );
+        let files = schema_files(&DEMO);
+        let count = DEMO.commands().count();
+        assert_eq!(files.len(), count + 1);
+        let index: Value = serde_json::from_str(&files[&PathBuf::from("demo/index.json")]).unwrap();
+        assert_eq!(index["commands"].as_array().map(Vec::len), Some(count));
     }
 }

@@ -1,53 +1,35 @@
 //! The OpenClaw plugin: `openclaw.plugin.json`, `package.json`, `index.js`, `README.md`,
 //! generated from the command registry. One tool per command, named with underscores
-//! (`theta_ondemand_infer`), whose parameters are the command's provider-safe schema.
+//! (`<pack>_<family>_<verb>`), whose parameters are the command's provider-safe schema.
 
 use serde_json::{Map, Value, json};
 
 use crate::command::Effect;
-use crate::config::VARIABLES;
-use crate::runtime::registry::{COMMANDS, tool_name};
-use crate::secrets::SecretName;
+use crate::config::variables;
+use crate::pack::Pack;
+use crate::runtime::registry::tool_name;
 
-/// The plugin id (`plugins.entries.<id>`).
-pub const PLUGIN_ID: &str = "theta-edgecloud";
-/// The npm package name.
-pub const PACKAGE_NAME: &str = "theta-edgecloud-openclaw-plugin";
 /// The OpenClaw release the plugin was built and tested against (the e2e test installs it).
 pub const OPENCLAW_VERSION: &str = "2026.9.6";
 
-/// The plugin config key holding each secret.
-fn config_key(secret: SecretName) -> &'static str {
-    match secret {
-        SecretName::EcApiKey => "ecApiKey",
-        SecretName::OndemandToken => "ondemandApiToken",
-        SecretName::InferenceToken => "inferenceAuthToken",
-        SecretName::InferenceUser => "inferenceAuthUser",
-        SecretName::InferencePass => "inferenceAuthPass",
-        SecretName::VideoSaId => "videoSaId",
-        SecretName::VideoSaSecret => "videoSaSecret",
-    }
+/// The plugin folder under `dist/`: `<skill>-plugin`, beside the skill folder.
+pub fn plugin_dir(pack: &Pack) -> String {
+    format!("{}-plugin", pack.skill.name)
 }
 
 /// Non-secret settings the plugin config can carry, passed to the child as environment.
-const SETTINGS: &[(&str, &str, &str)] = &[
-    (
-        "THETA_EC_PROJECT_ID",
-        "ecProjectId",
-        "Project id (prj_...).",
-    ),
-    ("THETA_ORG_ID", "orgId", "Organization id, for billing."),
-    (
-        "THETA_INFERENCE_ENDPOINT",
-        "inferenceEndpoint",
-        "URL of a dedicated inference deployment.",
-    ),
-];
+fn plugin_settings(
+    pack: &Pack,
+) -> impl Iterator<Item = (&'static str, &'static str, &'static str)> {
+    pack.settings
+        .iter()
+        .filter_map(|s| s.plugin_key.map(|key| (s.name, key, s.description)))
+}
 
 /// Environment variables the child inherits from the gateway: no secrets, only what the
-/// binary needs to run and reach Theta (proxy, CA bundle) and its non-secret knobs.
-fn pass_env() -> Vec<&'static str> {
-    let mut names = vec![
+/// binary needs to run and reach its APIs (proxy, CA bundle) and its non-secret knobs.
+fn pass_env(pack: &Pack) -> Vec<String> {
+    let mut names: Vec<String> = [
         "PATH",
         "HOME",
         "LANG",
@@ -64,9 +46,16 @@ fn pass_env() -> Vec<&'static str> {
         "all_proxy",
         "SSL_CERT_FILE",
         "SSL_CERT_DIR",
-        "THETA_LOG",
-    ];
-    names.extend(VARIABLES.iter().map(|(name, _)| *name));
+    ]
+    .iter()
+    .map(|name| (*name).to_owned())
+    .collect();
+    names.push(pack.var("LOG"));
+    names.extend(
+        variables(pack)
+            .into_iter()
+            .map(|(name, _)| name.into_owned()),
+    );
     names
 }
 
@@ -89,20 +78,20 @@ fn secret_ref_schema(description: &str) -> Value {
     })
 }
 
-fn config_schema() -> Value {
+fn config_schema(pack: &Pack) -> Value {
     let mut properties = Map::new();
-    for secret in SecretName::ALL {
+    for secret in pack.secrets {
         properties.insert(
-            config_key(secret).to_owned(),
+            secret.def().plugin_key.to_owned(),
             secret_ref_schema(&format!(
                 "{} A string or a SecretRef.",
                 secret.description()
             )),
         );
     }
-    for (_, key, description) in SETTINGS {
+    for (_, key, description) in plugin_settings(pack) {
         properties.insert(
-            (*key).to_owned(),
+            key.to_owned(),
             json!({"type": "string", "description": description}),
         );
     }
@@ -112,7 +101,7 @@ fn config_schema() -> Value {
     );
     properties.insert(
         "binaryPath".into(),
-        json!({"type": "string", "description": "Path of the theta-skill binary (default: theta-skill on PATH)."}),
+        json!({"type": "string", "description": format!("Path of the {0} binary (default: {0} on PATH).", pack.binary)}),
     );
     properties.insert(
         "timeoutMs".into(),
@@ -121,9 +110,8 @@ fn config_schema() -> Value {
     json!({"type": "object", "additionalProperties": false, "properties": properties})
 }
 
-fn tools() -> Vec<Value> {
-    COMMANDS
-        .iter()
+fn tools(pack: &Pack) -> Vec<Value> {
+    pack.commands()
         .map(|command| {
             let gated = command.effect() != Effect::ReadOnly;
             let mut parameters = command.input_schema();
@@ -155,10 +143,10 @@ fn tools() -> Vec<Value> {
 }
 
 /// `openclaw.plugin.json`.
-pub fn manifest() -> Value {
-    let names: Vec<String> = COMMANDS.iter().map(|c| tool_name(c.id())).collect();
-    let metadata: Map<String, Value> = COMMANDS
-        .iter()
+pub fn manifest(pack: &Pack) -> Value {
+    let names: Vec<String> = pack.commands().map(|c| tool_name(c.id())).collect();
+    let metadata: Map<String, Value> = pack
+        .commands()
         .map(|c| {
             let entry = if c.effect() == Effect::ReadOnly {
                 json!({"replaySafe": true})
@@ -168,29 +156,30 @@ pub fn manifest() -> Value {
             (tool_name(c.id()), entry)
         })
         .collect();
-    let secret_paths: Vec<Value> = SecretName::ALL
+    let secret_paths: Vec<Value> = pack
+        .secrets
         .iter()
-        .map(|s| json!({"path": config_key(*s), "expected": "string", "ownerKind": "capability"}))
+        .map(|s| json!({"path": s.def().plugin_key, "expected": "string", "ownerKind": "capability"}))
         .collect();
     json!({
-        "id": PLUGIN_ID,
-        "name": "Theta EdgeCloud",
-        "description": "Theta EdgeCloud tools for OpenClaw agents, run by the theta-skill binary.",
+        "id": pack.skill.name,
+        "name": pack.skill.plugin_name,
+        "description": format!("{} tools for OpenClaw agents, run by the {} binary.", pack.title, pack.binary),
         "version": env!("CARGO_PKG_VERSION"),
         "activation": {"onStartup": true},
         "contracts": {"tools": names},
         "toolMetadata": metadata,
-        "configSchema": config_schema(),
+        "configSchema": config_schema(pack),
         "configContracts": {"secretInputs": {"paths": secret_paths}},
     })
 }
 
 /// `package.json`.
-pub fn package_json() -> Value {
+pub fn package_json(pack: &Pack) -> Value {
     json!({
-        "name": PACKAGE_NAME,
+        "name": pack.skill.package_name,
         "version": env!("CARGO_PKG_VERSION"),
-        "description": "OpenClaw plugin for Theta EdgeCloud, backed by the theta-skill binary.",
+        "description": format!("OpenClaw plugin for {}, backed by the {} binary.", pack.title, pack.binary),
         "type": "module",
         "license": "MIT-0",
         "main": "index.js",
@@ -205,59 +194,71 @@ pub fn package_json() -> Value {
 }
 
 /// `index.js`: the runtime template with the generated tables inlined.
-pub fn index_js() -> String {
-    let secrets: Map<String, Value> = SecretName::ALL
+pub fn index_js(pack: &Pack) -> String {
+    let secrets: Map<String, Value> = pack
+        .secrets
         .iter()
         .map(|s| {
             (
                 s.canonical().to_owned(),
-                json!({"configKey": config_key(*s), "envNames": s.env_names()}),
+                json!({"configKey": s.def().plugin_key, "envNames": s.env_names()}),
             )
         })
         .collect();
-    let settings: Map<String, Value> = SETTINGS
-        .iter()
-        .map(|(var, key, _)| ((*var).to_owned(), json!(key)))
+    let settings: Map<String, Value> = plugin_settings(pack)
+        .map(|(var, key, _)| (var.to_owned(), json!(key)))
         .collect();
     let pretty = |v: &Value| serde_json::to_string_pretty(v).unwrap_or_default();
+    let meta = json!({
+        "id": pack.skill.name,
+        "name": pack.skill.plugin_name,
+        "description": pack.skill.plugin_description,
+        "binary": pack.binary,
+    });
     include_str!("templates/plugin_index.js")
-        .replace("/*TOOLS*/", &pretty(&Value::Array(tools())))
+        .replace("/*PLUGIN*/", &pretty(&meta))
+        .replace("/*TOOLS*/", &pretty(&Value::Array(tools(pack))))
         .replace("/*SECRETS*/", &pretty(&Value::Object(secrets)))
         .replace("/*SETTINGS*/", &pretty(&Value::Object(settings)))
-        .replace("/*PASS_ENV*/", &pretty(&json!(pass_env())))
+        .replace("/*PASS_ENV*/", &pretty(&json!(pass_env(pack))))
 }
 
 /// The plugin's `README.md`.
-pub fn readme() -> String {
+pub fn readme(pack: &Pack) -> String {
+    let binary = pack.binary;
     let mut out = format!(
-        "# Theta EdgeCloud for OpenClaw\n\nGenerated by `theta-skill bundle`. Registers {} tools, one per theta-skill command, and runs them through one `theta-skill serve` process per gateway. The `theta-skill` binary must be on the gateway's PATH (or set `binaryPath`).\n\n## Config (`plugins.entries.{PLUGIN_ID}.config`)\n\n| Key | Value |\n|---|---|\n",
-        COMMANDS.len()
+        "# {} for OpenClaw\n\nGenerated by `{binary} bundle`. Registers {} tools, one per {binary} command, and runs them through one `{binary} serve` process per gateway. The `{binary}` binary must be on the gateway's PATH (or set `binaryPath`).\n\n## Config (`plugins.entries.{}.config`)\n\n| Key | Value |\n|---|---|\n",
+        pack.title,
+        pack.commands().count(),
+        pack.skill.name,
     );
-    for secret in SecretName::ALL {
+    for secret in pack.secrets {
         out.push_str(&format!(
             "| `{}` | {} String or SecretRef; sent as {} only to the commands that need it. |\n",
-            config_key(secret),
+            secret.def().plugin_key,
             secret.description(),
             secret.canonical()
         ));
     }
-    for (var, key, description) in SETTINGS {
+    for (var, key, description) in plugin_settings(pack) {
         out.push_str(&format!("| `{key}` | {description} Passed as {var}. |\n"));
     }
-    out.push_str("| `dryRun` | `true` previews every paid or mutating call. |\n| `binaryPath` | Path of the theta-skill binary. |\n| `timeoutMs` | Longest wait for one call. |\n\nPaid and mutating tools accept `dryRun: true` and are marked side-effecting in `toolMetadata`.\n");
+    out.push_str(&format!("| `dryRun` | `true` previews every paid or mutating call. |\n| `binaryPath` | Path of the {binary} binary. |\n| `timeoutMs` | Longest wait for one call. |\n\nPaid and mutating tools accept `dryRun: true` and are marked side-effecting in `toolMetadata`.\n"));
     out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::DEMO;
 
     #[test]
     fn every_tool_is_declared_and_provider_safe() {
-        let manifest = manifest();
+        let manifest = manifest(&DEMO);
         let declared = manifest["contracts"]["tools"].as_array().unwrap();
-        let tools = tools();
+        let tools = tools(&DEMO);
         assert_eq!(declared.len(), tools.len());
+        assert_eq!(tools.len(), DEMO.commands().count());
         for tool in &tools {
             let name = tool["name"].as_str().unwrap();
             assert!(declared.contains(&json!(name)));
@@ -274,8 +275,9 @@ mod tests {
 
     #[test]
     fn side_effects_are_marked_and_secret_fields_accept_refs() {
-        let manifest = manifest();
-        for command in COMMANDS {
+        let manifest = manifest(&DEMO);
+        assert_eq!(manifest["id"], json!("demo-skill-pack"));
+        for command in DEMO.commands() {
             let meta = &manifest["toolMetadata"][tool_name(command.id())];
             assert_eq!(
                 meta["sideEffecting"] == json!(true),
@@ -288,6 +290,7 @@ mod tests {
             .iter()
             .map(|p| p["path"].as_str().unwrap())
             .collect();
+        assert_eq!(paths.len(), DEMO.secrets.len());
         for path in paths {
             let field = &manifest["configSchema"]["properties"][path];
             assert_eq!(
@@ -300,17 +303,21 @@ mod tests {
 
     #[test]
     fn the_child_environment_carries_no_secret() {
-        for name in pass_env() {
-            for secret in SecretName::ALL {
-                assert!(!secret.env_names().contains(&name), "{name}");
+        let names = pass_env(&DEMO);
+        assert!(names.iter().any(|n| n == "DEMO_LOG"));
+        assert!(names.iter().any(|n| n == "DEMO_DRY_RUN"));
+        for name in &names {
+            for secret in DEMO.secrets {
+                assert!(!secret.env_names().contains(&name.as_str()), "{name}");
             }
         }
     }
 
     #[test]
     fn index_js_has_every_table_filled() {
-        let js = index_js();
+        let js = index_js(&DEMO);
         assert!(!js.contains("/*"), "a placeholder is left");
-        assert!(js.contains("\"theta_setup\""));
+        assert!(js.contains("\"demo_widgets_list\""));
+        assert!(js.contains("\"demo-skill\""));
     }
 }

@@ -1,149 +1,75 @@
 //! The skill as OpenClaw and ClawHub read it: `SKILL.md` and `references/commands.md`,
-//! generated from the command registry, the secret list and the configuration table.
+//! generated from the pack: its families and commands, its secrets and its variables.
 
 use serde_json::{Value, json};
 
 use crate::command::{DynCommand, Effect};
-use crate::config::VARIABLES;
-use crate::runtime::registry::{COMMANDS, tool_name};
-use crate::secrets::SecretName;
-
-/// The skill's name: its folder name, its `skills.entries` key and its ClawHub slug.
-pub const SKILL_NAME: &str = "theta-edgecloud";
-
-/// Where the project lives (the skill's homepage and the release downloads).
-pub const REPOSITORY_URL: &str = "https://github.com/theta-skill/theta-skill";
-
-/// One line, under 160 characters (OpenClaw's advice; ClawHub allows 300).
-pub const DESCRIPTION: &str = "Theta EdgeCloud from OpenClaw: on-demand AI models, dedicated endpoints, GPU deployments, video and billing, with dry-run previews.";
-
-/// A command family as the skill presents it.
-struct Family {
-    prefix: &'static str,
-    title: &'static str,
-    blurb: &'static str,
-    /// The command whose example the skill shows.
-    example: &'static str,
-}
-
-const FAMILIES: &[Family] = &[
-    Family {
-        prefix: "theta.setup|theta.health|theta.auth.",
-        title: "First run and diagnostics",
-        blurb: "Configuration checklist, platform health, and which families the credentials unlock.",
-        example: "theta.auth.capabilities",
-    },
-    Family {
-        prefix: "theta.ondemand.",
-        title: "On-demand models",
-        blurb: "Serverless models billed per call (image, video, speech, chat): discover them, run them, poll long jobs. Needs THETA_ONDEMAND_API_TOKEN (the catalog is public).",
-        example: "theta.ondemand.infer",
-    },
-    Family {
-        prefix: "theta.deployments.",
-        title: "Deployments",
-        blurb: "GPU deployments of the project: templates, VM types, create, start, stop, delete. Needs THETA_EC_API_KEY and THETA_EC_PROJECT_ID.",
-        example: "theta.deployments.list",
-    },
-    Family {
-        prefix: "theta.ai.",
-        title: "AI services",
-        blurb: "The project's dedicated model deployments, Jupyter notebooks, GPU nodes and clusters, storage, and RAG agents with their documents.",
-        example: "theta.ai.dedicatedDeployments.list",
-    },
-    Family {
-        prefix: "theta.billing.",
-        title: "Billing",
-        blurb: "The organization's credit balance. Needs THETA_EC_API_KEY and THETA_ORG_ID.",
-        example: "theta.billing.balance",
-    },
-    Family {
-        prefix: "theta.inference.",
-        title: "Dedicated inference endpoints",
-        blurb: "An OpenAI-compatible dedicated deployment at THETA_INFERENCE_ENDPOINT: list models, wait until ready, chat.",
-        example: "theta.inference.chat",
-    },
-    Family {
-        prefix: "theta.video.",
-        title: "Video API",
-        blurb: "Theta Video API: videos, uploads, live streams and ingestors. Needs THETA_VIDEO_SA_ID and THETA_VIDEO_SA_SECRET.",
-        example: "theta.video.list",
-    },
-];
-
-impl Family {
-    fn contains(&self, id: &str) -> bool {
-        self.prefix.split('|').any(|p| {
-            if p.ends_with('.') {
-                id.starts_with(p)
-            } else {
-                id == p
-            }
-        })
-    }
-
-    fn commands(&self) -> Vec<&'static dyn DynCommand> {
-        COMMANDS
-            .iter()
-            .copied()
-            .filter(|c| self.contains(c.id()))
-            .collect()
-    }
-}
+use crate::config::variables;
+use crate::pack::Pack;
+use crate::runtime::registry::tool_name;
 
 /// Every variable the skill reads, secrets first: (name, required, description).
-pub fn declared_variables() -> Vec<(&'static str, bool, &'static str)> {
+pub fn declared_variables(pack: &Pack) -> Vec<(String, bool, String)> {
     let mut out = Vec::new();
-    for secret in SecretName::ALL {
+    for secret in pack.secrets {
         for name in secret.env_names() {
-            let required = *name == "THETA_EC_API_KEY";
-            out.push((*name, required, secret.description()));
+            let required = *name == pack.skill.primary_env;
+            out.push((
+                (*name).to_owned(),
+                required,
+                secret.description().to_owned(),
+            ));
         }
     }
-    for (name, description) in VARIABLES {
-        out.push((*name, false, *description));
+    for (name, description) in variables(pack) {
+        out.push((name.into_owned(), false, description.into_owned()));
     }
     out.push((
-        "THETA_LOG",
+        pack.var("LOG"),
         false,
-        "Log level for JSON logs on stderr (e.g. debug); off by default.",
+        "Log level for JSON logs on stderr (e.g. debug); off by default.".to_owned(),
     ));
     out
 }
 
-fn frontmatter() -> String {
-    let env_vars: Vec<Value> = declared_variables()
+fn frontmatter(pack: &Pack) -> String {
+    let meta = &pack.skill;
+    let env_vars: Vec<Value> = declared_variables(pack)
         .into_iter()
         .map(|(name, required, description)| json!({"name": name, "required": required, "description": description}))
         .collect();
+    let binary = pack.binary;
     let metadata = json!({
         "openclaw": {
-            "emoji": "🟣",
-            "homepage": REPOSITORY_URL,
-            "primaryEnv": "THETA_EC_API_KEY",
-            "requires": {"bins": ["theta-skill"], "env": ["THETA_EC_API_KEY"]},
+            "emoji": meta.emoji,
+            "homepage": meta.homepage,
+            "primaryEnv": meta.primary_env,
+            "requires": {"bins": [binary], "env": [meta.primary_env]},
             "envVars": env_vars,
             "install": [{
                 "id": "download-linux-x64",
                 "kind": "download",
-                "label": "Download theta-skill (Linux x86_64)",
+                "label": format!("Download {binary} (Linux x86_64)"),
                 "os": ["linux"],
-                "url": format!("{REPOSITORY_URL}/releases/download/v{}/theta-skill-x86_64-unknown-linux-gnu.tar.gz", env!("CARGO_PKG_VERSION")),
+                "url": format!("{}/releases/download/v{}/{binary}-x86_64-unknown-linux-gnu.tar.gz", meta.homepage, env!("CARGO_PKG_VERSION")),
                 "archive": "tar.gz",
-                "bins": ["theta-skill"],
+                "bins": [binary],
             }],
         }
     });
     // `metadata` stays on one line: older OpenClaw hosts only parse single-line JSON there.
     format!(
-        "---\nname: {SKILL_NAME}\ndescription: {DESCRIPTION}\nhomepage: {REPOSITORY_URL}\nversion: {}\nmetadata: {}\n---\n",
+        "---\nname: {}\ndescription: {}\nhomepage: {}\nversion: {}\nmetadata: {}\n---\n",
+        meta.name,
+        meta.description,
+        meta.homepage,
         env!("CARGO_PKG_VERSION"),
         serde_json::to_string(&metadata).unwrap_or_default()
     )
 }
 
-/// `theta-skill run …` for a command's example, shell-quoted.
-fn invocation(command: &dyn DynCommand) -> String {
+/// `<binary> run …` for a command's example, shell-quoted.
+fn invocation(pack: &Pack, command: &dyn DynCommand) -> String {
     let args = command.example();
     let dry = if command.effect() == Effect::ReadOnly {
         ""
@@ -152,12 +78,12 @@ fn invocation(command: &dyn DynCommand) -> String {
     };
     let empty = args.as_object().is_some_and(serde_json::Map::is_empty);
     if empty {
-        format!("theta-skill run {}{dry}", command.id())
+        format!("{} run {}{dry}", pack.binary, command.id())
     } else {
         let json = serde_json::to_string(&args)
             .unwrap_or_default()
             .replace('\'', "'\\''");
-        format!("theta-skill run {} '{json}'{dry}", command.id())
+        format!("{} run {} '{json}'{dry}", pack.binary, command.id())
     }
 }
 
@@ -169,15 +95,15 @@ fn effect_label(effect: Effect) -> &'static str {
     }
 }
 
-fn families_section() -> String {
+fn families_section(pack: &Pack) -> String {
     let mut out = String::new();
-    for family in FAMILIES {
-        let commands = family.commands();
+    for family in pack.families {
+        let commands = family.commands;
         if commands.is_empty() {
             continue;
         }
         out.push_str(&format!("### {}\n\n{}\n\n", family.title, family.blurb));
-        for command in &commands {
+        for command in commands {
             out.push_str(&format!(
                 "- `{}` ({}): {}\n",
                 command.id(),
@@ -190,15 +116,15 @@ fn families_section() -> String {
             .find(|c| c.id() == family.example)
             .or(commands.first())
         {
-            out.push_str(&format!("\n```sh\n{}\n```\n\n", invocation(*example)));
+            out.push_str(&format!("\n```sh\n{}\n```\n\n", invocation(pack, *example)));
         }
     }
     out.trim_end().to_owned()
 }
 
-fn gated_section() -> String {
-    let gated: Vec<String> = COMMANDS
-        .iter()
+fn gated_section(pack: &Pack) -> String {
+    let gated: Vec<String> = pack
+        .commands()
         .filter(|c| c.effect() != Effect::ReadOnly)
         .map(|c| format!("`{}` ({})", c.id(), c.effect().as_str()))
         .collect();
@@ -208,33 +134,35 @@ fn gated_section() -> String {
     format!("Paid or mutating: {}.", gated.join(", "))
 }
 
-/// `SKILL.md`.
-pub fn skill_md() -> String {
-    let body = include_str!("templates/skill_body.md")
-        .replace("{{GATED}}", &gated_section())
-        .replace("{{FAMILIES}}", &families_section());
-    format!("{}\n{body}", frontmatter())
+/// `SKILL.md`: the frontmatter, then the pack's body with its families and gated commands.
+pub fn skill_md(pack: &Pack) -> String {
+    let body = pack
+        .skill
+        .body
+        .replace("{{GATED}}", &gated_section(pack))
+        .replace("{{FAMILIES}}", &families_section(pack));
+    format!("{}\n{body}", frontmatter(pack))
 }
 
 /// `references/commands.md`: every command with its arguments, credentials and an example.
-pub fn commands_md() -> String {
-    let mut out = String::from(
-        "# theta-skill command reference\n\nGenerated by `theta-skill bundle` from the command registry; the JSON Schema of each command is in `schemas/` and printed by `theta-skill schema <command>`.\n",
+pub fn commands_md(pack: &Pack) -> String {
+    let mut out = format!(
+        "# {binary} command reference\n\nGenerated by `{binary} bundle` from the command registry; the JSON Schema of each command is in `schemas/` and printed by `{binary} schema <command>`.\n",
+        binary = pack.binary
     );
-    for family in FAMILIES {
-        let commands = family.commands();
-        if commands.is_empty() {
+    for family in pack.families {
+        if family.commands.is_empty() {
             continue;
         }
         out.push_str(&format!("\n## {}\n", family.title));
-        for command in commands {
-            out.push_str(&command_section(command));
+        for command in family.commands {
+            out.push_str(&command_section(pack, *command));
         }
     }
     out
 }
 
-fn command_section(command: &dyn DynCommand) -> String {
+fn command_section(pack: &Pack, command: &dyn DynCommand) -> String {
     let mut out = format!("\n### `{}`\n\n{}\n\n", command.id(), command.summary());
     out.push_str(&format!("- Effect: {}\n", effect_label(command.effect())));
     out.push_str(&format!("- OpenClaw tool: `{}`\n", tool_name(command.id())));
@@ -270,7 +198,7 @@ fn command_section(command: &dyn DynCommand) -> String {
             out.push_str(&row);
         }
     }
-    out.push_str(&format!("\n```sh\n{}\n```\n", invocation(command)));
+    out.push_str(&format!("\n```sh\n{}\n```\n", invocation(pack, command)));
     out
 }
 
@@ -366,62 +294,58 @@ fn describe(property: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::DEMO;
 
     #[test]
-    fn every_command_belongs_to_a_family() {
-        for command in COMMANDS {
-            let family = FAMILIES.iter().find(|f| f.contains(command.id()));
+    fn the_skill_lists_every_family_with_its_commands() {
+        let skill = skill_md(&DEMO);
+        for family in DEMO.families {
             assert!(
-                family.is_some(),
-                "{} has no family in the skill",
-                command.id()
+                skill.contains(&format!("### {}", family.title)),
+                "{}",
+                family.title
             );
-        }
-    }
-
-    #[test]
-    fn the_description_fits_openclaw_advice() {
-        assert!(
-            DESCRIPTION.chars().count() < 160,
-            "{}",
-            DESCRIPTION.chars().count()
-        );
-    }
-
-    #[test]
-    fn the_skill_only_mentions_commands_that_exist() {
-        let text = format!("{}\n{}", skill_md(), commands_md());
-        for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '_')) {
-            let word = word.trim_end_matches('.');
-            if word.starts_with("theta.") && word.split('.').count() >= 2 {
-                assert!(
-                    crate::runtime::registry::find(word).is_some(),
-                    "the skill mentions `{word}`, which is not a command"
-                );
+            for command in family.commands {
+                assert!(skill.contains(&format!("`{}`", command.id())));
             }
         }
+        assert!(skill.contains("Paid or mutating: `demo.widgets.create` (paid)."));
+        assert!(skill.contains("demo-skill run demo.widgets.create '{\"name\":\"w1\"}' --dry-run"));
+        let reference = commands_md(&DEMO);
+        assert!(reference.starts_with("# demo-skill command reference"));
+        assert!(reference.contains("- OpenClaw tool: `demo_widgets_create`"));
+        assert!(reference.contains("- Aliases: `make_widget`"));
     }
 
     #[test]
-    fn frontmatter_declares_every_variable_and_one_required_key() {
-        let skill = skill_md();
+    fn frontmatter_declares_every_variable_and_the_primary_key() {
+        let skill = skill_md(&DEMO);
         let metadata_line = skill.lines().find(|l| l.starts_with("metadata: ")).unwrap();
         let metadata: Value =
             serde_json::from_str(metadata_line.trim_start_matches("metadata: ")).unwrap();
         let openclaw = &metadata["openclaw"];
-        assert_eq!(openclaw["requires"]["bins"], json!(["theta-skill"]));
-        assert_eq!(openclaw["requires"]["env"], json!(["THETA_EC_API_KEY"]));
-        assert_eq!(openclaw["primaryEnv"], json!("THETA_EC_API_KEY"));
+        assert_eq!(openclaw["requires"]["bins"], json!(["demo-skill"]));
+        assert_eq!(openclaw["requires"]["env"], json!(["DEMO_TOKEN"]));
+        assert_eq!(openclaw["primaryEnv"], json!("DEMO_TOKEN"));
         let declared: Vec<&str> = openclaw["envVars"]
             .as_array()
             .unwrap()
             .iter()
             .map(|v| v["name"].as_str().unwrap())
             .collect();
-        for secret in SecretName::ALL {
+        for secret in DEMO.secrets {
             for name in secret.env_names() {
                 assert!(declared.contains(name), "{name} is read but not declared");
             }
+        }
+        for name in [
+            "DEMO_DRY_RUN",
+            "DEMO_LOG",
+            "DEMO_API_BASE_URL",
+            "DEMO_ENDPOINT",
+            "DEMO_ORG",
+        ] {
+            assert!(declared.contains(&name), "{name}");
         }
         let required: Vec<&Value> = openclaw["envVars"]
             .as_array()
@@ -430,23 +354,5 @@ mod tests {
             .filter(|v| v["required"] == json!(true))
             .collect();
         assert_eq!(required.len(), 1);
-    }
-
-    #[test]
-    fn no_secret_ever_appears_in_an_example_invocation() {
-        let text = skill_md();
-        for line in text.lines().filter(|l| l.starts_with("theta-skill ")) {
-            for secret in SecretName::ALL {
-                for name in secret.env_names() {
-                    assert!(!line.contains(name), "{line}");
-                }
-            }
-            assert!(
-                !line.contains("--token")
-                    && !line.contains("--password")
-                    && !line.contains("--key"),
-                "{line}"
-            );
-        }
     }
 }

@@ -7,9 +7,9 @@ use reqwest::RequestBuilder;
 use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::command::Service;
+use crate::secrets::Secrets;
 use crate::secrets::redact::MASK;
-use crate::secrets::{SecretName, Secrets};
+use crate::vocab::{AuthScheme, SecretName, Service};
 
 /// The credentials one request carries.
 #[derive(Clone, Copy)]
@@ -23,12 +23,10 @@ pub(crate) enum Auth<'a> {
         user: &'a SecretString,
         pass: &'a SecretString,
     },
-    /// `x-api-key: <key>`.
-    ApiKey(&'a SecretString),
-    /// `x-tva-sa-id` and `x-tva-sa-secret`.
-    Video {
-        id: &'a SecretString,
-        secret: &'a SecretString,
+    /// One header per secret (`x-api-key`, or the Video API's id and secret pair).
+    Headers {
+        headers: &'static [(&'static str, SecretName)],
+        secrets: &'a Secrets,
     },
 }
 
@@ -38,44 +36,36 @@ impl fmt::Debug for Auth<'_> {
             Auth::None => "None",
             Auth::Bearer(_) => "Bearer",
             Auth::Basic { .. } => "Basic",
-            Auth::ApiKey(_) => "ApiKey",
-            Auth::Video { .. } => "Video",
+            Auth::Headers { .. } => "Headers",
         };
         f.debug_tuple("Auth").field(&scheme).finish()
     }
 }
 
 impl<'a> Auth<'a> {
-    /// The credentials `service` uses, from what was resolved for this run. Absent secrets
-    /// mean no header: required ones were already enforced by the dispatcher.
+    /// The credentials `service` uses (its pack-declared [`AuthScheme`]), from what was
+    /// resolved for this run. Absent secrets mean no header: required ones were already
+    /// enforced by the dispatcher.
     pub(crate) fn for_service(service: Service, secrets: &'a Secrets) -> Self {
-        match service {
-            Service::Ondemand => secrets
-                .get(SecretName::OndemandToken)
-                .map_or(Auth::None, Auth::Bearer),
-            Service::Controller | Service::Platform => secrets
-                .get(SecretName::EcApiKey)
-                .map_or(Auth::None, Auth::ApiKey),
-            Service::Dedicated => {
-                if let Some(token) = secrets.get(SecretName::InferenceToken) {
+        match service.auth {
+            AuthScheme::None => Auth::None,
+            AuthScheme::Bearer(token) => secrets.get(token).map_or(Auth::None, Auth::Bearer),
+            AuthScheme::Headers(headers) => {
+                if headers.iter().all(|(_, name)| secrets.contains(*name)) {
+                    Auth::Headers { headers, secrets }
+                } else {
+                    Auth::None
+                }
+            }
+            AuthScheme::BearerOrBasic { token, user, pass } => {
+                if let Some(token) = secrets.get(token) {
                     Auth::Bearer(token)
-                } else if let (Some(user), Some(pass)) = (
-                    secrets.get(SecretName::InferenceUser),
-                    secrets.get(SecretName::InferencePass),
-                ) {
+                } else if let (Some(user), Some(pass)) = (secrets.get(user), secrets.get(pass)) {
                     Auth::Basic { user, pass }
                 } else {
                     Auth::None
                 }
             }
-            Service::Video => match (
-                secrets.get(SecretName::VideoSaId),
-                secrets.get(SecretName::VideoSaSecret),
-            ) {
-                (Some(id), Some(secret)) => Auth::Video { id, secret },
-                _ => Auth::None,
-            },
-            Service::Runtime => Auth::None,
         }
     }
 
@@ -88,10 +78,14 @@ impl<'a> Auth<'a> {
             Auth::Basic { user, pass } => {
                 builder.basic_auth(user.expose_secret(), Some(pass.expose_secret()))
             }
-            Auth::ApiKey(key) => builder.header("x-api-key", sensitive(key.expose_secret())),
-            Auth::Video { id, secret } => builder
-                .header("x-tva-sa-id", sensitive(id.expose_secret()))
-                .header("x-tva-sa-secret", sensitive(secret.expose_secret())),
+            Auth::Headers { headers, secrets } => {
+                headers.iter().fold(builder, |builder, (header, name)| {
+                    match secrets.get(*name) {
+                        Some(value) => builder.header(*header, sensitive(value.expose_secret())),
+                        None => builder,
+                    }
+                })
+            }
         }
     }
 
@@ -101,29 +95,25 @@ impl<'a> Auth<'a> {
             Auth::None => Vec::new(),
             Auth::Bearer(_) => vec![("authorization", format!("Bearer {MASK}"))],
             Auth::Basic { .. } => vec![("authorization", format!("Basic {MASK}"))],
-            Auth::ApiKey(_) => vec![("x-api-key", MASK.to_owned())],
-            Auth::Video { .. } => vec![
-                ("x-tva-sa-id", MASK.to_owned()),
-                ("x-tva-sa-secret", MASK.to_owned()),
-            ],
+            Auth::Headers { headers, .. } => headers
+                .iter()
+                .map(|(header, _)| (*header, MASK.to_owned()))
+                .collect(),
         }
     }
 
     /// The credential headers `service` would send, each marked with the variable to set, for
-    /// a preview of a request whose credentials are not configured. The dedicated endpoint may
-    /// legitimately run without credentials, so it shows none.
+    /// a preview of a request whose credentials are not configured. A service whose
+    /// credentials are optional (a dedicated endpoint) shows none.
     pub(crate) fn missing_preview_headers(service: Service) -> Vec<(&'static str, String)> {
         let missing = |name: SecretName| format!("<missing {}>", name.canonical());
-        match service {
-            Service::Ondemand => vec![("authorization", missing(SecretName::OndemandToken))],
-            Service::Controller | Service::Platform => {
-                vec![("x-api-key", missing(SecretName::EcApiKey))]
-            }
-            Service::Video => vec![
-                ("x-tva-sa-id", missing(SecretName::VideoSaId)),
-                ("x-tva-sa-secret", missing(SecretName::VideoSaSecret)),
-            ],
-            Service::Dedicated | Service::Runtime => Vec::new(),
+        match service.auth {
+            AuthScheme::Bearer(token) => vec![("authorization", missing(token))],
+            AuthScheme::Headers(headers) => headers
+                .iter()
+                .map(|(header, name)| (*header, missing(*name)))
+                .collect(),
+            AuthScheme::None | AuthScheme::BearerOrBasic { .. } => Vec::new(),
         }
     }
 

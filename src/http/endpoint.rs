@@ -1,13 +1,13 @@
 //! Endpoint safety: which URLs the runtime may call, decided by parsing, not by string prefix.
 //!
-//! A URL passes when its scheme is `https`, it carries no userinfo, and its host is a Theta
-//! domain ([`HostRule`]). IP-literal hosts never pass (the `url` crate has already normalised
+//! A URL passes when its scheme is `https`, it carries no userinfo, and its host is one of
+//! the service's domains ([`HostRule`], declared by the skill pack). IP-literal hosts never pass (the `url` crate has already normalised
 //! every IPv4 notation — `0x7f.1`, `2130706433`, `0177.0.0.1` — and bracketed IPv6), and the
 //! same address classification is applied again at connect time by [`SafeResolver`], so a
-//! Theta-looking name that resolves to a private or loopback address is refused too.
+//! name under an allowed domain that resolves to a private or loopback address is refused too.
 //!
 //! With the `local-endpoints` feature (tests and benchmarks only), `http://127.0.0.1:<port>`
-//! is also accepted so local fake servers can stand in for Theta.
+//! is also accepted so local fake servers can stand in for the real APIs.
 
 use std::collections::HashSet;
 use std::fmt;
@@ -18,39 +18,7 @@ use reqwest::Url;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use url::Host;
 
-/// Which hosts a URL may name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HostRule {
-    /// The fixed Theta API origins: `*.thetaedgecloud.com`, `*.onthetaedgecloud.com`,
-    /// `*.thetavideoapi.com` (and the bare domains).
-    ThetaOrigin,
-    /// A dedicated inference endpoint: the host is, or ends with, `.thetaedgecloud.com` or
-    /// `.onthetaedgecloud.com` (`spec/theta-api.md` §3.8, the L rule).
-    DedicatedEndpoint,
-}
-
-impl HostRule {
-    fn domains(self) -> &'static [&'static str] {
-        match self {
-            HostRule::ThetaOrigin => &[
-                "thetaedgecloud.com",
-                "onthetaedgecloud.com",
-                "thetavideoapi.com",
-            ],
-            HostRule::DedicatedEndpoint => &["thetaedgecloud.com", "onthetaedgecloud.com"],
-        }
-    }
-
-    fn allows(self, domain: &str) -> bool {
-        let domain = domain.strip_suffix('.').unwrap_or(domain);
-        self.domains().iter().any(|allowed| {
-            domain == *allowed
-                || domain
-                    .strip_suffix(allowed)
-                    .is_some_and(|prefix| prefix.ends_with('.') && prefix.len() > 1)
-        })
-    }
-}
+pub use crate::vocab::HostRule;
 
 /// Why a URL was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,9 +31,9 @@ pub enum Refusal {
     NoHost,
     /// The host is an IP address in a forbidden range (loopback, private, link-local, …).
     ForbiddenAddress(IpAddr),
-    /// The host is an IP address; only Theta domain names are allowed.
+    /// The host is an IP address; only the allowed domain names are.
     IpLiteral(IpAddr),
-    /// The host is a name outside the allowed Theta domains.
+    /// The host is a name outside the allowed domains.
     HostNotAllowed(String),
 }
 
@@ -82,10 +50,13 @@ impl fmt::Display for Refusal {
                 )
             }
             Refusal::IpLiteral(ip) => {
-                write!(f, "its host {ip} is an IP address, not a Theta domain")
+                write!(
+                    f,
+                    "its host {ip} is an IP address, not an allowed domain name"
+                )
             }
             Refusal::HostNotAllowed(host) => {
-                write!(f, "its host {host} is not a Theta EdgeCloud domain")
+                write!(f, "its host {host} is not an allowed domain")
             }
         }
     }
@@ -317,6 +288,17 @@ pub fn hostile_urls() -> &'static [(&'static str, &'static str)] {
 mod tests {
     use super::*;
 
+    const THETA_ORIGIN: HostRule = HostRule {
+        domains: &[
+            "thetaedgecloud.com",
+            "onthetaedgecloud.com",
+            "thetavideoapi.com",
+        ],
+    };
+    const DEDICATED: HostRule = HostRule {
+        domains: &["thetaedgecloud.com", "onthetaedgecloud.com"],
+    };
+
     fn check(url: &str, rule: HostRule) -> Result<(), Refusal> {
         let url = Url::parse(url).map_err(|_| Refusal::NoHost)?;
         check_url(&url, rule)
@@ -333,9 +315,9 @@ mod tests {
             "https://API.ThetaEdgeCloud.com",
             "https://api.thetaedgecloud.com./",
         ] {
-            assert_eq!(check(ok, HostRule::ThetaOrigin), Ok(()), "{ok}");
+            assert_eq!(check(ok, THETA_ORIGIN), Ok(()), "{ok}");
         }
-        assert!(check("https://api.thetavideoapi.com", HostRule::DedicatedEndpoint).is_err());
+        assert!(check("https://api.thetavideoapi.com", DEDICATED).is_err());
     }
 
     /// The table of hostile URLs; the dedicated-endpoint tests reuse it through
@@ -343,7 +325,7 @@ mod tests {
     #[test]
     fn hostile_urls_are_refused() {
         for (url, _why) in hostile_urls() {
-            for rule in [HostRule::ThetaOrigin, HostRule::DedicatedEndpoint] {
+            for rule in [THETA_ORIGIN, DEDICATED] {
                 assert!(check(url, rule).is_err(), "{url} passed {rule:?}");
             }
         }
@@ -352,38 +334,35 @@ mod tests {
     #[test]
     fn refusals_name_the_reason() {
         assert_eq!(
-            check("http://api.thetaedgecloud.com", HostRule::ThetaOrigin),
+            check("http://api.thetaedgecloud.com", THETA_ORIGIN),
             Err(Refusal::NotHttps)
         );
         assert_eq!(
-            check("https://u:p@api.thetaedgecloud.com", HostRule::ThetaOrigin),
+            check("https://u:p@api.thetaedgecloud.com", THETA_ORIGIN),
             Err(Refusal::Userinfo)
         );
         assert_eq!(
-            check("https://0x7f.1/", HostRule::ThetaOrigin),
+            check("https://0x7f.1/", THETA_ORIGIN),
             Err(Refusal::ForbiddenAddress(IpAddr::V4(Ipv4Addr::LOCALHOST)))
         );
         assert_eq!(
-            check("https://[::ffff:127.0.0.1]/", HostRule::ThetaOrigin),
+            check("https://[::ffff:127.0.0.1]/", THETA_ORIGIN),
             Err(Refusal::ForbiddenAddress(
                 "::ffff:127.0.0.1".parse().unwrap()
             ))
         );
         assert!(matches!(
-            check("https://8.8.8.8/", HostRule::ThetaOrigin),
+            check("https://8.8.8.8/", THETA_ORIGIN),
             Err(Refusal::IpLiteral(_))
         ));
         // The JavaScript skill's prefix test refused ordinary names starting with "fd"/"fc";
         // here they are judged by the domain rule only.
         assert!(matches!(
-            check("https://fdsomething.com", HostRule::ThetaOrigin),
+            check("https://fdsomething.com", THETA_ORIGIN),
             Err(Refusal::HostNotAllowed(_))
         ));
         assert_eq!(
-            check(
-                "https://fdsomething.thetaedgecloud.com",
-                HostRule::DedicatedEndpoint
-            ),
+            check("https://fdsomething.thetaedgecloud.com", DEDICATED),
             Ok(())
         );
     }

@@ -5,18 +5,18 @@
 //! |---|---|---|
 //! | connect failure (the request never left) | retry | retry |
 //! | 429 Too Many Requests (refused before processing) | retry | retry |
-//! | 409 "No instances available" (on-demand capacity) | retry | retry |
+//! | an answer the service's capacity rule matches (Theta on-demand: 409 "No instances available") | retry | retry |
 //! | timeout, connection lost mid-request | retry | **no**: it may have been processed |
 //! | 408, 425, 500–599 | retry | **no**: it may have been processed |
 //! | any other status, redirects, refused endpoints | no | no |
 //!
-//! Backoff is exponential with jitter from `THETA_HTTP_RETRY_BACKOFF_MS`, capped at
+//! Backoff is exponential with jitter from `<PREFIX>HTTP_RETRY_BACKOFF_MS`, capped at
 //! [`MAX_BACKOFF`]. A `Retry-After` header is honoured up to [`MAX_RETRY_AFTER`]; when the
 //! server asks for a longer wait the runtime stops and reports the wait instead of sleeping.
 
 use std::time::{Duration, SystemTime};
 
-use crate::command::Effect;
+use crate::vocab::{Effect, Service};
 
 /// Longest backoff between two attempts.
 pub const MAX_BACKOFF: Duration = Duration::from_secs(30);
@@ -36,7 +36,7 @@ pub enum Outcome {
     Status {
         /// The HTTP status.
         status: u16,
-        /// A 409 whose body says "No instances available" (on-demand capacity).
+        /// The service's capacity rule matched: the request was provably not processed.
         capacity_exhausted: bool,
     },
     /// The request was refused locally (unsafe endpoint, redirect, oversized body).
@@ -53,8 +53,8 @@ pub fn retriable(outcome: Outcome, effect: Effect) -> bool {
         Outcome::ConnectFailed
         | Outcome::Status { status: 429, .. }
         | Outcome::Status {
-            status: 409,
             capacity_exhausted: true,
+            ..
         } => true,
         // May have been processed: only idempotent requests.
         Outcome::TimedOut | Outcome::Interrupted => read_only,
@@ -65,14 +65,21 @@ pub fn retriable(outcome: Outcome, effect: Effect) -> bool {
     }
 }
 
-/// Whether the body of a 409 says the on-demand service has no free instances.
-pub fn is_capacity_exhausted(body: &str) -> bool {
+/// Whether `service`'s capacity rule matches an answer: its status, and one of its phrases in
+/// the body (compared lower-case with whitespace removed).
+pub fn is_capacity_exhausted(service: Service, status: u16, body: &str) -> bool {
+    let Some(rule) = service.capacity.filter(|rule| rule.status == status) else {
+        return false;
+    };
     let squashed: String = body
         .chars()
         .filter(|c| !c.is_whitespace())
         .flat_map(char::to_lowercase)
         .collect();
-    squashed.contains("noinstancesavailable")
+    rule.phrases.iter().any(|phrase| {
+        let phrase: String = phrase.chars().filter(|c| !c.is_whitespace()).collect();
+        squashed.contains(&phrase)
+    })
 }
 
 /// The wait before retry number `retry` (0-based): `base × 2^retry` with "equal jitter"
@@ -166,11 +173,31 @@ mod tests {
 
     #[test]
     fn capacity_bodies_are_recognised() {
+        use crate::testing::{DEMO_API, DEMO_DEDICATED};
         assert!(is_capacity_exhausted(
+            DEMO_API,
+            409,
             r#"{"message":"No instances available"}"#
         ));
-        assert!(is_capacity_exhausted("no   instances\navailable for qwen3"));
-        assert!(!is_capacity_exhausted("conflict: request already exists"));
+        assert!(is_capacity_exhausted(
+            DEMO_API,
+            409,
+            "no   instances\navailable for qwen3"
+        ));
+        assert!(!is_capacity_exhausted(
+            DEMO_API,
+            409,
+            "conflict: request already exists"
+        ));
+        assert!(!is_capacity_exhausted(
+            DEMO_API,
+            503,
+            "No instances available"
+        ));
+        assert!(
+            !is_capacity_exhausted(DEMO_DEDICATED, 409, "No instances available"),
+            "the rule belongs to the service that declares it"
+        );
     }
 
     #[test]

@@ -16,7 +16,7 @@ use futures_util::{Stream, StreamExt, stream};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use super::client::StreamingResponse;
+use super::response::StreamingResponse;
 use crate::error::{Error, ErrorCode};
 
 /// The whole stream, aggregated.

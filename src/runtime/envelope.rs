@@ -50,7 +50,7 @@ impl Request {
             None => {
                 return Err(fail(
                     Error::new(ErrorCode::MissingRequiredField, "Missing required field: command")
-                        .with_hint("Send {\"command\": \"theta.setup\"}; `theta-skill list` shows every command."),
+                        .with_hint("Send {\"command\": \"<id>\", \"args\": {...}}; the `list` subcommand shows every command."),
                 ));
             }
         };
@@ -180,14 +180,14 @@ mod tests {
     fn a_full_envelope_parses() {
         let request = Request::from_value(json!({
             "id": 7,
-            "command": " theta.setup ",
+            "command": " demo.setup ",
             "args": {"a": 1},
             "dryRun": true,
-            "secrets": {"THETA_EC_API_KEY": "k-123456", "THETA_ORG_ID": {"source": "env"}}
+            "secrets": {"DEMO_KEY": "k-123456", "DEMO_ORG": {"source": "env"}}
         }))
         .unwrap();
         assert_eq!(request.id, Some(json!(7)));
-        assert_eq!(request.command, "theta.setup");
+        assert_eq!(request.command, "demo.setup");
         assert_eq!(request.args, json!({"a": 1}));
         assert!(request.dry_run);
         assert_eq!(request.warnings.len(), 1);
@@ -218,7 +218,7 @@ mod tests {
     fn responses_have_the_documented_shape() {
         let ok = Response {
             id: Some(json!("r1")),
-            command: Some("theta.setup"),
+            command: Some("demo.setup"),
             outcome: Ok(Success {
                 dry_run: false,
                 result: json!({"x": 1}),
@@ -227,7 +227,7 @@ mod tests {
         };
         assert_eq!(
             ok.to_json(),
-            json!({"id": "r1", "ok": true, "command": "theta.setup", "dryRun": false, "result": {"x": 1}})
+            json!({"id": "r1", "ok": true, "command": "demo.setup", "dryRun": false, "result": {"x": 1}})
         );
         let failed = Response::failure(None, None, Error::new(ErrorCode::UnknownCommand, "nope"));
         assert_eq!(

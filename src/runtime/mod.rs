@@ -7,7 +7,6 @@
 //! ([`Response::to_json`]).
 
 mod envelope;
-pub mod gate;
 pub mod registry;
 pub mod serve;
 
@@ -17,12 +16,14 @@ use std::sync::{Arc, Mutex};
 use jsonschema::Validator;
 use serde_json::Value;
 
-use crate::command::{Ctx, DynCommand, Invoked};
+use crate::command::{Ctx, DynCommand, Invoked, SecretNeed};
 use crate::config::Config;
-use crate::error::{Error, ErrorCode};
+use crate::error::Error;
+use crate::gate::Gate;
 use crate::http::Transport;
+use crate::pack::Pack;
 use crate::schema;
-use crate::secrets::{Chain, EnvSecrets, SecretProvider, Secrets};
+use crate::secrets::{Chain, EnvSecrets, SecretName, SecretProvider, Secrets};
 
 pub use envelope::{Request, Response, Success};
 
@@ -33,10 +34,11 @@ struct CompiledSchema {
     validator: Validator,
 }
 
-/// Configuration, the HTTP transport and the environment secret provider, shared by every
-/// request this process handles.
+/// The skill pack, its configuration, the HTTP transport and the environment secret
+/// provider, shared by every request this process handles.
 #[derive(Debug)]
 pub struct Runtime {
+    pack: &'static Pack,
     config: Config,
     transport: Transport,
     env: Box<dyn SecretProvider>,
@@ -44,9 +46,11 @@ pub struct Runtime {
 }
 
 impl Runtime {
-    /// A runtime over `config`, falling back to `env` for secrets the host did not send.
-    pub fn new(config: Config, env: impl SecretProvider + 'static) -> Self {
+    /// A runtime for `pack` over `config`, falling back to `env` for secrets the host did not
+    /// send.
+    pub fn new(pack: &'static Pack, config: Config, env: impl SecretProvider + 'static) -> Self {
         Self {
+            pack,
             config,
             transport: Transport::new(),
             env: Box::new(env),
@@ -54,18 +58,19 @@ impl Runtime {
         }
     }
 
-    /// A runtime reading the process environment.
-    pub fn from_env() -> Self {
-        Self::new(Config::from_env(), EnvSecrets::process())
+    /// A runtime for `pack` reading the process environment.
+    pub fn from_env(pack: &'static Pack) -> Self {
+        Self::new(pack, Config::from_env(pack), EnvSecrets::process())
+    }
+
+    /// The skill pack.
+    pub fn pack(&self) -> &'static Pack {
+        self.pack
     }
 
     /// The configuration.
     pub fn config(&self) -> &Config {
         &self.config
-    }
-
-    pub(crate) fn transport(&self) -> &Transport {
-        &self.transport
     }
 
     /// Handles one request envelope.
@@ -105,16 +110,17 @@ impl Runtime {
             secrets: host_secrets,
             mut warnings,
         } = request;
-        let Some((command, alias)) = registry::resolve(&name) else {
-            return Response::failure(id, None, registry::unknown_command(&name));
+        let Some((command, alias)) = registry::resolve(self.pack, &name) else {
+            return Response::failure(id, None, registry::unknown_command(self.pack, &name));
         };
         let args = match alias {
             Some(alias) => command.alias_args(alias, args),
             None => args,
         };
-        let dry_run = gate::dry_run(&self.config, dry_run);
+        let gate = Gate::new(self.config.dry_run, dry_run);
+        let dry_run = gate.dry_run();
         let outcome = self
-            .run_found(command, args, dry_run, &host_secrets, host, &mut warnings)
+            .run_found(command, args, gate, &host_secrets, host, &mut warnings)
             .await;
         Response {
             id,
@@ -136,28 +142,56 @@ impl Runtime {
         &self,
         command: &'static dyn DynCommand,
         args: Value,
-        dry_run: bool,
+        gate: Gate,
         host_secrets: &dyn SecretProvider,
         host: Option<&dyn SecretProvider>,
         warnings: &mut Vec<String>,
     ) -> Result<Value, Error> {
-        let args = reject_endpoint_override(args)?;
+        let args = self.reject_endpoint_override(args)?;
         let compiled = self.compiled_schema(command)?;
         let problems = schema::problems(&compiled.validator, &compiled.schema, &args, &|field| {
-            command.field_code(field)
+            command
+                .field_code(field)
+                .or_else(|| (self.pack.field_code)(field))
         });
         if !problems.is_empty() {
-            return Err(Error::invalid_args(problems));
+            return Err(Error::invalid_args(problems).with_hint(format!(
+                "Run `{} schema {}` to see the arguments this command accepts.",
+                self.pack.binary,
+                command.id()
+            )));
         }
 
-        let mut providers: Vec<&dyn SecretProvider> = vec![host_secrets];
-        providers.extend(host);
-        providers.push(self.env.as_ref());
-        let names: Vec<_> = command.secrets().iter().map(|need| need.name).collect();
-        let secrets = Secrets::resolve(&Chain::new(providers), names).await?;
+        // The gate comes before the secrets: a run the gate stops (and a checklist that only
+        // reports presence) asks the host for no value. What the envelope carried and the
+        // environment holds is at hand without crossing the boundary; the rest is reported
+        // as asked at run time.
+        let asks_host = gate.asks_host(command.effect(), command.offline_in_dry_run());
+        let local = Chain::new(vec![host_secrets, self.env.as_ref()]);
+        let mut with_host: Vec<&dyn SecretProvider> = vec![host_secrets];
+        with_host.extend(host);
+        with_host.push(self.env.as_ref());
+        let with_host = Chain::new(with_host);
+        let (asked, unasked): (Vec<&SecretNeed>, Vec<&SecretNeed>) = command
+            .secrets()
+            .iter()
+            .partition(|need| asks_host && !need.presence_only);
+        let mut secrets = Secrets::resolve(&with_host, asked.iter().map(|need| need.name)).await?;
+        let local_only = Secrets::resolve(&local, unasked.iter().map(|need| need.name)).await?;
+        let deferred: Vec<SecretName> = match host {
+            Some(_) => unasked
+                .iter()
+                .map(|need| need.name)
+                .filter(|name| !local_only.contains(*name))
+                .collect(),
+            None => Vec::new(),
+        };
+        secrets.extend(local_only);
 
-        let ctx = Ctx::new(self, secrets, dry_run);
-        tracing::debug!(command = command.id(), dry_run, "dispatch");
+        let ctx = Ctx::new(&self.config, &self.transport, secrets, gate)
+            .with_deferred(deferred)
+            .with_field_code(self.pack.field_code);
+        tracing::debug!(command = command.id(), dry_run = gate.dry_run(), "dispatch");
         let outcome = command.execute(&ctx, args).await;
         warnings.extend(ctx.take_warnings());
         match outcome? {
@@ -183,28 +217,28 @@ impl Runtime {
     }
 }
 
-/// `args.endpoint` is refused for every command: the dedicated endpoint can only be
-/// configured (THETA_INFERENCE_ENDPOINT), never redirected per call. An empty value is
-/// treated as absent, as the JavaScript skill did.
-fn reject_endpoint_override(mut args: Value) -> Result<Value, Error> {
-    let Some(map) = args.as_object_mut() else {
-        return Ok(args);
-    };
-    match map.get("endpoint") {
-        None => Ok(args),
-        Some(Value::Null) => {
-            map.remove("endpoint");
-            Ok(args)
+impl Runtime {
+    /// An argument that would redirect a command to another endpoint (`args.endpoint`) is
+    /// refused for every command of a pack that declares the refusal: an endpoint can only be
+    /// configured, never redirected per call. An empty value is treated as absent.
+    fn reject_endpoint_override(&self, mut args: Value) -> Result<Value, Error> {
+        let Some((code, message, hint)) = self.pack.endpoint_arg else {
+            return Ok(args);
+        };
+        let Some(map) = args.as_object_mut() else {
+            return Ok(args);
+        };
+        match map.get("endpoint") {
+            None => Ok(args),
+            Some(Value::Null) => {
+                map.remove("endpoint");
+                Ok(args)
+            }
+            Some(Value::String(s)) if s.trim().is_empty() => {
+                map.remove("endpoint");
+                Ok(args)
+            }
+            Some(_) => Err(Error::invalid_field(code, "endpoint", message).with_hint(hint)),
         }
-        Some(Value::String(s)) if s.trim().is_empty() => {
-            map.remove("endpoint");
-            Ok(args)
-        }
-        Some(_) => Err(Error::invalid_field(
-            ErrorCode::InferenceEndpointOverrideDisabled,
-            "endpoint",
-            "args.endpoint override is disabled for security. Set THETA_INFERENCE_ENDPOINT instead.",
-        )
-        .with_hint("Set THETA_INFERENCE_ENDPOINT in the environment or the OpenClaw skill config.")),
     }
 }

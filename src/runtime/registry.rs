@@ -1,76 +1,24 @@
-//! Every command, in one list. Adding a command is one new file and one new line here;
-//! `tests/registry.rs` checks the invariants (unique ids and aliases, provider-safe schemas,
-//! previews for gated commands, examples that validate).
+//! Looking commands up in a pack: by id, alias or provider-safe tool name, with suggestions
+//! for an unknown name, and the public description of each command. A pack lists its commands
+//! family by family ([`crate::pack::Family`]); `tests/registry.rs` checks the invariants
+//! (unique ids and aliases, provider-safe schemas, previews for gated commands, examples that
+//! validate).
 
 use serde_json::{Value, json};
 
 use crate::command::DynCommand;
-use crate::commands::theta::{ai, billing, deployments, inference, meta, ondemand, video};
 use crate::error::{Error, ErrorCode};
+use crate::pack::Pack;
 
-/// The registry.
-pub static COMMANDS: &[&dyn DynCommand] = &[
-    // First run and diagnostics.
-    &meta::Setup,
-    &meta::Health,
-    &meta::Capabilities,
-    // On-demand models: discover, infer, chat, poll, upload URLs.
-    &ondemand::ListServices,
-    &ondemand::Infer,
-    &ondemand::Chat,
-    &ondemand::Status,
-    &ondemand::PollUntilDone,
-    &ondemand::InputPresignedUrls,
-    // Controller: deployments, templates, AI resources, agents; platform: billing.
-    &deployments::List,
-    &deployments::ListVm,
-    &deployments::ListStandard,
-    &deployments::ListCustom,
-    &deployments::RouteProbe,
-    &deployments::Create,
-    &deployments::Start,
-    &deployments::Stop,
-    &deployments::Delete,
-    &deployments::ValidateDisposable,
-    &ai::DedicatedDeploymentsList,
-    &ai::JupyterList,
-    &ai::GpuNodeList,
-    &ai::GpuClusterList,
-    &ai::StorageList,
-    &ai::agent::AgentList,
-    &ai::agent::AgentGet,
-    &ai::agent::AgentCreate,
-    &ai::agent::AgentUpdate,
-    &ai::agent::document::DocumentCreate,
-    &ai::agent::document::DocumentUpdate,
-    &ai::agent::document::DocumentGet,
-    &ai::agent::document::DocumentList,
-    &billing::Balance,
-    &billing::BalanceSnapshot,
-    // Dedicated inference endpoint (THETA_INFERENCE_ENDPOINT).
-    &inference::Models,
-    &inference::Chat,
-    &inference::Ready,
-    // Theta Video API (THETA_VIDEO_SA_ID / THETA_VIDEO_SA_SECRET).
-    &video::List,
-    &video::UploadCreate,
-    &video::VideoCreate,
-    &video::VideoGet,
-    &video::StreamCreate,
-    &video::StreamGet,
-    &video::IngestorList,
-    &video::IngestorSelect,
-];
-
-/// The command with this id or alias. The provider-safe tool name (`theta_ondemand_infer`)
+/// The command with this id or alias. The provider-safe tool name (`<pack>_<family>_<verb>`)
 /// is accepted too, so a caller can use what the model saw.
-pub fn find(name: &str) -> Option<&'static dyn DynCommand> {
-    resolve(name).map(|(command, _)| command)
+pub fn find(pack: &Pack, name: &str) -> Option<&'static dyn DynCommand> {
+    resolve(pack, name).map(|(command, _)| command)
 }
 
 /// Like [`find`], also saying which alias matched (when one did).
-pub fn resolve(name: &str) -> Option<(&'static dyn DynCommand, Option<&'static str>)> {
-    COMMANDS.iter().copied().find_map(|c| {
+pub fn resolve(pack: &Pack, name: &str) -> Option<(&'static dyn DynCommand, Option<&'static str>)> {
+    pack.commands().find_map(|c| {
         if c.id() == name || tool_name(c.id()) == name {
             Some((c, None))
         } else {
@@ -88,13 +36,14 @@ pub fn tool_name(id: &str) -> String {
 }
 
 /// The `UNKNOWN_COMMAND` error, listing the closest ids.
-pub fn unknown_command(name: &str) -> Error {
-    let suggestions = suggestions(name);
+pub fn unknown_command(pack: &Pack, name: &str) -> Error {
+    let suggestions = suggestions(pack, name);
+    let binary = pack.binary;
     let hint = if suggestions.is_empty() {
-        "Run `theta-skill list` to see every command.".to_owned()
+        format!("Run `{binary} list` to see every command.")
     } else {
         format!(
-            "Did you mean {}? Run `theta-skill list` to see every command.",
+            "Did you mean {}? Run `{binary} list` to see every command.",
             suggestions.join(", ")
         )
     };
@@ -107,11 +56,11 @@ pub fn unknown_command(name: &str) -> Error {
 }
 
 /// Up to five command ids closest to `name` (by id, alias or a shared word).
-pub fn suggestions(name: &str) -> Vec<&'static str> {
+pub fn suggestions(pack: &Pack, name: &str) -> Vec<&'static str> {
     let needle = name.to_ascii_lowercase().replace('_', ".");
     let last_word = needle.rsplit('.').next().unwrap_or_default().to_owned();
-    let mut scored: Vec<(f64, &'static str)> = COMMANDS
-        .iter()
+    let mut scored: Vec<(f64, &'static str)> = pack
+        .commands()
         .map(|c| {
             let names = std::iter::once(c.id()).chain(c.aliases().iter().copied());
             let best = names
@@ -158,33 +107,39 @@ pub fn describe(command: &dyn DynCommand) -> Value {
 }
 
 /// Every command's description, in registry order.
-pub fn catalog() -> Vec<Value> {
-    COMMANDS.iter().map(|c| describe(*c)).collect()
+pub fn catalog(pack: &Pack) -> Vec<Value> {
+    pack.commands().map(describe).collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::DEMO;
 
     #[test]
-    fn lookup_accepts_ids_and_tool_names() {
-        assert_eq!(find("theta.setup").map(|c| c.id()), Some("theta.setup"));
+    fn lookup_accepts_ids_aliases_and_tool_names() {
         assert_eq!(
-            find("theta_auth_capabilities").map(|c| c.id()),
-            Some("theta.auth.capabilities")
+            find(&DEMO, "demo.widgets.list").map(|c| c.id()),
+            Some("demo.widgets.list")
         );
-        assert!(find("theta.nope").is_none());
+        assert_eq!(
+            find(&DEMO, "demo_widgets_create").map(|c| c.id()),
+            Some("demo.widgets.create")
+        );
+        assert_eq!(
+            resolve(&DEMO, "make_widget").map(|(c, alias)| (c.id(), alias)),
+            Some(("demo.widgets.create", Some("make_widget")))
+        );
+        assert!(find(&DEMO, "demo.nope").is_none());
     }
 
     #[test]
-    fn unknown_commands_suggest_close_ids() {
-        let error = unknown_command("theta.setpu");
+    fn unknown_commands_suggest_close_ids_and_name_the_binary() {
+        let error = unknown_command(&DEMO, "demo.widgets.lsit");
         assert_eq!(error.code(), ErrorCode::UnknownCommand);
-        assert!(error.hint().unwrap_or_default().contains("theta.setup"));
-        assert_eq!(
-            suggestions("theta.auth.capabilites").first(),
-            Some(&"theta.auth.capabilities")
-        );
-        assert!(suggestions("zzzzzzzz").is_empty());
+        let hint = error.hint().unwrap_or_default();
+        assert!(hint.contains("demo.widgets.list"), "{hint}");
+        assert!(hint.contains("demo-skill list"), "{hint}");
+        assert!(suggestions(&DEMO, "zzzzzzzz").is_empty());
     }
 }

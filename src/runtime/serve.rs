@@ -1,4 +1,4 @@
-//! `theta-skill serve`: many requests in one process, JSON Lines over stdio (design §2).
+//! `serve`: many requests in one process, JSON Lines over stdio (design §2).
 //!
 //! Every input line is one request envelope, answered by exactly one output line carrying the
 //! same `id`. Requests run concurrently, so answers may come back in any order. A line that is
@@ -7,7 +7,7 @@
 //!
 //! Lazy secrets: a command that needs a secret its envelope did not carry asks the host for it
 //! on the same channel —
-//! `{"type":"secret","id":<n>,"name":"THETA_EC_API_KEY","requestId":<request id>}` — and the
+//! `{"type":"secret","id":<n>,"name":"<SECRET_NAME>","requestId":<request id>}` — and the
 //! host answers `{"type":"secret","id":<n>,"value":"…"}` (or `"value":null`). Only the secrets
 //! a command actually needs cross the boundary. A host that does not answer within the
 //! timeout, or has closed its end, counts as "no value" and the environment is tried next.
@@ -143,7 +143,7 @@ where
 
 /// Like [`serve`], and stops reading when `shutdown` completes (the binary passes SIGINT or
 /// SIGTERM): the requests in flight still finish and are answered — a command that owns a
-/// resource, such as `theta.deployments.validateDisposable`, sees the same signal and cleans
+/// resource (a disposable deployment, say) sees the same signal and cleans
 /// up — then the function returns.
 pub async fn serve_until<R, W>(
     runtime: Arc<Runtime>,

@@ -1,7 +1,7 @@
 //! Secrets: the OpenClaw host first, then the environment (design §4).
 //!
-//! Every credential the runtime reads is a [`SecretName`], with its environment alias list
-//! next to it, so "which variables does this read?" is answered in this file. A value counts
+//! Every credential is a [`SecretName`] that a skill pack declares with its environment alias
+//! list, so "which variables does this read?" is answered by the pack's declarations. A value counts
 //! only when it is non-empty after trimming. Values stay [`SecretString`] from the provider
 //! to the code in `src/http/` that turns them into a header; every value resolved here is
 //! also remembered by [`redact`] so it is masked wherever it might appear in output or logs.
@@ -15,122 +15,17 @@ use std::fmt;
 
 use futures_util::future::BoxFuture;
 use secrecy::SecretString;
-use serde::Serialize;
 
-use crate::error::{Error, ErrorCode};
+use crate::error::Error;
+pub use crate::vocab::SecretName;
 
 pub use env::EnvSecrets;
 pub use host::HostSecrets;
 
-/// A credential the runtime can read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SecretName {
-    /// Project API key for the controller and platform API (`x-api-key`).
-    EcApiKey,
-    /// Bearer token for the on-demand model API.
-    OndemandToken,
-    /// Bearer token for a dedicated inference endpoint.
-    InferenceToken,
-    /// Basic-auth user for a dedicated inference endpoint.
-    InferenceUser,
-    /// Basic-auth password for a dedicated inference endpoint.
-    InferencePass,
-    /// Video API service account id (`x-tva-sa-id`).
-    VideoSaId,
-    /// Video API service account secret (`x-tva-sa-secret`).
-    VideoSaSecret,
-}
-
-impl SecretName {
-    /// Every secret, in a stable order.
-    pub const ALL: [SecretName; 7] = [
-        SecretName::EcApiKey,
-        SecretName::OndemandToken,
-        SecretName::InferenceToken,
-        SecretName::InferenceUser,
-        SecretName::InferencePass,
-        SecretName::VideoSaId,
-        SecretName::VideoSaSecret,
-    ];
-
-    /// The names this secret is looked up under, in order, in the host map and then in the
-    /// environment (`spec/theta-api.md` §3.1–3.2). The first is the canonical name.
-    pub fn env_names(self) -> &'static [&'static str] {
-        match self {
-            SecretName::EcApiKey => &["THETA_EC_API_KEY"],
-            SecretName::OndemandToken => &[
-                "THETA_ONDEMAND_API_TOKEN",
-                "THETA_ONDEMAND_API_KEY",
-                "THETA_API_KEY",
-            ],
-            SecretName::InferenceToken => &["THETA_INFERENCE_AUTH_TOKEN"],
-            SecretName::InferenceUser => &["THETA_INFERENCE_AUTH_USER"],
-            SecretName::InferencePass => &["THETA_INFERENCE_AUTH_PASS"],
-            SecretName::VideoSaId => &["THETA_VIDEO_SA_ID"],
-            SecretName::VideoSaSecret => &["THETA_VIDEO_SA_SECRET"],
-        }
-    }
-
-    /// What the secret is, for generated documentation.
-    pub fn description(self) -> &'static str {
-        match self {
-            SecretName::EcApiKey => {
-                "Project API key (Theta dashboard: Account -> Projects -> Create API Key)."
-            }
-            SecretName::OndemandToken => {
-                "On-demand model API key (Theta dashboard: On-demand Model APIs -> API Key)."
-            }
-            SecretName::InferenceToken => "Bearer token of a dedicated inference endpoint.",
-            SecretName::InferenceUser => "Basic-auth user of a dedicated inference endpoint.",
-            SecretName::InferencePass => "Basic-auth password of a dedicated inference endpoint.",
-            SecretName::VideoSaId => "Theta Video API service account id.",
-            SecretName::VideoSaSecret => "Theta Video API service account secret.",
-        }
-    }
-
-    /// The canonical variable name.
-    pub fn canonical(self) -> &'static str {
-        self.env_names()[0]
-    }
-
-    /// The named error for this secret being absent, with a hint saying where to get it.
-    pub fn missing_error(self) -> Error {
-        let (code, message, hint) = match self {
-            SecretName::EcApiKey => (
-                ErrorCode::MissingThetaEcApiKey,
-                "THETA_EC_API_KEY is missing.",
-                "Set THETA_EC_API_KEY (OpenClaw: skills.entries.theta-edgecloud.apiKey, or the plugin's ecApiKey). Create the key on https://www.thetaedgecloud.com/ under Account -> Projects -> select your project -> Create API Key.",
-            ),
-            SecretName::OndemandToken => (
-                ErrorCode::MissingThetaOndemandApiToken,
-                "On-demand API key/token is missing.",
-                "Set THETA_ONDEMAND_API_TOKEN (or THETA_ONDEMAND_API_KEY / THETA_API_KEY), or add it to the OpenClaw plugin config. Create it on the Theta dashboard under On-demand Model APIs -> API Key (https://www.thetaedgecloud.com/dashboard/api-keys).",
-            ),
-            SecretName::InferenceToken | SecretName::InferenceUser | SecretName::InferencePass => (
-                ErrorCode::ConfigError,
-                "Dedicated endpoint credentials are missing.",
-                "Set THETA_INFERENCE_AUTH_TOKEN, or THETA_INFERENCE_AUTH_USER and THETA_INFERENCE_AUTH_PASS, from the deployment's details on the Theta dashboard.",
-            ),
-            SecretName::VideoSaId | SecretName::VideoSaSecret => (
-                ErrorCode::MissingThetaVideoCredentials,
-                "Theta Video API credentials are missing.",
-                "Set THETA_VIDEO_SA_ID and THETA_VIDEO_SA_SECRET from the service account on the Theta Video API dashboard (https://www.thetavideoapi.com/).",
-            ),
-        };
-        Error::new(code, message).with_hint(hint)
-    }
-}
-
-impl fmt::Display for SecretName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.canonical())
-    }
-}
-
-impl Serialize for SecretName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.canonical())
-    }
+/// The named error for `name` being absent, with the pack's hint saying where to get it.
+pub fn missing_error(name: SecretName) -> Error {
+    let def = name.def();
+    Error::new(def.missing_code, def.missing_message).with_hint(def.missing_hint)
 }
 
 /// A source of secrets. Used as `&dyn SecretProvider`, so the method returns a boxed future.
@@ -228,6 +123,11 @@ impl Secrets {
         self.values.get(&name)
     }
 
+    /// Adds every value of `other` (the later set wins on a clash).
+    pub fn extend(&mut self, other: Secrets) {
+        self.values.extend(other.values);
+    }
+
     /// Whether the secret is present.
     pub fn contains(&self, name: SecretName) -> bool {
         self.values.contains_key(&name)
@@ -237,55 +137,61 @@ impl Secrets {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::{DEMO_KEY, DEMO_TOKEN};
     use secrecy::ExposeSecret;
 
     #[tokio::test]
     async fn host_beats_environment_and_aliases_are_tried_in_order() {
-        let host = HostSecrets::from_pairs([("THETA_ONDEMAND_API_KEY", "from-host")]);
-        let env = EnvSecrets::from_pairs([
-            ("THETA_ONDEMAND_API_TOKEN", "from-env"),
-            ("THETA_EC_API_KEY", "  ec-env  "),
-        ]);
+        // DEMO_TOKEN is looked up as DEMO_TOKEN, then DEMO_TOKEN_ALIAS.
+        let host = HostSecrets::from_pairs([("DEMO_TOKEN_ALIAS", "from-host")]);
+        let env = EnvSecrets::from_pairs([("DEMO_TOKEN", "from-env"), ("DEMO_KEY", "  key-env  ")]);
         let chain = Chain::new(vec![&host, &env]);
-        let got = chain.get(SecretName::OndemandToken).await.unwrap().unwrap();
+        let got = chain.get(DEMO_TOKEN).await.unwrap().unwrap();
         assert_eq!(got.expose_secret(), "from-host");
-        let ec = chain.get(SecretName::EcApiKey).await.unwrap().unwrap();
-        assert_eq!(ec.expose_secret(), "ec-env", "values are trimmed");
-        assert!(chain.get(SecretName::VideoSaId).await.unwrap().is_none());
+        let key = chain.get(DEMO_KEY).await.unwrap().unwrap();
+        assert_eq!(key.expose_secret(), "key-env", "values are trimmed");
+        assert!(
+            Chain::new(vec![&host])
+                .get(DEMO_KEY)
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    #[tokio::test]
+    async fn the_first_alias_wins_when_several_are_set() {
+        let env = EnvSecrets::from_pairs([("DEMO_TOKEN_ALIAS", "second"), ("DEMO_TOKEN", "first")]);
+        let got = env.get(DEMO_TOKEN).await.unwrap().unwrap();
+        assert_eq!(got.expose_secret(), "first");
+        let host =
+            HostSecrets::from_pairs([("DEMO_TOKEN_ALIAS", "second"), ("DEMO_TOKEN", "first")]);
+        let got = host.get(DEMO_TOKEN).await.unwrap().unwrap();
+        assert_eq!(got.expose_secret(), "first");
     }
 
     #[tokio::test]
     async fn blank_values_do_not_count() {
-        let host = HostSecrets::from_pairs([("THETA_ONDEMAND_API_TOKEN", "   ")]);
-        let env = EnvSecrets::from_pairs([("THETA_API_KEY", "fallback-token")]);
+        let host = HostSecrets::from_pairs([("DEMO_TOKEN", "   ")]);
+        let env = EnvSecrets::from_pairs([("DEMO_TOKEN_ALIAS", "fallback-token")]);
         let chain = Chain::new(vec![&host, &env]);
-        let got = chain.get(SecretName::OndemandToken).await.unwrap().unwrap();
+        let got = chain.get(DEMO_TOKEN).await.unwrap().unwrap();
         assert_eq!(got.expose_secret(), "fallback-token");
     }
 
     #[tokio::test]
     async fn debug_never_shows_values() {
-        let env = EnvSecrets::from_pairs([("THETA_EC_API_KEY", "very-secret-value")]);
-        let secrets = Secrets::resolve(&env, [SecretName::EcApiKey])
-            .await
-            .unwrap();
+        let env = EnvSecrets::from_pairs([("DEMO_KEY", "very-secret-value")]);
+        let secrets = Secrets::resolve(&env, [DEMO_KEY]).await.unwrap();
         let shown = format!("{secrets:?} {env:?}");
         assert!(!shown.contains("very-secret-value"), "{shown}");
-        assert!(shown.contains("THETA_EC_API_KEY"));
+        assert!(shown.contains("DEMO_KEY"));
     }
 
     #[test]
     fn missing_errors_are_named_with_hints() {
-        let err = SecretName::OndemandToken.missing_error();
-        assert_eq!(err.code(), ErrorCode::MissingThetaOndemandApiToken);
-        assert!(
-            err.hint()
-                .unwrap_or_default()
-                .contains("On-demand Model APIs")
-        );
-        assert_eq!(
-            SecretName::VideoSaSecret.missing_error().code(),
-            ErrorCode::MissingThetaVideoCredentials
-        );
+        let err = missing_error(DEMO_TOKEN);
+        assert_eq!(err.code().as_str(), "MISSING_DEMO_TOKEN");
+        assert!(err.hint().unwrap_or_default().contains("DEMO_TOKEN"));
     }
 }

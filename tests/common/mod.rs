@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use theta_skill::Runtime;
 use theta_skill::config::Config;
 use theta_skill::secrets::EnvSecrets;
+use theta_skill::skills::theta::PACK;
 use wiremock::MockServer;
 
 /// The base-URL variable of every fixed-origin service.
@@ -50,7 +51,8 @@ impl Env {
     pub fn runtime(&self) -> Runtime {
         let vars = self.vars.clone();
         Runtime::new(
-            Config::from_lookup(move |k| vars.get(k).cloned()),
+            &PACK,
+            Config::from_lookup(&PACK, move |k| vars.get(k).cloned()),
             EnvSecrets::from_pairs(self.vars.clone()),
         )
     }

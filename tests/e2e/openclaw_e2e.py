@@ -9,7 +9,7 @@ and every wait is bounded.
 Checks:
   1. the skill (skill/theta-edgecloud) is not eligible without THETA_EC_API_KEY and says so,
      and is eligible once the key is configured (as a SecretRef);
-  2. the plugin (dist/openclaw-plugin) loads with every tool and no diagnostics;
+  2. the plugin (dist/theta-edgecloud-plugin) loads with every tool and no diagnostics;
   3. through a gateway on 127.0.0.1, POST /tools/invoke runs theta_setup, a dry-run
      theta_ondemand_infer (no request reaches the fake), a live theta_ondemand_status whose
      token came from a file SecretRef and arrives as the Bearer header, and a live
@@ -291,7 +291,7 @@ def main():
     theta_server, theta_port = serve(theta_handler(theta_requests))
     registry_server, registry_port = serve(registry_handler(registry_requests))
     skill_dir = os.path.join(args.repo, "skill")
-    plugin_dir = os.path.join(args.repo, "dist", "openclaw-plugin")
+    plugin_dir = os.path.join(args.repo, "dist", "theta-edgecloud-plugin")
     tool_names, catalog = expected_tools(args.binary)
     ok = False
     try:

@@ -1,4 +1,4 @@
-// Contract test of the generated OpenClaw plugin (dist/openclaw-plugin/index.js) with a fake
+// Contract test of the generated OpenClaw plugin (dist/theta-edgecloud-plugin/index.js) with a fake
 // plugin API and the real theta-skill binary: how secrets reach the binary.
 //
 //   node tests/e2e/plugin_contract.mjs <repo> <theta-skill binary>
@@ -12,7 +12,7 @@ import { pathToFileURL } from "node:url";
 import assert from "node:assert/strict";
 
 const [repo, binary] = process.argv.slice(2);
-const plugin = (await import(pathToFileURL(`${repo}/dist/openclaw-plugin/index.js`).href)).default;
+const plugin = (await import(pathToFileURL(`${repo}/dist/theta-edgecloud-plugin/index.js`).href)).default;
 
 const tools = new Map();
 const api = {
@@ -32,7 +32,7 @@ process.env.THETA_VIDEO_SA_SECRET = "gateway-env-sa-secret-1";
 process.env.THETA_EC_API_KEY_UNRELATED = "must-not-leak";
 
 plugin.register(api);
-const manifest = JSON.parse(readFileSync(`${repo}/dist/openclaw-plugin/openclaw.plugin.json`, "utf8"));
+const manifest = JSON.parse(readFileSync(`${repo}/dist/theta-edgecloud-plugin/openclaw.plugin.json`, "utf8"));
 assert.deepEqual([...tools.keys()].sort(), [...manifest.contracts.tools].sort(), "every declared tool is registered");
 
 const setup = await tools.get("theta_setup").execute("call-1", {});

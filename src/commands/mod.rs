@@ -1,3 +1,0 @@
-//! Command implementations, one module per skill.
-
-pub mod theta;

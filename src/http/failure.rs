@@ -1,0 +1,292 @@
+//! Failures: transport errors and non-success answers, classified for the retry policy and
+//! turned into errors with `service`, `endpoint`, `status`, `retriable` and a hint.
+
+use std::time::Duration;
+
+use reqwest::Url;
+use serde_json::Value;
+
+use super::endpoint::ForbiddenResolution;
+use super::retry::{self, Outcome};
+use crate::error::{Error, ErrorCode, truncate_chars};
+use crate::vocab::{Effect, Service};
+
+/// A transport failure, classified.
+#[derive(Debug)]
+pub(crate) struct TransportFailure {
+    pub(crate) outcome: Outcome,
+    /// A connect that timed out: reported as a timeout, retried as a connect failure.
+    pub(crate) timed_out: bool,
+    pub(crate) forbidden: Option<String>,
+    pub(crate) detail: String,
+}
+
+pub(crate) fn classify_transport(e: &reqwest::Error) -> TransportFailure {
+    let forbidden = find_source::<ForbiddenResolution>(e).map(ToString::to_string);
+    let detail = root_cause(e);
+    if forbidden.is_some() {
+        return TransportFailure {
+            outcome: Outcome::Refused,
+            timed_out: false,
+            forbidden,
+            detail,
+        };
+    }
+    let timed_out = e.is_timeout();
+    let outcome = if e.is_connect() {
+        Outcome::ConnectFailed
+    } else if e.is_builder() {
+        Outcome::Refused
+    } else if timed_out {
+        Outcome::TimedOut
+    } else {
+        Outcome::Interrupted
+    };
+    TransportFailure {
+        outcome,
+        timed_out,
+        forbidden: None,
+        detail,
+    }
+}
+
+fn find_source<T: std::error::Error + 'static>(e: &reqwest::Error) -> Option<&T> {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
+    while let Some(err) = source {
+        if let Some(found) = err.downcast_ref::<T>() {
+            return Some(found);
+        }
+        source = err.source();
+    }
+    None
+}
+
+/// The innermost cause's message, which says what actually happened ("connection refused").
+fn root_cause(e: &reqwest::Error) -> String {
+    let mut last: &dyn std::error::Error = e;
+    while let Some(next) = last.source() {
+        last = next;
+    }
+    last.to_string()
+}
+
+pub(crate) fn transport_error(
+    service: Service,
+    url: &str,
+    failure: &TransportFailure,
+    effect: Effect,
+    env_prefix: &str,
+) -> Error {
+    let retriable = retry::retriable(failure.outcome, effect);
+    let host = Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_default();
+    let error = if let Some(forbidden) = &failure.forbidden {
+        Error::new(
+            ErrorCode::UnsafeEndpoint,
+            format!("refused to connect: {forbidden}"),
+        )
+        .with_hint("Only the skill's public endpoints can be called; check DNS for this host.")
+    } else if failure.timed_out {
+        let message = if failure.outcome == Outcome::ConnectFailed {
+            format!("connecting to {host} timed out")
+        } else {
+            format!("{} did not answer in time", service.as_str())
+        };
+        let hint = if retriable {
+            format!("Retry; if it keeps timing out, raise {env_prefix}HTTP_TIMEOUT_MS.")
+        } else {
+            "The request was sent and may still be processed upstream: check its status before sending it again.".to_owned()
+        };
+        Error::new(ErrorCode::Timeout, message).with_hint(hint)
+    } else if failure.outcome == Outcome::Refused {
+        Error::new(
+            ErrorCode::ConfigError,
+            format!("the request could not be built: {}", failure.detail),
+        )
+        .with_hint("A credential or argument contains characters that cannot be sent over HTTP.")
+    } else if failure.outcome == Outcome::ConnectFailed {
+        Error::new(
+            ErrorCode::NetworkError,
+            format!("could not connect to {host}: {}", failure.detail),
+        )
+        .with_hint("Check the network, HTTPS_PROXY and SSL_CERT_FILE.")
+    } else {
+        let hint = if retriable {
+            "Retry the command."
+        } else {
+            "The connection broke after the request was sent; it may have been processed. Check its status before sending it again."
+        };
+        Error::new(
+            ErrorCode::NetworkError,
+            format!("the connection to {host} failed: {}", failure.detail),
+        )
+        .with_hint(hint)
+    };
+    error
+        .with_service(service)
+        .with_endpoint(url)
+        .with_retriable(retriable)
+}
+
+/// Why an attempt did not succeed.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    Transport(TransportFailure),
+    Status {
+        status: u16,
+        capacity_exhausted: bool,
+        retry_after: Option<Duration>,
+        body: String,
+    },
+    Redirect {
+        status: u16,
+        location: Option<String>,
+    },
+}
+
+impl Failure {
+    pub(crate) fn outcome(&self) -> Outcome {
+        match self {
+            Failure::Transport(t) => t.outcome,
+            Failure::Status {
+                status,
+                capacity_exhausted,
+                ..
+            } => Outcome::Status {
+                status: *status,
+                capacity_exhausted: *capacity_exhausted,
+            },
+            Failure::Redirect { .. } => Outcome::Refused,
+        }
+    }
+
+    pub(crate) fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Failure::Status { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
+    pub(crate) fn into_error(
+        self,
+        service: Service,
+        url: &Url,
+        effect: Effect,
+        timeout: Duration,
+        env_prefix: &str,
+    ) -> Error {
+        let retriable = retry::retriable(self.outcome(), effect);
+        match self {
+            Failure::Transport(t) => {
+                let error = transport_error(service, url.as_str(), &t, effect, env_prefix);
+                if t.timed_out && t.outcome != Outcome::ConnectFailed {
+                    let message = format!(
+                        "{} did not answer within {} ms",
+                        service.as_str(),
+                        timeout.as_millis()
+                    );
+                    return error.recode(ErrorCode::Timeout, message);
+                }
+                error
+            }
+            Failure::Redirect { status, location } => Error::new(
+                ErrorCode::RedirectRefused,
+                format!(
+                    "{} answered with a redirect (HTTP {status}{}), which is refused",
+                    service.as_str(),
+                    location.map(|l| format!(" to {l}")).unwrap_or_default()
+                ),
+            )
+            .with_status(status)
+            .with_service(service)
+            .with_endpoint(url.as_str())
+            .with_hint("This API does not redirect; check the base URL."),
+            Failure::Status {
+                status,
+                capacity_exhausted,
+                retry_after,
+                body,
+            } => {
+                let detail = body_excerpt(&body);
+                let capacity = service.capacity.filter(|_| capacity_exhausted);
+                let (code, message) = match capacity {
+                    Some(rule) => (rule.code, format!("{}: {detail}", rule.message)),
+                    None if detail.is_empty() => (
+                        ErrorCode::Http(status),
+                        format!("{} answered HTTP {status}", service.as_str()),
+                    ),
+                    None => (
+                        ErrorCode::Http(status),
+                        format!("{} answered HTTP {status}: {detail}", service.as_str()),
+                    ),
+                };
+                let mut hint = status_hint(service, status, capacity_exhausted, retriable);
+                if let Some(ra) = retry_after.filter(|_| retriable) {
+                    hint = format!("{hint} The server asked to wait {} s.", ra.as_secs());
+                }
+                Error::new(code, message)
+                    .with_status(status)
+                    .with_service(service)
+                    .with_endpoint(url.as_str())
+                    .with_retriable(retriable)
+                    .with_hint(hint)
+            }
+        }
+    }
+}
+
+/// A short, single-line excerpt of an error body: the `message`/`error` field of a JSON body
+/// when there is one, otherwise the text, whitespace collapsed, at most 300 characters.
+pub(crate) fn body_excerpt(body: &str) -> String {
+    let from_json = serde_json::from_str::<Value>(body).ok().and_then(|v| {
+        ["message", "error", "detail", "msg"]
+            .iter()
+            .find_map(|k| match v.get(*k) {
+                Some(Value::String(s)) => Some(s.clone()),
+                Some(Value::Object(o)) => {
+                    o.get("message").and_then(Value::as_str).map(str::to_owned)
+                }
+                _ => None,
+            })
+    });
+    let text = from_json.unwrap_or_else(|| body.to_owned());
+    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    truncate_chars(&collapsed, 300)
+}
+
+fn status_hint(service: Service, status: u16, capacity: bool, retriable: bool) -> String {
+    if let Some(rule) = service.capacity.filter(|_| capacity) {
+        return rule.hint.to_owned();
+    }
+    if let Some((_, hint)) = service.status_hints.iter().find(|(s, _)| *s == status) {
+        return (*hint).to_owned();
+    }
+    match status {
+        401 | 403 => format!("The credentials were rejected: check {}.", service.credential_hint),
+        404 => "Not found: check the id or name; the resource may not exist (any more).".to_owned(),
+        429 => "Rate limited: wait, then retry.".to_owned(),
+        400 | 422 => "The upstream rejected the request: check the arguments against the message.".to_owned(),
+        402 => "Payment required: check the account's credit balance.".to_owned(),
+        _ if retriable => "The upstream is failing; retry later.".to_owned(),
+        408 | 425 | 500..=599 => "The request reached the upstream, which failed; it may have been processed. Check its status before sending it again.".to_owned(),
+        _ => "See the message for the upstream's answer.".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_prefer_json_messages_and_stay_short() {
+        assert_eq!(
+            body_excerpt(r#"{"message":"bad  project\n id"}"#),
+            "bad project id"
+        );
+        assert_eq!(body_excerpt(r#"{"error":{"message":"nope"}}"#), "nope");
+        assert_eq!(body_excerpt("plain\ttext"), "plain text");
+        assert!(body_excerpt(&"x".repeat(1000)).chars().count() <= 300);
+    }
+}

@@ -1,0 +1,41 @@
+//! `theta.deployments.start`: starts a stopped deployment.
+//!
+//! `PUT https://controller.thetaedgecloud.com/deployment/<shard>/<suffix>/start?project_id=<p>`
+//! with `x-api-key`; on 404/405 the same request once on `/deployments/...` (route drift; a
+//! 404/405 proves nothing was done). Mutating: a running deployment is billed. The answer is
+//! the parsed body (`{"status":"success"}` when the controller sends none).
+
+use crate::skills::theta;
+use serde_json::{Value, json};
+
+use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
+use crate::error::Error;
+
+use super::{DeploymentAction, LifecycleArgs, lifecycle_preview, run_lifecycle};
+
+/// `theta.deployments.start`.
+#[derive(Debug, Clone, Copy)]
+pub struct Start;
+
+impl Command for Start {
+    const ID: &'static str = "theta.deployments.start";
+    const EFFECT: Effect = Effect::Mutating;
+    const SUMMARY: &'static str =
+        "Starts a stopped deployment by shard and suffix; it is billed again while running.";
+    const SERVICE: Service = theta::CONTROLLER;
+    const SECRETS: &'static [SecretNeed] = &[SecretNeed::required(theta::EC_API_KEY)];
+    type Args = LifecycleArgs;
+    type Output = Value;
+
+    async fn run(&self, ctx: &Ctx<'_>, args: LifecycleArgs) -> Result<Value, Error> {
+        run_lifecycle(ctx, DeploymentAction::Start, &args).await
+    }
+
+    fn preview(&self, ctx: &Ctx<'_>, args: &LifecycleArgs) -> Result<Preview, Error> {
+        lifecycle_preview(ctx, DeploymentAction::Start, args)
+    }
+
+    fn example() -> Value {
+        json!({"projectId": "prj_example", "shard": 0, "suffix": "a1b2c3"})
+    }
+}

@@ -1,0 +1,189 @@
+//! A tiny pack for the core's own unit tests, so they exercise the pack declarations without
+//! naming a real skill: one fixed-origin service, one configured-origin service, two secrets,
+//! one setting and two commands (one read-only, one paid).
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::command::{Command, Ctx, Preview, SecretNeed};
+use crate::error::Error;
+use crate::http::ApiRequest;
+use crate::pack::{Family, Pack, Setting, SkillMeta};
+use crate::vocab::{
+    AuthScheme, CapacityRule, Effect, ErrorCode, HostRule, Origin, SecretDef, SecretName, Service,
+    ServiceDef,
+};
+
+const HOSTS: HostRule = HostRule {
+    domains: &["demo.example"],
+};
+
+pub(crate) const DEMO_TOKEN: SecretName = SecretName::new(&SecretDef {
+    names: &["DEMO_TOKEN", "DEMO_TOKEN_ALIAS"],
+    description: "Demo API token.",
+    plugin_key: "token",
+    missing_code: ErrorCode::pack_failure("MISSING_DEMO_TOKEN"),
+    missing_message: "DEMO_TOKEN is missing.",
+    missing_hint: "Set DEMO_TOKEN.",
+});
+
+pub(crate) const DEMO_KEY: SecretName = SecretName::new(&SecretDef {
+    names: &["DEMO_KEY"],
+    description: "Demo endpoint key.",
+    plugin_key: "key",
+    missing_code: ErrorCode::pack_failure("MISSING_DEMO_KEY"),
+    missing_message: "DEMO_KEY is missing.",
+    missing_hint: "Set DEMO_KEY.",
+});
+
+pub(crate) const DEMO_API: Service = Service::new(&ServiceDef {
+    name: "demo-api",
+    origin: Origin::Fixed {
+        default: "https://api.demo.example",
+        override_var: "DEMO_API_BASE_URL",
+        hosts: HOSTS,
+        invalid_code: ErrorCode::pack_failure("INVALID_DEMO_BASE_URL"),
+    },
+    auth: AuthScheme::Bearer(DEMO_TOKEN),
+    credential_hint: "DEMO_TOKEN",
+    capacity: Some(CapacityRule {
+        status: 409,
+        phrases: &["noinstancesavailable"],
+        code: ErrorCode::pack_failure("DEMO_CAPACITY_EXHAUSTED"),
+        message: "Demo capacity exhausted",
+        hint: "Retry in a minute.",
+    }),
+    ..ServiceDef::NONE
+});
+
+pub(crate) const DEMO_DEDICATED: Service = Service::new(&ServiceDef {
+    name: "demo-dedicated",
+    origin: Origin::Configured {
+        var: "DEMO_ENDPOINT",
+        hosts: HOSTS,
+        missing_code: ErrorCode::pack_failure("MISSING_DEMO_ENDPOINT"),
+        missing_hint: "Set DEMO_ENDPOINT.",
+        invalid_code: ErrorCode::pack_failure("INVALID_DEMO_ENDPOINT"),
+        invalid_hint: "Use an https URL on demo.example.",
+    },
+    auth: AuthScheme::Headers(&[("x-demo-key", DEMO_KEY)]),
+    credential_hint: "DEMO_KEY",
+    ..ServiceDef::NONE
+});
+
+pub(crate) const DEMO_RUNTIME: Service = Service::new(&ServiceDef {
+    name: "demo-runtime",
+    ..ServiceDef::NONE
+});
+
+/// Arguments of `demo.widgets.list`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ListArgs {}
+
+/// `demo.widgets.list`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct List;
+
+impl Command for List {
+    const ID: &'static str = "demo.widgets.list";
+    const EFFECT: Effect = Effect::ReadOnly;
+    const SUMMARY: &'static str = "Lists the widgets.";
+    const SERVICE: Service = DEMO_API;
+    const SECRETS: &'static [SecretNeed] = &[SecretNeed::required(DEMO_TOKEN)];
+    type Args = ListArgs;
+    type Output = Value;
+
+    async fn run(&self, ctx: &Ctx<'_>, _args: ListArgs) -> Result<Value, Error> {
+        ctx.client(DEMO_API)?
+            .send(&ApiRequest::get(&["widgets"]))
+            .await?
+            .json_value()
+    }
+}
+
+/// Arguments of `demo.widgets.create`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CreateArgs {
+    /// The widget's name.
+    #[schemars(length(min = 1, max = 20))]
+    name: String,
+}
+
+/// `demo.widgets.create`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Create;
+
+impl Create {
+    fn request(args: &CreateArgs) -> ApiRequest {
+        ApiRequest::post(&["widgets"], Effect::Paid).json(json!({"name": args.name}))
+    }
+}
+
+impl Command for Create {
+    const ID: &'static str = "demo.widgets.create";
+    const ALIASES: &'static [&'static str] = &["make_widget"];
+    const EFFECT: Effect = Effect::Paid;
+    const SUMMARY: &'static str = "Creates a widget (paid).";
+    const SERVICE: Service = DEMO_API;
+    const SECRETS: &'static [SecretNeed] = &[SecretNeed::required(DEMO_TOKEN)];
+    type Args = CreateArgs;
+    type Output = Value;
+
+    async fn run(&self, ctx: &Ctx<'_>, args: CreateArgs) -> Result<Value, Error> {
+        ctx.client(DEMO_API)?
+            .send(&Self::request(&args))
+            .await?
+            .json_value()
+    }
+
+    fn preview(&self, ctx: &Ctx<'_>, args: &CreateArgs) -> Result<Preview, Error> {
+        Ok(Preview::request(
+            ctx.client(DEMO_API)?.preview(&Self::request(args))?,
+        ))
+    }
+
+    fn example() -> Value {
+        json!({"name": "w1"})
+    }
+}
+
+pub(crate) static DEMO: Pack = Pack {
+    name: "demo",
+    binary: "demo-skill",
+    title: "Demo Cloud",
+    env_prefix: "DEMO_",
+    runtime: DEMO_RUNTIME,
+    services: &[DEMO_API, DEMO_DEDICATED],
+    secrets: &[DEMO_TOKEN, DEMO_KEY],
+    settings: &[Setting {
+        name: "DEMO_ORG",
+        description: "Demo organization.",
+        plugin_key: Some("org"),
+    }],
+    families: &[Family {
+        name: "widgets",
+        title: "Widgets",
+        blurb: "Widgets. Needs DEMO_TOKEN.",
+        example: "demo.widgets.create",
+        requires: &["DEMO_TOKEN"],
+        commands: &[&List, &Create],
+        ..Family::EMPTY
+    }],
+    field_code: |_| None,
+    endpoint_arg: None,
+    help_examples: "  demo-skill run demo.widgets.list",
+    skill: SkillMeta {
+        name: "demo-skill-pack",
+        description: "A demo skill.",
+        homepage: "https://demo.example",
+        emoji: "🧪",
+        primary_env: "DEMO_TOKEN",
+        body: "# Demo\n\n{{GATED}}\n\n{{FAMILIES}}\n",
+        plugin_name: "Demo",
+        plugin_description: "Demo tools.",
+        package_name: "demo-openclaw-plugin",
+    },
+};
