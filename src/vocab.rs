@@ -136,6 +136,11 @@ pub enum ErrorCode {
     /// The upstream response exceeded the size cap.
     /// Resolution: narrow the request (page size, filters).
     ResponseTooLarge,
+    /// The upstream answered with a success HTTP status, but its own envelope reports a
+    /// failure (e.g. a `{status, body}` envelope whose `status` is not `"success"`).
+    /// Resolution: see the message; for a paid or mutating call, check the resource's state
+    /// before sending it again.
+    UpstreamError,
     /// The upstream response could not be decoded.
     /// Resolution: the upstream API may have changed; report the path in the message.
     InvalidResponse,
@@ -211,6 +216,7 @@ impl ErrorCode {
             Timeout => "TIMEOUT",
             RedirectRefused => "REDIRECT_REFUSED",
             ResponseTooLarge => "RESPONSE_TOO_LARGE",
+            UpstreamError => "UPSTREAM_ERROR",
             InvalidResponse => "INVALID_RESPONSE",
             UnsafeEndpoint => "UNSAFE_ENDPOINT",
             IncompleteStream => "INCOMPLETE_STREAM",
