@@ -248,7 +248,7 @@ pub fn parse_bool(value: &str) -> Option<bool> {
     }
 }
 
-/// The integer parse of `spec/theta-api.md` §3.1: leading decimal digits (after an optional
+/// The integer parse of the earlier JavaScript skill's `parseInt`: leading decimal digits (after an optional
 /// sign) are read, anything unparsable takes `default`, and the result is clamped.
 pub fn clamp_int(value: Option<&str>, default: u64, min: u64, max: u64) -> u64 {
     let Some(text) = value.map(str::trim) else {

@@ -5,7 +5,7 @@
 //! |---|---|---|
 //! | connect failure (the request never left) | retry | retry |
 //! | 429 Too Many Requests (refused before processing) | retry | retry |
-//! | an answer the service's capacity rule matches (Theta on-demand: 409 "No instances available") | retry | retry |
+//! | an answer the service's capacity rule matches (e.g. a 409 "No instances available") | retry | retry |
 //! | timeout, connection lost mid-request | retry | **no**: it may have been processed |
 //! | 408, 425, 500–599 | retry | **no**: it may have been processed |
 //! | any other status, redirects, refused endpoints | no | no |
