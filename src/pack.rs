@@ -18,19 +18,10 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::command::{Ctx, DynCommand};
+use crate::config::{Config, EnvSpec};
 use crate::error::Error;
+pub use crate::vocab::Setting;
 use crate::vocab::{ErrorCode, SecretName, Service};
-
-/// A non-secret variable a pack reads (a project id, an endpoint URL).
-#[derive(Debug, Clone, Copy)]
-pub struct Setting {
-    /// The variable (`ACME_PROJECT_ID`).
-    pub name: &'static str,
-    /// What it does.
-    pub description: &'static str,
-    /// The OpenClaw plugin config key that fills it, when the plugin offers one.
-    pub plugin_key: Option<&'static str>,
-}
 
 /// What a family's probe found.
 #[derive(Debug, Clone)]
@@ -168,9 +159,42 @@ impl Pack {
             .find(|family| family.commands.iter().any(|c| c.id() == id))
     }
 
+    /// What configuration reads for this pack.
+    pub fn env_spec(&self) -> EnvSpec<'_> {
+        EnvSpec {
+            env_prefix: self.env_prefix,
+            binary: self.binary,
+            services: self.services,
+            settings: self.settings,
+        }
+    }
+
+    /// Every non-secret variable this pack's binary reads, with what it does (see
+    /// [`crate::config::variables`]).
+    pub fn variables(
+        &self,
+    ) -> Vec<(
+        std::borrow::Cow<'static, str>,
+        std::borrow::Cow<'static, str>,
+    )> {
+        crate::config::variables(&self.env_spec())
+    }
+
     /// A variable name under this pack's prefix (`var("DRY_RUN")` → `ACME_DRY_RUN`).
     pub fn var(&self, suffix: &str) -> String {
         format!("{}{suffix}", self.env_prefix)
+    }
+}
+
+impl Config {
+    /// Reads the process environment for `pack`.
+    pub fn from_env(pack: &Pack) -> Self {
+        Self::from_lookup(pack, |name| std::env::var(name).ok())
+    }
+
+    /// Reads `pack`'s configuration through `lookup` (the environment, or a map in tests).
+    pub fn from_lookup(pack: &Pack, lookup: impl Fn(&str) -> Option<String>) -> Self {
+        Self::read(&pack.env_spec(), lookup)
     }
 }
 

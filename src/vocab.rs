@@ -518,6 +518,17 @@ impl Serialize for SecretName {
     }
 }
 
+/// A non-secret variable a pack reads (a project id, an endpoint URL).
+#[derive(Debug, Clone, Copy)]
+pub struct Setting {
+    /// The variable (`ACME_PROJECT_ID`).
+    pub name: &'static str,
+    /// What it does.
+    pub description: &'static str,
+    /// The OpenClaw plugin config key that fills it, when the plugin offers one.
+    pub plugin_key: Option<&'static str>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -237,10 +237,7 @@ async fn the_envelope_secret_beats_the_environment() {
 #[tokio::test]
 async fn a_paid_command_is_gated_by_the_pack_prefix_and_by_the_request() {
     let server = MockServer::start().await;
-    for (extra, dry) in [
-        (vec![("TINY_DRY_RUN", "yes")], false),
-        (vec![], true),
-    ] {
+    for (extra, dry) in [(vec![("TINY_DRY_RUN", "yes")], false), (vec![], true)] {
         let response = runtime(&server, &extra)
             .run("buy_things", json!({"count": 2}), dry)
             .await
@@ -346,7 +343,10 @@ async fn schema_problems_and_unknown_names_speak_of_this_pack() {
             .contains("tiny-skill schema tiny.things.get")
     );
 
-    let unknown = runtime.run("tiny.things.gte", json!({}), false).await.to_json();
+    let unknown = runtime
+        .run("tiny.things.gte", json!({}), false)
+        .await
+        .to_json();
     assert_eq!(unknown["error"]["code"], json!("UNKNOWN_COMMAND"));
     assert_eq!(
         unknown["error"]["details"]["suggestions"][0],
@@ -419,7 +419,10 @@ fn the_cli_lists_describes_and_bundles_only_this_pack() {
 
     let (status, help) = cli(&["--help"]);
     assert_eq!(status, 0);
-    assert!(help.contains("tiny-skill") && help.contains("TINY_DRY_RUN"), "{help}");
+    assert!(
+        help.contains("tiny-skill") && help.contains("TINY_DRY_RUN"),
+        "{help}"
+    );
 
     let files = theta_skill::artifacts::bundle_files(&TINY);
     let roots: std::collections::BTreeSet<String> = files
