@@ -22,7 +22,7 @@ use crate::skills::theta::codes;
 use serde_json::{Map, Value, json};
 
 use crate::command::{Ctx, Effect, Preview};
-use crate::error::{Error, ErrorCode, truncate_chars};
+use crate::error::{Error, ErrorCode};
 use crate::http::{ApiRequest, ApiResponse};
 use crate::skills::theta::default_field_code;
 
@@ -143,7 +143,7 @@ pub(crate) fn unwrap_envelope(response: &ApiResponse) -> Result<Value, Error> {
                 Some(other) => Some(other.to_string()),
             })
             .unwrap_or_else(|| "unknown error".to_owned());
-        let detail = truncate_chars(
+        let detail = crate::secrets::excerpt(
             &detail.split_whitespace().collect::<Vec<_>>().join(" "),
             300,
         );
