@@ -81,6 +81,9 @@ enum Cmd {
         #[arg(long, default_value_t = 5)]
         secret_timeout: u64,
     },
+    /// Serve MCP over stdio: one tool per command, same dispatcher, dry-run gate and
+    /// redaction. Credentials come from the environment only.
+    Mcp,
     /// Write every command's schema and index.json, or check they are up to date.
     Schemas {
         /// Folder to write or check.
@@ -205,6 +208,7 @@ pub fn execute(args: &[OsString], mut input: Input<'_>) -> Outcome {
         }
         Some(Cmd::List { json }) => list(json, pretty),
         Some(Cmd::Serve { secret_timeout }) => serve(secret_timeout),
+        Some(Cmd::Mcp) => mcp(),
         Some(Cmd::Schema { command }) => match registry::find(&command) {
             Some(found) => Outcome::json(&found.input_schema(), 0, true),
             None => Outcome::error(registry::unknown_command(&command), pretty),
@@ -263,6 +267,31 @@ fn serve(secret_timeout: u64) -> Outcome {
         Ok(()) => Outcome::default(),
         Err(e) => Outcome {
             stderr: format!("theta-skill serve: {e}\n"),
+            status: 1,
+            ..Outcome::default()
+        },
+    }
+}
+
+fn mcp() -> Outcome {
+    let tokio = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return Outcome::error(Error::internal(format!("async runtime: {e}")), false),
+    };
+    let runtime = std::sync::Arc::new(Runtime::from_env());
+    let served = tokio.block_on(async {
+        let (input, output) = rmcp::transport::io::stdio_pipes();
+        crate::mcp::serve_until(runtime, input, output, shutdown_signal()).await
+    });
+    // As in `serve`: a stdin read may still be pending; do not wait for it.
+    tokio.shutdown_background();
+    match served {
+        Ok(()) => Outcome::default(),
+        Err(e) => Outcome {
+            stderr: format!("theta-skill mcp: {e}\n"),
             status: 1,
             ..Outcome::default()
         },

@@ -20,6 +20,7 @@ use serde_json::Value;
 use crate::config::Config;
 use crate::error::{Error, ErrorCode, Problem};
 use crate::http::{Auth, RequestPreview, ServiceClient};
+use crate::runtime::progress::ProgressSink;
 use crate::runtime::{Runtime, gate};
 use crate::secrets::{SecretName, Secrets};
 
@@ -198,6 +199,12 @@ pub trait Command: Send + Sync + 'static {
     const SERVICE: Service;
     /// The secrets it reads.
     const SECRETS: &'static [SecretNeed] = &[];
+    /// Whether it deletes or replaces something (MCP `destructiveHint`). Only meaningful for
+    /// commands that are not read-only; the default is additive (create, start, infer).
+    const DESTRUCTIVE: bool = false;
+    /// Whether repeating it with the same arguments changes nothing more (MCP
+    /// `idempotentHint`), e.g. delete or stop. Read-only commands always are.
+    const IDEMPOTENT: bool = false;
 
     /// Its arguments; doc comments become the published schema.
     type Args: DeserializeOwned + JsonSchema + Send + Sync;
@@ -273,6 +280,10 @@ pub trait DynCommand: Send + Sync {
     fn service(&self) -> Service;
     /// See [`Command::SECRETS`].
     fn secrets(&self) -> &'static [SecretNeed];
+    /// See [`Command::DESTRUCTIVE`].
+    fn destructive(&self) -> bool;
+    /// See [`Command::IDEMPOTENT`] (always true for read-only commands).
+    fn idempotent(&self) -> bool;
     /// The provider-safe input schema.
     fn input_schema(&self) -> Value;
     /// See [`Command::example`].
@@ -315,6 +326,12 @@ impl<C: Command> DynCommand for C {
     }
     fn secrets(&self) -> &'static [SecretNeed] {
         C::SECRETS
+    }
+    fn destructive(&self) -> bool {
+        C::EFFECT != Effect::ReadOnly && C::DESTRUCTIVE
+    }
+    fn idempotent(&self) -> bool {
+        C::EFFECT == Effect::ReadOnly || C::IDEMPOTENT
     }
     fn input_schema(&self) -> Value {
         crate::schema::input_schema::<C::Args>()
@@ -375,6 +392,7 @@ pub struct Ctx<'a> {
     secrets: Secrets,
     dry_run: bool,
     warnings: Mutex<Vec<String>>,
+    progress: Option<ProgressSink>,
 }
 
 impl fmt::Debug for Ctx<'_> {
@@ -392,6 +410,23 @@ impl<'a> Ctx<'a> {
             secrets,
             dry_run,
             warnings: Mutex::new(Vec::new()),
+            progress: None,
+        }
+    }
+
+    /// Sends this run's progress reports to `sink` (serve and mcp modes).
+    pub(crate) fn with_progress(mut self, sink: Option<ProgressSink>) -> Self {
+        self.progress = sink;
+        self
+    }
+
+    /// Reports progress of a command that waits (polls, readiness, disposable validation):
+    /// one human sentence — state, time elapsed, next check. It goes to the caller when the
+    /// mode has a channel for it (`serve` progress lines, MCP `notifications/progress`) and
+    /// nowhere otherwise. Never put arguments or secrets in it; it is redacted all the same.
+    pub fn progress(&self, message: impl AsRef<str>) {
+        if let Some(sink) = &self.progress {
+            sink.report(message.as_ref());
         }
     }
 

@@ -18,6 +18,7 @@
 //! - [`config`]: typed configuration from the environment (no secrets).
 //! - [`secrets`]: the secret providers, the host → environment chain, and redaction.
 //! - [`http`]: per-service clients, the retry policy, endpoint safety.
+//! - [`mcp`]: `theta-skill mcp`, the MCP server on stdio (rmcp) over the same dispatcher.
 //! - [`cli`]: the command-line front end the binary runs.
 
 pub mod artifacts;
@@ -27,6 +28,7 @@ pub mod commands;
 pub mod config;
 pub mod error;
 pub mod http;
+pub mod mcp;
 pub mod runtime;
 pub mod schema;
 pub mod secrets;

@@ -8,6 +8,7 @@
 
 mod envelope;
 pub mod gate;
+pub mod progress;
 pub mod registry;
 pub mod serve;
 
@@ -25,6 +26,7 @@ use crate::schema;
 use crate::secrets::{Chain, EnvSecrets, SecretProvider, Secrets};
 
 pub use envelope::{Request, Response, Success};
+pub use progress::ProgressSink;
 
 /// A compiled input schema, kept for the life of the process.
 #[derive(Debug)]
@@ -80,8 +82,19 @@ impl Runtime {
         envelope: Value,
         host: Option<&dyn SecretProvider>,
     ) -> Response {
+        self.handle_observed(envelope, host, None).await
+    }
+
+    /// Like [`Runtime::handle_with`]; commands that wait report their progress to `progress`
+    /// (serve's progress lines, MCP progress notifications).
+    pub async fn handle_observed(
+        &self,
+        envelope: Value,
+        host: Option<&dyn SecretProvider>,
+        progress: Option<ProgressSink>,
+    ) -> Response {
         match Request::from_value(envelope) {
-            Ok(request) => self.dispatch(request, host).await,
+            Ok(request) => self.dispatch_observed(request, host, progress).await,
             Err((id, error)) => Response::failure(id, None, error),
         }
     }
@@ -97,6 +110,16 @@ impl Runtime {
 
     /// The dispatcher (design §3).
     pub async fn dispatch(&self, request: Request, host: Option<&dyn SecretProvider>) -> Response {
+        self.dispatch_observed(request, host, None).await
+    }
+
+    /// The dispatcher, with a sink for the command's progress reports.
+    pub async fn dispatch_observed(
+        &self,
+        request: Request,
+        host: Option<&dyn SecretProvider>,
+        progress: Option<ProgressSink>,
+    ) -> Response {
         let Request {
             id,
             command: name,
@@ -114,7 +137,14 @@ impl Runtime {
         };
         let dry_run = gate::dry_run(&self.config, dry_run);
         let outcome = self
-            .run_found(command, args, dry_run, &host_secrets, host, &mut warnings)
+            .run_found(
+                command,
+                args,
+                dry_run,
+                (&host_secrets, host),
+                progress,
+                &mut warnings,
+            )
             .await;
         Response {
             id,
@@ -137,8 +167,8 @@ impl Runtime {
         command: &'static dyn DynCommand,
         args: Value,
         dry_run: bool,
-        host_secrets: &dyn SecretProvider,
-        host: Option<&dyn SecretProvider>,
+        (host_secrets, host): (&dyn SecretProvider, Option<&dyn SecretProvider>),
+        progress: Option<ProgressSink>,
         warnings: &mut Vec<String>,
     ) -> Result<Value, Error> {
         let args = reject_endpoint_override(args)?;
@@ -156,7 +186,7 @@ impl Runtime {
         let names: Vec<_> = command.secrets().iter().map(|need| need.name).collect();
         let secrets = Secrets::resolve(&Chain::new(providers), names).await?;
 
-        let ctx = Ctx::new(self, secrets, dry_run);
+        let ctx = Ctx::new(self, secrets, dry_run).with_progress(progress);
         tracing::debug!(command = command.id(), dry_run, "dispatch");
         let outcome = command.execute(&ctx, args).await;
         warnings.extend(ctx.take_warnings());

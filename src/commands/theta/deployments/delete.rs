@@ -86,6 +86,8 @@ impl Command for Delete {
     const SUMMARY: &'static str =
         "Deletes a deployment by id, or by shard and suffix, which ends its billing.";
     const SERVICE: Service = Service::Controller;
+    const DESTRUCTIVE: bool = true;
+    const IDEMPOTENT: bool = true;
     const SECRETS: &'static [SecretNeed] = &[SecretNeed::required(SecretName::EcApiKey)];
     type Args = DeleteArgs;
     type Output = Value;

@@ -23,6 +23,7 @@ impl Command for Start {
     const SUMMARY: &'static str =
         "Starts a stopped deployment by shard and suffix; it is billed again while running.";
     const SERVICE: Service = Service::Controller;
+    const IDEMPOTENT: bool = true;
     const SECRETS: &'static [SecretNeed] = &[SecretNeed::required(SecretName::EcApiKey)];
     type Args = LifecycleArgs;
     type Output = Value;

@@ -46,6 +46,8 @@ impl Command for DocumentUpdate {
     const SUMMARY: &'static str =
         "Replaces an AI agent's knowledge document with new text or base64 content.";
     const SERVICE: Service = Service::Controller;
+    const DESTRUCTIVE: bool = true;
+    const IDEMPOTENT: bool = true;
     const SECRETS: &'static [SecretNeed] = &[SecretNeed::required(SecretName::EcApiKey)];
     type Args = DocumentUpdateArgs;
     type Output = Value;
