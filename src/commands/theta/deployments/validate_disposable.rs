@@ -46,6 +46,7 @@ use crate::commands::theta::controller::{SINGULAR, payload_with_project};
 use crate::commands::theta::meta::sample_of;
 use crate::error::{Error, ErrorCode};
 use crate::http::Auth;
+use crate::runtime::progress::seconds;
 use crate::schema::{IDENTIFIER_PATTERN, PROJECT_ID_PATTERN};
 use crate::secrets::SecretName;
 
@@ -383,6 +384,7 @@ async fn execute(
     // answer says what to delete. An interruption meanwhile is honoured right after it.
     let controller = ctx.client(Service::Controller)?;
     let mut cancelled = None;
+    ctx.progress("Creating the deployment.");
     let create_request = deployment_create_request(plan.payload.clone());
     let mut create = pin!(controller.send(&create_request));
     let sent = tokio::select! {
@@ -411,6 +413,10 @@ async fn execute(
     };
     report.deployment = Some(handles.clone());
     let targets = handles.targets();
+    ctx.progress(format!(
+        "Deployment created; waiting up to {} for its endpoint.",
+        seconds(plan.ready_timeout)
+    ));
     let guard = CleanupGuard::arm(ctx.config(), ctx.secrets(), &plan.project, targets.clone());
 
     if cancelled.is_none() {
@@ -440,6 +446,7 @@ async fn execute(
     }
 
     // Cleanup: never interrupted.
+    ctx.progress("Deleting the deployment.");
     let backoff = ctx.config().http.retry_backoff * 8;
     delete_deployment(
         &controller,
@@ -449,6 +456,7 @@ async fn execute(
         &mut report.steps.delete,
     )
     .await;
+    ctx.progress("Checking that the deployment is gone.");
     verify_absent(
         &controller,
         &plan.project,
@@ -501,16 +509,34 @@ async fn exercise(
     );
     let http_timeout = ctx.config().http.timeout;
     let probe = plan.probe;
+    let started = tokio::time::Instant::now();
+    let mut attempts = 0u32;
     poll(readiness, plan.ready_timeout, plan.interval, |left| {
         let request = probe.request().timeout(http_timeout.min(left));
         let client = &client;
+        attempts += 1;
+        let attempt = attempts;
         async move {
-            let response = client.send(&request).await?;
-            match probe {
-                Probe::Openai => response.json_value(),
-                // A Gradio config can be large; its keys say enough.
-                Probe::Gradio => response.json_or_status().map(|v| sample_of(&v)),
-            }
+            let outcome = match client.send(&request).await {
+                Ok(response) => match probe {
+                    Probe::Openai => response.json_value(),
+                    // A Gradio config can be large; its keys say enough.
+                    Probe::Gradio => response.json_or_status().map(|v| sample_of(&v)),
+                },
+                Err(error) => Err(error),
+            };
+            let elapsed = started.elapsed();
+            ctx.progress(match &outcome {
+                Ok(_) => format!("Endpoint ready after {} (probe {attempt}).", seconds(elapsed)),
+                Err(error) => format!(
+                    "Endpoint not ready after {} (probe {attempt}: {}); next probe in {}, gives up at {}.",
+                    seconds(elapsed),
+                    error.code(),
+                    seconds(plan.interval.min(plan.ready_timeout.saturating_sub(elapsed))),
+                    seconds(plan.ready_timeout),
+                ),
+            });
+            outcome
         }
     })
     .await;
@@ -527,6 +553,7 @@ async fn exercise(
         *smoke = Smoke::with_status("skipped", Some("the endpoint never became ready".into()));
         return;
     }
+    ctx.progress("Sending the smoke chat call.");
     let model = smoke_model(plan.model.as_deref(), readiness.response.as_ref());
     smoke.model = Some(model.clone());
     let timeout = http_timeout.max(Duration::from_secs(60));

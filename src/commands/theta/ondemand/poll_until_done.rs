@@ -41,6 +41,7 @@ use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
 use crate::error::{Error, ErrorCode};
 use crate::schema::IDENTIFIER_PATTERN;
 use crate::secrets::SecretName;
+use crate::runtime::progress::seconds;
 use crate::secrets::redact::redact_text;
 
 /// Arguments of `theta.ondemand.pollUntilDone`.
@@ -349,7 +350,11 @@ impl Command for PollUntilDone {
             let (client, request) = (&client, &request);
             async move { client.send(request).await?.json_value() }
         };
-        let mut progress = stderr_progress(args.request_id.clone());
+        let mut stderr = stderr_progress(args.request_id.clone());
+        let mut progress = |p: &Progress| {
+            stderr(p);
+            ctx.progress(progress_message(p));
+        };
         poll_loop(plan, fetch, &mut progress).await
     }
 
@@ -372,6 +377,22 @@ fn stderr_progress(request_id: String) -> impl FnMut(&Progress) + Send {
         let line = progress_line(&request_id, p, human);
         let _ = writeln!(std::io::stderr().lock(), "{}", redact_text(&line));
     }
+}
+
+/// The progress report for the caller (serve, mcp): state, elapsed, next check. It names no
+/// argument (not even the request id: the caller knows which call it made).
+fn progress_message(p: &Progress) -> String {
+    let ms = |ms: u64| seconds(Duration::from_millis(ms));
+    let next = p
+        .next_check_ms
+        .map_or_else(String::new, |next| format!("; next check in {}", ms(next)));
+    format!(
+        "Request {} after {} (check {}, gives up at {}){next}.",
+        p.state,
+        ms(p.elapsed_ms),
+        p.attempt,
+        ms(p.timeout_ms),
+    )
 }
 
 /// One progress line.
