@@ -20,7 +20,7 @@ use serde_json::Value;
 use crate::config::Config;
 use crate::error::{Error, ErrorCode, Problem};
 use crate::http::{Auth, RequestPreview, ServiceClient};
-use crate::runtime::progress::ProgressSink;
+use crate::runtime::hooks::{CancelSignal, Hooks};
 use crate::runtime::{Runtime, gate};
 use crate::secrets::{SecretName, Secrets};
 
@@ -392,7 +392,7 @@ pub struct Ctx<'a> {
     secrets: Secrets,
     dry_run: bool,
     warnings: Mutex<Vec<String>>,
-    progress: Option<ProgressSink>,
+    hooks: Hooks,
 }
 
 impl fmt::Debug for Ctx<'_> {
@@ -410,13 +410,13 @@ impl<'a> Ctx<'a> {
             secrets,
             dry_run,
             warnings: Mutex::new(Vec::new()),
-            progress: None,
+            hooks: Hooks::default(),
         }
     }
 
-    /// Sends this run's progress reports to `sink` (serve and mcp modes).
-    pub(crate) fn with_progress(mut self, sink: Option<ProgressSink>) -> Self {
-        self.progress = sink;
+    /// The mode's progress sink and cancellation signal for this run (serve and mcp modes).
+    pub(crate) fn with_hooks(mut self, hooks: Hooks) -> Self {
+        self.hooks = hooks;
         self
     }
 
@@ -425,8 +425,22 @@ impl<'a> Ctx<'a> {
     /// mode has a channel for it (`serve` progress lines, MCP `notifications/progress`) and
     /// nowhere otherwise. Never put arguments or secrets in it; it is redacted all the same.
     pub fn progress(&self, message: impl AsRef<str>) {
-        if let Some(sink) = &self.progress {
+        if let Some(sink) = &self.hooks.progress {
             sink.report(message.as_ref());
+        }
+    }
+
+    /// Resolves when the caller cancels this run (MCP `notifications/cancelled`); never in a
+    /// mode without cancellation. A command that owns a resource listens and cleans up, as
+    /// on SIGINT/SIGTERM; calling this tells the mode to await that cleanup instead of dropping
+    /// the command. Commands without anything to clean up do not call it: they are dropped.
+    pub fn cancelled(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let signal = self.hooks.cancel.as_ref().map(CancelSignal::cancelled);
+        async move {
+            match signal {
+                Some(cancelled) => cancelled.await,
+                None => std::future::pending().await,
+            }
         }
     }
 

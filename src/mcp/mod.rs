@@ -11,10 +11,12 @@
 //! problems: an unknown tool, a malformed call.
 //!
 //! Commands that wait report progress as `notifications/progress` when the call carries a
-//! `progressToken`. `notifications/cancelled` drops the call's future (which aborts its HTTP
-//! request; `theta.deployments.validateDisposable`'s guard still deletes what it created) and
-//! rmcp sends no response for it. stdout carries nothing but JSON-RPC; logs go to stderr.
-//! End of input ends the server.
+//! `progressToken`. `notifications/cancelled` stops the call: its future is dropped, which
+//! aborts its HTTP request — except for a command that owns a resource and listens for
+//! cancellation (`theta.deployments.validateDisposable`): it is signalled and awaited while it
+//! cleans up, as on SIGTERM. rmcp sends no response for a cancelled call. stdout carries
+//! nothing but JSON-RPC; logs go to stderr. End of input cancels the calls in flight the same
+//! way, waits for their cleanup, and ends the server.
 
 pub mod tools;
 
@@ -32,11 +34,11 @@ use rmcp::service::{Peer, RequestContext};
 use rmcp::{RoleServer, ServerHandler, ServiceExt};
 use serde_json::{Map, Value, json};
 use tokio::io::{AsyncRead, AsyncWrite};
-use tokio::sync::mpsc;
+use tokio::sync::{RwLock, mpsc};
 
 use crate::command::{DynCommand, Effect};
 use crate::error::{Error, Problem};
-use crate::runtime::{ProgressSink, Response, Runtime, registry};
+use crate::runtime::{CancelSignal, Hooks, ProgressSink, Response, Runtime, registry};
 use tools::{DRY_RUN_ARG, ToolSet};
 
 const INSTRUCTIONS: &str = "Theta EdgeCloud tools: on-demand models, deployments, dedicated \
@@ -51,6 +53,8 @@ call returns its error document (code, message, hint) as the result.";
 pub struct McpServer {
     runtime: Arc<Runtime>,
     tools: Arc<ToolSet>,
+    /// Held (shared) by every call in flight; taken (exclusive) at the end, to wait for them.
+    in_flight: Arc<RwLock<()>>,
 }
 
 impl McpServer {
@@ -59,7 +63,13 @@ impl McpServer {
         Self {
             runtime,
             tools: Arc::new(ToolSet::from_registry()),
+            in_flight: Arc::new(RwLock::new(())),
         }
+    }
+
+    /// Resolves once no call is in flight.
+    pub async fn idle(&self) {
+        let _ = self.in_flight.write().await;
     }
 
     /// Runs `command` with the call's arguments through the dispatcher, reporting progress to
@@ -69,6 +79,7 @@ impl McpServer {
         command: &'static dyn DynCommand,
         arguments: Option<Map<String, Value>>,
         progress: Option<(ProgressToken, Peer<RoleServer>)>,
+        cancel: CancelSignal,
     ) -> CallToolResult {
         let mut args = arguments.unwrap_or_default();
         let mut dry_run = false;
@@ -94,7 +105,11 @@ impl McpServer {
             }
             None => (None, None),
         };
-        let dispatch = self.dispatch(command, envelope, sink);
+        let hooks = Hooks {
+            progress: sink,
+            cancel: Some(cancel),
+        };
+        let dispatch = self.dispatch(command, envelope, hooks);
         // The forwarder ends when the dispatch drops its sink, so every progress
         // notification is written before the result.
         let response = match forward {
@@ -111,15 +126,16 @@ impl McpServer {
         &self,
         command: &'static dyn DynCommand,
         envelope: Value,
-        sink: Option<ProgressSink>,
+        hooks: Hooks,
     ) -> Response {
-        let outcome = AssertUnwindSafe(self.runtime.handle_observed(envelope, None, sink))
+        let outcome = AssertUnwindSafe(self.runtime.handle_observed(envelope, None, hooks))
             .catch_unwind()
             .await;
         match outcome {
             Ok(response) => response,
             Err(_) => {
-                let error = Error::internal("the request hit an internal error (a bug); see stderr");
+                let error =
+                    Error::internal("the request hit an internal error (a bug); see stderr");
                 Response::failure(None, Some(command.id()), error)
             }
         }
@@ -156,8 +172,8 @@ fn progress_channel(
         let mut count = 0u32;
         while let Some(message) = rx.recv().await {
             count += 1;
-            let param =
-                ProgressNotificationParam::new(token.clone(), f64::from(count)).with_message(message);
+            let param = ProgressNotificationParam::new(token.clone(), f64::from(count))
+                .with_message(message);
             // A client that went away cannot be told; the call goes on.
             if let Err(e) = peer.notify_progress(param).await {
                 tracing::debug!(error = %e, "progress notification not sent");
@@ -201,23 +217,30 @@ impl ServerHandler for McpServer {
                 Some(json!({"suggestions": suggestions})),
             ));
         };
+        let _in_flight = Arc::clone(&self.in_flight).read_owned().await;
         let progress = context
             .meta
             .get_progress_token()
             .map(|token| (token, context.peer.clone()));
+        let cancel = CancelSignal::new();
+        let call = self.call(command, request.arguments, progress, cancel.clone());
+        let mut call = std::pin::pin!(call);
         tokio::select! {
             biased;
+            outcome = &mut call => Ok(outcome.into()),
             () = context.ct.cancelled() => {
-                // rmcp sends no response for a cancelled request; dropping the call aborts
-                // its HTTP request. A gated request already sent cannot be recalled.
-                if command.effect() != Effect::ReadOnly {
-                    tracing::warn!(command = command.id(), "call cancelled by the client; a request already sent cannot be recalled");
+                // rmcp sends no response for a cancelled request (nor at end of input).
+                cancel.cancel();
+                if cancel.is_listened() {
+                    tracing::warn!(command = command.id(), "call cancelled; waiting for the command to clean up");
+                    let _ = call.await;
+                } else if command.effect() != Effect::ReadOnly {
+                    tracing::warn!(command = command.id(), "call cancelled; a request already sent cannot be recalled");
                 } else {
-                    tracing::info!(command = command.id(), "call cancelled by the client");
+                    tracing::info!(command = command.id(), "call cancelled");
                 }
                 Err(ErrorData::internal_error("the call was cancelled", None))
             }
-            outcome = self.call(command, request.arguments, progress) => Ok(outcome.into()),
         }
     }
 }
@@ -236,6 +259,7 @@ where
     W: AsyncWrite + Send + Unpin + 'static,
 {
     let server = McpServer::new(runtime);
+    let calls = server.clone();
     let mut shutdown = std::pin::pin!(shutdown);
     let running = tokio::select! {
         started = server.serve((input, output)) => match started {
@@ -250,7 +274,7 @@ where
         () = &mut shutdown => return Ok(()),
     };
     let token = running.cancellation_token();
-    tokio::select! {
+    let ended = tokio::select! {
         quit = running.waiting() => match quit {
             Ok(reason) => {
                 tracing::debug!(?reason, "mcp session ended");
@@ -263,5 +287,8 @@ where
             token.cancel();
             Ok(())
         }
-    }
+    };
+    // The session's end cancelled every call in flight; commands cleaning up finish first.
+    calls.idle().await;
+    ended
 }

@@ -103,7 +103,8 @@ pub fn annotations(command: &dyn DynCommand) -> ToolAnnotations {
 fn tool(command: &'static dyn DynCommand) -> Tool {
     let mut meta = MetaObject::new();
     meta.0.insert("theta/id".into(), json!(command.id()));
-    meta.0.insert("theta/effect".into(), json!(command.effect()));
+    meta.0
+        .insert("theta/effect".into(), json!(command.effect()));
     Tool::new(
         registry::tool_name(command.id()),
         description(command),
@@ -127,7 +128,10 @@ mod tests {
             assert_eq!(registry::tool_name(command.id()), tool.name);
             assert!(!tool.name.contains('.'));
         }
-        assert!(set.command("theta.setup").is_none(), "ids are not tool names");
+        assert!(
+            set.command("theta.setup").is_none(),
+            "ids are not tool names"
+        );
     }
 
     #[test]

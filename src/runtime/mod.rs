@@ -8,7 +8,7 @@
 
 mod envelope;
 pub mod gate;
-pub mod progress;
+pub mod hooks;
 pub mod registry;
 pub mod serve;
 
@@ -26,7 +26,7 @@ use crate::schema;
 use crate::secrets::{Chain, EnvSecrets, SecretProvider, Secrets};
 
 pub use envelope::{Request, Response, Success};
-pub use progress::ProgressSink;
+pub use hooks::{CancelSignal, Hooks, ProgressSink};
 
 /// A compiled input schema, kept for the life of the process.
 #[derive(Debug)]
@@ -82,19 +82,20 @@ impl Runtime {
         envelope: Value,
         host: Option<&dyn SecretProvider>,
     ) -> Response {
-        self.handle_observed(envelope, host, None).await
+        self.handle_observed(envelope, host, Hooks::default()).await
     }
 
-    /// Like [`Runtime::handle_with`]; commands that wait report their progress to `progress`
-    /// (serve's progress lines, MCP progress notifications).
+    /// Like [`Runtime::handle_with`], with the mode's [`Hooks`]: where commands that wait
+    /// report progress (serve's progress lines, MCP progress notifications) and the call's
+    /// cancellation signal.
     pub async fn handle_observed(
         &self,
         envelope: Value,
         host: Option<&dyn SecretProvider>,
-        progress: Option<ProgressSink>,
+        hooks: Hooks,
     ) -> Response {
         match Request::from_value(envelope) {
-            Ok(request) => self.dispatch_observed(request, host, progress).await,
+            Ok(request) => self.dispatch_observed(request, host, hooks).await,
             Err((id, error)) => Response::failure(id, None, error),
         }
     }
@@ -110,15 +111,16 @@ impl Runtime {
 
     /// The dispatcher (design §3).
     pub async fn dispatch(&self, request: Request, host: Option<&dyn SecretProvider>) -> Response {
-        self.dispatch_observed(request, host, None).await
+        self.dispatch_observed(request, host, Hooks::default())
+            .await
     }
 
-    /// The dispatcher, with a sink for the command's progress reports.
+    /// The dispatcher, with the mode's [`Hooks`].
     pub async fn dispatch_observed(
         &self,
         request: Request,
         host: Option<&dyn SecretProvider>,
-        progress: Option<ProgressSink>,
+        hooks: Hooks,
     ) -> Response {
         let Request {
             id,
@@ -142,7 +144,7 @@ impl Runtime {
                 args,
                 dry_run,
                 (&host_secrets, host),
-                progress,
+                hooks,
                 &mut warnings,
             )
             .await;
@@ -168,7 +170,7 @@ impl Runtime {
         args: Value,
         dry_run: bool,
         (host_secrets, host): (&dyn SecretProvider, Option<&dyn SecretProvider>),
-        progress: Option<ProgressSink>,
+        hooks: Hooks,
         warnings: &mut Vec<String>,
     ) -> Result<Value, Error> {
         let args = reject_endpoint_override(args)?;
@@ -186,7 +188,7 @@ impl Runtime {
         let names: Vec<_> = command.secrets().iter().map(|need| need.name).collect();
         let secrets = Secrets::resolve(&Chain::new(providers), names).await?;
 
-        let ctx = Ctx::new(self, secrets, dry_run).with_progress(progress);
+        let ctx = Ctx::new(self, secrets, dry_run).with_hooks(hooks);
         tracing::debug!(command = command.id(), dry_run, "dispatch");
         let outcome = command.execute(&ctx, args).await;
         warnings.extend(ctx.take_warnings());

@@ -14,8 +14,9 @@
 //! 4. Smoke (openai, ready, `smokeMessage` given): one `POST <endpoint>/v1/chat/completions`
 //!    with `max_tokens: 32`.
 //! 5. Delete — **always**, whatever happened after the create answered: a refused endpoint, a
-//!    readiness timeout, a failed smoke call, an error, SIGINT/SIGTERM, or the run being
-//!    dropped (a guard deletes on its own thread). By shard and suffix, else by id, each on
+//!    readiness timeout, a failed smoke call, an error, SIGINT/SIGTERM, the caller cancelling
+//!    the call (MCP `notifications/cancelled`), or the run being dropped (a guard deletes on
+//!    its own thread). By shard and suffix, else by id, each on
 //!    `/deployment/...` then `/deployments/...`; repeated with backoff while failures may be
 //!    temporary (a DELETE is idempotent).
 //! 6. Verify: the project's deployment list no longer shows it (read up to three times).
@@ -46,7 +47,7 @@ use crate::commands::theta::controller::{SINGULAR, payload_with_project};
 use crate::commands::theta::meta::sample_of;
 use crate::error::{Error, ErrorCode};
 use crate::http::Auth;
-use crate::runtime::progress::seconds;
+use crate::runtime::hooks::seconds;
 use crate::schema::{IDENTIFIER_PATTERN, PROJECT_ID_PATTERN};
 use crate::secrets::SecretName;
 
@@ -109,7 +110,8 @@ pub struct ValidateDisposableReport {
     /// Whether the deployment was deleted and the project's list no longer shows it.
     cleanup_confirmed: bool,
     project_id: String,
-    /// `SIGINT` / `SIGTERM` when the run was interrupted (the cleanup still ran).
+    /// `SIGINT` / `SIGTERM` / `cancellation` (the caller cancelled the call) when the run was
+    /// interrupted (the cleanup still ran).
     #[serde(skip_serializing_if = "Option::is_none")]
     cancelled: Option<&'static str>,
     /// The deployment this run created, as the create answer named it.
@@ -164,7 +166,15 @@ impl Command for ValidateDisposable {
     ) -> Result<ValidateDisposableReport, Error> {
         let mut plan = Plan::new(ctx, args)?;
         let credentials = credentials::resolve(&mut plan.payload)?;
-        execute(ctx, plan, &credentials, interrupted()).await
+        // A signal, or the caller cancelling the call (MCP): either way the cleanup runs.
+        let caller = ctx.cancelled();
+        let cancel = async move {
+            tokio::select! {
+                signal = interrupted() => signal,
+                () = caller => "cancellation",
+            }
+        };
+        execute(ctx, plan, &credentials, cancel).await
     }
 
     fn preview(&self, ctx: &Ctx<'_>, args: &ValidateDisposableArgs) -> Result<Preview, Error> {

@@ -24,7 +24,7 @@ use super::{SECRETS, client, openai_path, segments};
 use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
 use crate::error::{Error, ErrorCode, truncate_chars};
 use crate::http::ApiRequest;
-use crate::runtime::progress::seconds;
+use crate::runtime::hooks::seconds;
 
 /// Default deadline.
 const DEFAULT_TIMEOUT: Duration = Duration::from_millis(120_000);
@@ -345,7 +345,12 @@ impl Command for Ready {
             let attempt = number;
             async move {
                 let outcome = client.send(&request).await.and_then(|r| r.json_value());
-                ctx.progress(progress_message(&schedule, attempt, started.elapsed(), &outcome));
+                ctx.progress(progress_message(
+                    &schedule,
+                    attempt,
+                    started.elapsed(),
+                    &outcome,
+                ));
                 outcome
             }
         })

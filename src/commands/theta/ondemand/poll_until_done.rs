@@ -39,9 +39,9 @@ use super::status;
 use super::timeouts::{DEFAULT_POLL, Render};
 use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
 use crate::error::{Error, ErrorCode};
+use crate::runtime::hooks::seconds;
 use crate::schema::IDENTIFIER_PATTERN;
 use crate::secrets::SecretName;
-use crate::runtime::progress::seconds;
 use crate::secrets::redact::redact_text;
 
 /// Arguments of `theta.ondemand.pollUntilDone`.
