@@ -136,7 +136,9 @@ impl Mcp {
     fn request(&mut self, method: &str, params: Value) -> Value {
         self.next_id += 1;
         let id = json!(self.next_id);
-        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        let mut message = json!({"jsonrpc": "2.0", "id": id, "method": method});
+        message["params"] = params;
+        self.send(&message);
         self.response(&id)
     }
 
@@ -155,7 +157,9 @@ impl Mcp {
 
     /// `tools/call`: the result object, with its text parsed.
     fn call(&mut self, tool: &str, arguments: Value) -> (Value, Value) {
-        let answer = self.request("tools/call", json!({"name": tool, "arguments": arguments}));
+        let mut params = json!({"name": tool});
+        params["arguments"] = arguments;
+        let answer = self.request("tools/call", params);
         tool_result(&answer)
     }
 

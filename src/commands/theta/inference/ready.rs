@@ -264,14 +264,11 @@ fn progress_message(
     elapsed: Duration,
     outcome: &Result<Value, Error>,
 ) -> String {
-    let error = match outcome {
-        Ok(_) => {
-            return format!(
-                "Endpoint ready after {} (attempt {attempt}).",
-                seconds(elapsed)
-            );
-        }
-        Err(error) => error,
+    let Err(error) = outcome else {
+        return format!(
+            "Endpoint ready after {} (attempt {attempt}).",
+            seconds(elapsed)
+        );
     };
     let next = match (final_failure(error), schedule.next_wait(attempt, elapsed)) {
         (None, Some(wait)) => format!("; next probe in {}", seconds(wait)),
