@@ -430,6 +430,12 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Whether progress reports reach the caller (then a command need not write its own
+    /// progress to stderr, as `theta.ondemand.pollUntilDone` does in `run`).
+    pub fn reports_progress(&self) -> bool {
+        self.hooks.progress.is_some()
+    }
+
     /// Resolves when the caller cancels this run (MCP `notifications/cancelled`); never in a
     /// mode without cancellation. A command that owns a resource listens and cleans up, as
     /// on SIGINT/SIGTERM; calling this tells the mode to await that cleanup instead of dropping

@@ -39,6 +39,12 @@ install ch clawhub "$CLAWHUB_VERSION"
 echo "plugin contract (fake plugin API, real binary)"
 timeout 120 node "$here/plugin_contract.mjs" "$repo" "$CARGO_TARGET_DIR/debug/theta-skill"
 
+echo "plugin progress (fake plugin API, fake on-demand API, real binary)"
+bundle=$(mktemp -d)
+"$CARGO_TARGET_DIR/debug/theta-skill" bundle --out "$bundle/dist" --skill-out "$bundle/skill" >/dev/null
+timeout 120 node "$here/plugin_progress.mjs" "$bundle/dist" "$CARGO_TARGET_DIR/debug/theta-skill"
+rm -rf "$bundle"
+
 exec python3 "$here/openclaw_e2e.py" \
   --repo "$repo" \
   --binary "$CARGO_TARGET_DIR/debug/theta-skill" \

@@ -23,8 +23,10 @@
 //! `options` are clamped as the JavaScript skill did (`intervalMs` 100..60 000, `timeoutMs`
 //! 1 000..3 600 000, `maxAttempts` 1..20 000), with a warning when a value was changed.
 //!
-//! **Progress** goes to stderr, never stdout: one JSON line per check when stderr is not a
-//! terminal (`{"event":"poll", …}`), a sentence when it is; both pass through redaction.
+//! **Progress** never goes to stdout. In `run` it goes to stderr: one JSON line per check when
+//! stderr is not a terminal (`{"event":"poll", …}`), a sentence when it is; both pass through
+//! redaction. Where the caller has a progress channel (serve lines, MCP notifications), one
+//! sentence per check goes there instead, without the request id.
 
 use std::future::Future;
 use std::io::{IsTerminal, Write};
@@ -350,10 +352,12 @@ impl Command for PollUntilDone {
             let (client, request) = (&client, &request);
             async move { client.send(request).await?.json_value() }
         };
-        let mut stderr = stderr_progress(args.request_id.clone());
-        let mut progress = |p: &Progress| {
-            stderr(p);
-            ctx.progress(progress_message(p));
+        // stderr in `run`; the caller's channel (serve lines, MCP notifications) otherwise.
+        let mut stderr =
+            (!ctx.reports_progress()).then(|| stderr_progress(args.request_id.clone()));
+        let mut progress = |p: &Progress| match &mut stderr {
+            Some(stderr) => stderr(p),
+            None => ctx.progress(progress_message(p)),
         };
         poll_loop(plan, fetch, &mut progress).await
     }
