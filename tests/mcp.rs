@@ -250,6 +250,38 @@ fn initialize_answers_the_version_asked_or_the_newest_with_a_handshake() {
     }
 }
 
+/// The `2026-07-28` lifecycle has no handshake: `server/discover`, then requests carrying the
+/// protocol version, client info and capabilities in `_meta`.
+#[test]
+fn the_stateless_lifecycle_discovers_and_calls_without_a_handshake() {
+    let meta = json!({
+        "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+        "io.modelcontextprotocol/clientInfo": {"name": "theta-skill-tests", "version": "1"},
+        "io.modelcontextprotocol/clientCapabilities": {}
+    });
+    let mut mcp = Mcp::start(&[]);
+    let discovered = mcp.request("server/discover", json!({"_meta": meta}));
+    let versions = discovered["result"]["supportedVersions"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{discovered:#}"));
+    assert!(versions.contains(&json!("2026-07-28")), "{versions:?}");
+    assert!(versions.contains(&json!("2025-11-25")), "{versions:?}");
+    let answer = mcp.request(
+        "tools/call",
+        json!({"name": "theta_setup", "arguments": {}, "_meta": meta}),
+    );
+    let (result, document) = tool_result(&answer);
+    assert_eq!(result["isError"], json!(false));
+    assert_eq!(document["command"], json!("theta.setup"));
+    let listed = mcp.request("tools/list", json!({"_meta": meta}));
+    assert_eq!(
+        listed["result"]["tools"].as_array().map(Vec::len),
+        Some(COMMANDS.len())
+    );
+    let (status, _) = mcp.finish();
+    assert!(status.success());
+}
+
 #[test]
 fn tools_list_has_one_tool_per_command_with_its_published_schema_and_effect_hints() {
     let mut mcp = Mcp::start(&[]);
