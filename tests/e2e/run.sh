@@ -45,6 +45,11 @@ bundle=$(mktemp -d)
 timeout 120 node "$here/plugin_progress.mjs" "$bundle/dist" "$CARGO_TARGET_DIR/debug/theta-skill"
 rm -rf "$bundle"
 
+echo "MCP server through the openclaw mcp CLI (add, probe, doctor --probe)"
+timeout 600 python3 "$here/openclaw_mcp.py" \
+  --binary "$CARGO_TARGET_DIR/debug/theta-skill" \
+  --openclaw "$cache/oc/node_modules/.bin/openclaw"
+
 exec python3 "$here/openclaw_e2e.py" \
   --repo "$repo" \
   --binary "$CARGO_TARGET_DIR/debug/theta-skill" \
