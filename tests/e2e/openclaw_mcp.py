@@ -7,7 +7,12 @@ network. Checks: the server is saved with its timeout and parallel flag; the pro
 tool per command, named `theta__<tool name>`, with no approval warning (every tool carries
 safety annotations); the doctor reports no issue. State is isolated in a scratch folder.
 
-    python3 tests/e2e/openclaw_mcp.py --binary <theta-skill> --openclaw <openclaw bin>
+With `--inspector`, the MCP Inspector CLI (`@modelcontextprotocol/inspector`) also lists the
+tools with `--strict` schema checks, calls a read-only tool, a paid tool in dry-run (its
+`dryRun` argument) and a tool with bad arguments (exit 5: a result with `isError`).
+
+    python3 tests/e2e/openclaw_mcp.py --binary <theta-skill> --openclaw <openclaw bin> \
+        [--inspector <mcp-inspector bin>]
 """
 
 import argparse
@@ -32,6 +37,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", required=True)
     parser.add_argument("--openclaw", required=True)
+    parser.add_argument("--inspector", help="the mcp-inspector binary (optional)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
     args = parser.parse_args()
     binary = os.path.abspath(args.binary)
@@ -89,11 +95,43 @@ def main():
         check(code == 0 and doctor.get("ok") is True, "openclaw mcp doctor --probe is clean", out + err)
         issues = [i for s in doctor.get("servers", []) for i in s.get("issues", [])]
         check(not issues, "no doctor issues", issues)
+
+        if args.inspector:
+            inspector(args.inspector, binary, env, root, len(listed))
     finally:
         if args.keep:
             print(f"kept {root}")
         else:
             shutil.rmtree(root, ignore_errors=True)
+
+
+def inspector(program, binary, env, root, count):
+    def run(*argv, server_env=()):
+        extra = [arg for pair in server_env for arg in ("-e", pair)]
+        done = subprocess.run([program, "--cli", *extra, binary, "mcp", *argv], env=env, cwd=root,
+                              capture_output=True, text=True, timeout=120)
+        return done.returncode, done.stdout, done.stderr
+
+    def document(out):
+        return json.loads(json.loads(out)["content"][0]["text"])
+
+    code, out, err = run("--method", "tools/list", "--strict")
+    check(code == 0, "mcp-inspector --strict accepts every tool schema", out + err)
+    check(len(json.loads(out)["tools"]) == count, f"mcp-inspector lists {count} tools")
+
+    code, out, err = run("--method", "tools/call", "--tool-name", "theta_setup")
+    check(code == 0 and document(out)["ok"] is True, "mcp-inspector calls a read-only tool", out + err)
+
+    code, out, err = run("--method", "tools/call", "--tool-name", "theta_ondemand_infer",
+                         "--tool-arg", "service=flux", "--tool-arg", 'input={"prompt":"a lighthouse"}',
+                         "--tool-arg", "dryRun=true")
+    check(code == 0 and document(out)["dryRun"] is True, "a paid tool previews with dryRun: true",
+          out + err)
+
+    code, out, err = run("--method", "tools/call", "--tool-name", "theta_ondemand_status",
+                         "--tool-arg", "requestId=../x")
+    check(code == 5 and document(out)["error"]["code"] == "INVALID_ONDEMAND_REQUEST_ID",
+          "bad arguments are a result with isError (exit 5) carrying the error document", out + err)
 
 
 if __name__ == "__main__":
