@@ -64,6 +64,13 @@ fn init_logging() {
     else {
         return;
     };
+    // rmcp logs whole requests (tool arguments included) at debug and info: keep it at warn
+    // unless asked for by name.
+    let filter = if filter.contains("rmcp") {
+        filter
+    } else {
+        format!("{filter},rmcp=warn")
+    };
     let filter = tracing_subscriber::EnvFilter::try_new(filter)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
     let _ = tracing_subscriber::fmt()

@@ -13,9 +13,10 @@
 mod common;
 mod controller_common;
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -36,6 +37,8 @@ struct Mcp {
     notifications: Vec<Value>,
     /// Responses read while waiting for another id.
     responses: Vec<Value>,
+    /// Everything written to stderr so far.
+    stderr: Arc<Mutex<Vec<u8>>>,
     next_id: u64,
 }
 
@@ -65,8 +68,18 @@ impl Mcp {
             }
         });
         // Keep stderr drained so logs can never block the server.
-        let mut stderr = child.stderr.take().unwrap();
-        std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
+        let mut child_stderr = child.stderr.take().unwrap();
+        let stderr = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&stderr);
+        std::thread::spawn(move || {
+            let mut chunk = [0u8; 4096];
+            while let Ok(n) = child_stderr.read(&mut chunk) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().extend_from_slice(&chunk[..n]);
+            }
+        });
         let stdin = child.stdin.take();
         Self {
             child,
@@ -74,6 +87,7 @@ impl Mcp {
             lines,
             notifications: Vec::new(),
             responses: Vec::new(),
+            stderr,
             next_id: 100,
         }
     }
@@ -749,8 +763,23 @@ fn end_of_input_exits_zero_before_or_after_the_handshake() {
     mcp.initialize("2025-11-25");
     let (_, document) = mcp.call("theta_setup", json!({}));
     assert_eq!(document["ok"], json!(true));
+    let (_, document) = mcp.call(
+        "theta_ondemand_status",
+        json!({"requestId": "argument-marker-4417"}),
+    );
+    assert_eq!(document["ok"], json!(false));
+    let stderr = Arc::clone(&mcp.stderr);
     // Debug logging is on: it all goes to stderr (next_message checks every stdout line).
     let (status, rest) = mcp.finish();
     assert!(status.success(), "{status:?}");
     assert!(rest.is_empty(), "{rest:#?}");
+    let logs = String::from_utf8(stderr.lock().unwrap().clone()).unwrap();
+    assert!(logs.lines().count() > 0, "debug logs were written");
+    for line in logs.lines() {
+        serde_json::from_str::<Value>(line).unwrap_or_else(|e| panic!("log line ({e}): {line}"));
+    }
+    assert!(
+        !logs.contains("argument-marker-4417"),
+        "rmcp's request logs (with arguments) stay off: {logs}"
+    );
 }
