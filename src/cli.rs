@@ -80,6 +80,9 @@ enum Cmd {
         #[arg(long, default_value_t = 5)]
         secret_timeout: u64,
     },
+    /// Serve MCP over stdio: one tool per command, same dispatcher, dry-run gate and
+    /// redaction. Credentials come from the environment only.
+    Mcp,
     /// Write every command's schema and index.json, or check they are up to date.
     Schemas {
         /// Folder to write or check.
@@ -197,6 +200,13 @@ fn init_logging(pack: &Pack) {
     else {
         return;
     };
+    // rmcp logs whole requests (tool arguments included) at debug and info: keep it at warn
+    // unless asked for by name.
+    let filter = if filter.contains("rmcp") {
+        filter
+    } else {
+        format!("{filter},rmcp=warn")
+    };
     let filter = tracing_subscriber::EnvFilter::try_new(filter)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
     let _ = tracing_subscriber::fmt()
@@ -308,6 +318,7 @@ pub fn execute(pack: &'static Pack, args: &[OsString], mut input: Input<'_>) -> 
         }
         Some(Cmd::List { json }) => list(pack, json, pretty),
         Some(Cmd::Serve { secret_timeout }) => serve(pack, secret_timeout),
+        Some(Cmd::Mcp) => mcp(pack),
         Some(Cmd::Schema { command }) => match registry::find(pack, &command) {
             Some(found) => Outcome::json(&found.input_schema(), 0, true),
             None => Outcome::error(registry::unknown_command(pack, &command), pretty),
@@ -368,6 +379,31 @@ fn serve(pack: &'static Pack, secret_timeout: u64) -> Outcome {
         Ok(()) => Outcome::default(),
         Err(e) => Outcome {
             stderr: format!("{} serve: {e}\n", pack.binary),
+            status: 1,
+            ..Outcome::default()
+        },
+    }
+}
+
+fn mcp(pack: &'static Pack) -> Outcome {
+    let tokio = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return Outcome::error(Error::internal(format!("async runtime: {e}")), false),
+    };
+    let runtime = std::sync::Arc::new(Runtime::from_env(pack));
+    let served = tokio.block_on(async {
+        let (input, output) = rmcp::transport::io::stdio_pipes();
+        crate::mcp::serve_until(runtime, input, output, shutdown_signal()).await
+    });
+    // As in `serve`: a stdin read may still be pending; do not wait for it.
+    tokio.shutdown_background();
+    match served {
+        Ok(()) => Outcome::default(),
+        Err(e) => Outcome {
+            stderr: format!("{} mcp: {e}\n", pack.binary),
             status: 1,
             ..Outcome::default()
         },

@@ -19,6 +19,7 @@ use serde_json::Value;
 use crate::config::Config;
 use crate::error::{Error, ErrorCode, Problem};
 use crate::gate::Gate;
+use crate::hooks::{CancelSignal, Hooks};
 use crate::http::{Auth, RequestPreview, ServiceClient, Transport};
 use crate::secrets::{Secrets, missing_error};
 pub use crate::vocab::{Effect, SecretName, Service};
@@ -148,6 +149,12 @@ pub trait Command: Send + Sync + 'static {
     /// A read-only command that sends nothing in dry-run (a credential probe): in dry-run it
     /// asks the host for no secret value, like a gated command.
     const OFFLINE_IN_DRY_RUN: bool = false;
+    /// Whether it deletes or replaces something (MCP `destructiveHint`). Only meaningful for
+    /// commands that are not read-only; the default is additive (create, start, infer).
+    const DESTRUCTIVE: bool = false;
+    /// Whether repeating it with the same arguments changes nothing more (MCP
+    /// `idempotentHint`), e.g. delete or stop. Read-only commands always are.
+    const IDEMPOTENT: bool = false;
 
     /// Its arguments; doc comments become the published schema.
     type Args: DeserializeOwned + JsonSchema + Send + Sync;
@@ -218,6 +225,10 @@ pub trait DynCommand: Send + Sync {
     fn secrets(&self) -> &'static [SecretNeed];
     /// See [`Command::OFFLINE_IN_DRY_RUN`].
     fn offline_in_dry_run(&self) -> bool;
+    /// See [`Command::DESTRUCTIVE`].
+    fn destructive(&self) -> bool;
+    /// See [`Command::IDEMPOTENT`] (always true for read-only commands).
+    fn idempotent(&self) -> bool;
     /// The provider-safe input schema.
     fn input_schema(&self) -> Value;
     /// See [`Command::example`].
@@ -263,6 +274,12 @@ impl<C: Command> DynCommand for C {
     }
     fn offline_in_dry_run(&self) -> bool {
         C::OFFLINE_IN_DRY_RUN
+    }
+    fn destructive(&self) -> bool {
+        C::EFFECT != Effect::ReadOnly && C::DESTRUCTIVE
+    }
+    fn idempotent(&self) -> bool {
+        C::EFFECT == Effect::ReadOnly || C::IDEMPOTENT
     }
     fn input_schema(&self) -> Value {
         crate::schema::input_schema::<C::Args>()
@@ -331,6 +348,7 @@ pub struct Ctx<'a> {
     /// The pack's codes for argument names (see [`Command::field_code`]).
     pub(crate) field_code: fn(&str) -> Option<ErrorCode>,
     warnings: Mutex<Vec<String>>,
+    hooks: Hooks,
 }
 
 impl fmt::Debug for Ctx<'_> {
@@ -358,6 +376,43 @@ impl<'a> Ctx<'a> {
             deferred: Vec::new(),
             field_code: |_| None,
             warnings: Mutex::new(Vec::new()),
+            hooks: Hooks::default(),
+        }
+    }
+
+    /// The mode's progress sink and cancellation signal for this run (serve and mcp modes).
+    pub(crate) fn with_hooks(mut self, hooks: Hooks) -> Self {
+        self.hooks = hooks;
+        self
+    }
+
+    /// Reports progress of a command that waits (polls, readiness, disposable validation):
+    /// one human sentence — state, time elapsed, next check. It goes to the caller when the
+    /// mode has a channel for it (`serve` progress lines, MCP `notifications/progress`) and
+    /// nowhere otherwise. Never put arguments or secrets in it; it is redacted all the same.
+    pub fn progress(&self, message: impl AsRef<str>) {
+        if let Some(sink) = &self.hooks.progress {
+            sink.report(message.as_ref());
+        }
+    }
+
+    /// Whether progress reports reach the caller (then a command need not write its own
+    /// progress to stderr, as `theta.ondemand.pollUntilDone` does in `run`).
+    pub fn reports_progress(&self) -> bool {
+        self.hooks.progress.is_some()
+    }
+
+    /// Resolves when the caller cancels this run (MCP `notifications/cancelled`); never in a
+    /// mode without cancellation. A command that owns a resource listens and cleans up, as
+    /// on SIGINT/SIGTERM; calling this tells the mode to await that cleanup instead of dropping
+    /// the command. Commands without anything to clean up do not call it: they are dropped.
+    pub fn cancelled(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let signal = self.hooks.cancel.as_ref().map(CancelSignal::cancelled);
+        async move {
+            match signal {
+                Some(cancelled) => cancelled.await,
+                None => std::future::pending().await,
+            }
         }
     }
 

@@ -26,6 +26,8 @@
 //! - [`http`]: per-service clients (request, response, failure, client with its retry loop),
 //!   the retry policy, endpoint safety.
 //! - [`artifacts`]: the generated `schemas/`, `skill/` and `dist/` of a pack.
+//! - [`mcp`]: the `mcp` subcommand, an MCP server on stdio (rmcp) over the same dispatcher.
+//! - [`hooks`]: progress and cancellation hooks a command run may carry.
 //! - [`cli`]: the command-line front end every pack's binary runs.
 //!
 //! The packs live under [`skills`], one folder each, with one binary each in `src/bin/`.
@@ -37,7 +39,9 @@ pub mod command;
 pub mod config;
 pub mod error;
 pub mod gate;
+pub mod hooks;
 pub mod http;
+pub mod mcp;
 pub mod pack;
 pub mod runtime;
 pub mod schema;

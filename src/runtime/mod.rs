@@ -25,6 +25,7 @@ use crate::pack::Pack;
 use crate::schema;
 use crate::secrets::{Chain, EnvSecrets, SecretName, SecretProvider, Secrets};
 
+pub use crate::hooks::{CancelSignal, Hooks, ProgressSink};
 pub use envelope::{Request, Response, Success};
 
 /// A compiled input schema, kept for the life of the process.
@@ -85,8 +86,20 @@ impl Runtime {
         envelope: Value,
         host: Option<&dyn SecretProvider>,
     ) -> Response {
+        self.handle_observed(envelope, host, Hooks::default()).await
+    }
+
+    /// Like [`Runtime::handle_with`], with the mode's [`Hooks`]: where commands that wait
+    /// report progress (serve's progress lines, MCP progress notifications) and the call's
+    /// cancellation signal.
+    pub async fn handle_observed(
+        &self,
+        envelope: Value,
+        host: Option<&dyn SecretProvider>,
+        hooks: Hooks,
+    ) -> Response {
         match Request::from_value(envelope) {
-            Ok(request) => self.dispatch(request, host).await,
+            Ok(request) => self.dispatch_observed(request, host, hooks).await,
             Err((id, error)) => Response::failure(id, None, error),
         }
     }
@@ -102,6 +115,17 @@ impl Runtime {
 
     /// The dispatcher (design §3).
     pub async fn dispatch(&self, request: Request, host: Option<&dyn SecretProvider>) -> Response {
+        self.dispatch_observed(request, host, Hooks::default())
+            .await
+    }
+
+    /// The dispatcher, with the mode's [`Hooks`].
+    pub async fn dispatch_observed(
+        &self,
+        request: Request,
+        host: Option<&dyn SecretProvider>,
+        hooks: Hooks,
+    ) -> Response {
         let Request {
             id,
             command: name,
@@ -120,7 +144,14 @@ impl Runtime {
         let gate = Gate::new(self.config.dry_run, dry_run);
         let dry_run = gate.dry_run();
         let outcome = self
-            .run_found(command, args, gate, &host_secrets, host, &mut warnings)
+            .run_found(
+                command,
+                args,
+                gate,
+                (&host_secrets, host),
+                hooks,
+                &mut warnings,
+            )
             .await;
         Response {
             id,
@@ -144,8 +175,8 @@ impl Runtime {
         command: &'static dyn DynCommand,
         args: Value,
         gate: Gate,
-        host_secrets: &dyn SecretProvider,
-        host: Option<&dyn SecretProvider>,
+        (host_secrets, host): (&dyn SecretProvider, Option<&dyn SecretProvider>),
+        hooks: Hooks,
         warnings: &mut Vec<String>,
     ) -> Result<(Value, bool), Error> {
         let args = self.reject_endpoint_override(args)?;
@@ -191,7 +222,8 @@ impl Runtime {
 
         let ctx = Ctx::new(&self.config, &self.transport, secrets, gate)
             .with_deferred(deferred)
-            .with_field_code(self.pack.field_code);
+            .with_field_code(self.pack.field_code)
+            .with_hooks(hooks);
         tracing::debug!(command = command.id(), dry_run = gate.dry_run(), "dispatch");
         let outcome = command.execute(&ctx, args).await;
         warnings.extend(ctx.take_warnings());

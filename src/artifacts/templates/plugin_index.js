@@ -9,6 +9,10 @@
 // binary asks for another one (`{"type":"secret"}` line) it is answered from the config, then
 // from the gateway's environment. A value that is not a string (an unresolved SecretRef) counts
 // as absent. The child process gets no secrets in its environment.
+//
+// Progress: commands that wait send `{"type":"progress","requestId","message"}` lines before
+// their answer; each is forwarded to the host's tool-progress callback (`onUpdate`) as a
+// partial result carrying only that message (never arguments or secrets).
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 
@@ -69,6 +73,17 @@ class Server {
       this.write({ type: "secret", id: message.id, value });
       return;
     }
+    if (message && message.type === "progress") {
+      const waiter = this.pending.get(message.requestId);
+      if (waiter && typeof waiter.onUpdate === "function" && typeof message.message === "string") {
+        try {
+          waiter.onUpdate({ content: [{ type: "text", text: message.message }], details: { progress: message.message } });
+        } catch {
+          // A host that cannot show progress does not fail the call.
+        }
+      }
+      return;
+    }
     const waiter = this.pending.get(message?.id);
     if (waiter) {
       this.pending.delete(message.id);
@@ -81,13 +96,13 @@ class Server {
     if (!this.dead) this.child.stdin.write(`${JSON.stringify(message)}\n`);
   }
 
-  call(envelope, timeoutMs) {
+  call(envelope, timeoutMs, onUpdate) {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(envelope.id);
         reject(new Error(`${PLUGIN.binary} did not answer within ${timeoutMs} ms`));
       }, timeoutMs);
-      this.pending.set(envelope.id, { resolve, reject, timer });
+      this.pending.set(envelope.id, { resolve, reject, timer, onUpdate });
       this.write(envelope);
     });
   }
@@ -137,7 +152,7 @@ export default {
         label: tool.label,
         description: tool.description,
         parameters: tool.parameters,
-        async execute(_toolCallId, params) {
+        async execute(_toolCallId, params, _signal, onUpdate) {
           const config = getConfig();
           const args = { ...(params ?? {}) };
           // The config can force dry-run; a call can turn it on, never off.
@@ -153,7 +168,7 @@ export default {
           }
           const id = nextId++;
           const timeoutMs = Number.isInteger(config.timeoutMs) && config.timeoutMs > 0 ? config.timeoutMs : DEFAULT_TIMEOUT_MS;
-          const response = await serverFor(getConfig).call({ id, command: tool.command, args, dryRun, secrets }, timeoutMs);
+          const response = await serverFor(getConfig).call({ id, command: tool.command, args, dryRun, secrets }, timeoutMs, onUpdate);
           delete response.id;
           return { content: [{ type: "text", text: JSON.stringify(response) }], details: response };
         },

@@ -88,6 +88,8 @@ impl Command for Delete {
     const SUMMARY: &'static str =
         "Deletes a deployment by id, or by shard and suffix, which ends its billing.";
     const SERVICE: Service = theta::CONTROLLER;
+    const DESTRUCTIVE: bool = true;
+    const IDEMPOTENT: bool = true;
     const SECRETS: &'static [SecretNeed] = &[SecretNeed::required(theta::EC_API_KEY)];
     type Args = DeleteArgs;
     type Output = Value;

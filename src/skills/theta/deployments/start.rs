@@ -23,6 +23,7 @@ impl Command for Start {
     const SUMMARY: &'static str =
         "Starts a stopped deployment by shard and suffix; it is billed again while running.";
     const SERVICE: Service = theta::CONTROLLER;
+    const IDEMPOTENT: bool = true;
     const SECRETS: &'static [SecretNeed] = &[SecretNeed::required(theta::EC_API_KEY)];
     type Args = LifecycleArgs;
     type Output = Value;

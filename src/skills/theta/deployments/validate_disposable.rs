@@ -14,8 +14,9 @@
 //! 4. Smoke (openai, ready, `smokeMessage` given): one `POST <endpoint>/v1/chat/completions`
 //!    with `max_tokens: 32`.
 //! 5. Delete — **always**, whatever happened after the create answered: a refused endpoint, a
-//!    readiness timeout, a failed smoke call, an error, SIGINT/SIGTERM, or the run being
-//!    dropped (a guard deletes on its own thread). By shard and suffix, else by id, each on
+//!    readiness timeout, a failed smoke call, an error, SIGINT/SIGTERM, the caller cancelling
+//!    the call (MCP `notifications/cancelled`), or the run being dropped (a guard deletes on
+//!    its own thread). By shard and suffix, else by id, each on
 //!    `/deployment/...` then `/deployments/...`; repeated with backoff while failures may be
 //!    temporary (a DELETE is idempotent).
 //! 6. Verify: the project's deployment list no longer shows it (read up to three times).
@@ -46,6 +47,7 @@ use serde_json::{Map, Value, json};
 
 use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
 use crate::error::{Error, ErrorCode};
+use crate::hooks::seconds;
 use crate::http::Auth;
 use crate::pack::sample_of;
 use crate::schema::{IDENTIFIER_PATTERN, PROJECT_ID_PATTERN};
@@ -111,7 +113,8 @@ pub struct ValidateDisposableReport {
     /// Whether the deployment was deleted and the project's list no longer shows it.
     cleanup_confirmed: bool,
     project_id: String,
-    /// `SIGINT` / `SIGTERM` when the run was interrupted (the cleanup still ran).
+    /// `SIGINT` / `SIGTERM` / `cancellation` (the caller cancelled the call) when the run was
+    /// interrupted (the cleanup still ran).
     #[serde(skip_serializing_if = "Option::is_none")]
     cancelled: Option<&'static str>,
     /// The deployment this run created, as the create answer named it.
@@ -166,7 +169,15 @@ impl Command for ValidateDisposable {
     ) -> Result<ValidateDisposableReport, Error> {
         let mut plan = Plan::new(ctx, args)?;
         let credentials = credentials::resolve(&mut plan.payload)?;
-        execute(ctx, plan, &credentials, interrupted()).await
+        // A signal, or the caller cancelling the call (MCP): either way the cleanup runs.
+        let caller = ctx.cancelled();
+        let cancel = async move {
+            tokio::select! {
+                signal = interrupted() => signal,
+                () = caller => "cancellation",
+            }
+        };
+        execute(ctx, plan, &credentials, cancel).await
     }
 
     fn preview(&self, ctx: &Ctx<'_>, args: &ValidateDisposableArgs) -> Result<Preview, Error> {
@@ -386,6 +397,7 @@ async fn execute(
     // answer says what to delete. An interruption meanwhile is honoured right after it.
     let controller = ctx.client(theta::CONTROLLER)?;
     let mut cancelled = None;
+    ctx.progress("Creating the deployment.");
     let create_request = deployment_create_request(plan.payload.clone());
     let mut create = pin!(controller.send(&create_request));
     let sent = tokio::select! {
@@ -414,6 +426,10 @@ async fn execute(
     };
     report.deployment = Some(handles.clone());
     let targets = handles.targets();
+    ctx.progress(format!(
+        "Deployment created; waiting up to {} for its endpoint.",
+        seconds(plan.ready_timeout)
+    ));
     let guard = CleanupGuard::arm(ctx.config(), ctx.secrets(), &plan.project, targets.clone());
 
     if cancelled.is_none() {
@@ -443,6 +459,7 @@ async fn execute(
     }
 
     // Cleanup: never interrupted.
+    ctx.progress("Deleting the deployment.");
     let backoff = ctx.config().http.retry_backoff * 8;
     delete_deployment(
         &controller,
@@ -452,6 +469,7 @@ async fn execute(
         &mut report.steps.delete,
     )
     .await;
+    ctx.progress("Checking that the deployment is gone.");
     verify_absent(
         &controller,
         &plan.project,
@@ -504,16 +522,34 @@ async fn exercise(
     );
     let http_timeout = ctx.config().http.timeout;
     let probe = plan.probe;
+    let started = tokio::time::Instant::now();
+    let mut attempts = 0u32;
     poll(readiness, plan.ready_timeout, plan.interval, |left| {
         let request = probe.request().timeout(http_timeout.min(left));
         let client = &client;
+        attempts += 1;
+        let attempt = attempts;
         async move {
-            let response = client.send(&request).await?;
-            match probe {
-                Probe::Openai => response.json_value(),
-                // A Gradio config can be large; its keys say enough.
-                Probe::Gradio => response.json_or_status().map(|v| sample_of(&v)),
-            }
+            let outcome = match client.send(&request).await {
+                Ok(response) => match probe {
+                    Probe::Openai => response.json_value(),
+                    // A Gradio config can be large; its keys say enough.
+                    Probe::Gradio => response.json_or_status().map(|v| sample_of(&v)),
+                },
+                Err(error) => Err(error),
+            };
+            let elapsed = started.elapsed();
+            ctx.progress(match &outcome {
+                Ok(_) => format!("Endpoint ready after {} (probe {attempt}).", seconds(elapsed)),
+                Err(error) => format!(
+                    "Endpoint not ready after {} (probe {attempt}: {}); next probe in {}, gives up at {}.",
+                    seconds(elapsed),
+                    error.code(),
+                    seconds(plan.interval.min(plan.ready_timeout.saturating_sub(elapsed))),
+                    seconds(plan.ready_timeout),
+                ),
+            });
+            outcome
         }
     })
     .await;
@@ -530,6 +566,7 @@ async fn exercise(
         *smoke = Smoke::with_status("skipped", Some("the endpoint never became ready".into()));
         return;
     }
+    ctx.progress("Sending the smoke chat call.");
     let model = smoke_model(plan.model.as_deref(), readiness.response.as_ref());
     smoke.model = Some(model.clone());
     let timeout = http_timeout.max(Duration::from_secs(60));

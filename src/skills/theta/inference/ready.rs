@@ -24,6 +24,7 @@ use tokio::time::Instant;
 use super::{SECRETS, client, openai_path, segments};
 use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
 use crate::error::{Error, ErrorCode};
+use crate::hooks::seconds;
 use crate::http::ApiRequest;
 
 /// Default deadline.
@@ -256,6 +257,32 @@ where
     }
 }
 
+/// The progress report after one attempt: its outcome, the time elapsed, and when the next
+/// probe comes (the loop's own schedule).
+fn progress_message(
+    schedule: &Schedule,
+    attempt: u32,
+    elapsed: Duration,
+    outcome: &Result<Value, Error>,
+) -> String {
+    let Err(error) = outcome else {
+        return format!(
+            "Endpoint ready after {} (attempt {attempt}).",
+            seconds(elapsed)
+        );
+    };
+    let next = match (final_failure(error), schedule.next_wait(attempt, elapsed)) {
+        (None, Some(wait)) => format!("; next probe in {}", seconds(wait)),
+        _ => String::new(),
+    };
+    format!(
+        "Endpoint not ready after {} (attempt {attempt}: {}; deadline {}){next}.",
+        seconds(elapsed),
+        error.code(),
+        seconds(schedule.deadline),
+    )
+}
+
 /// Failures that waiting does not fix. Everything else (404, 5xx, timeouts, connection
 /// errors, a 200 that is not JSON yet) is a deployment still warming up.
 fn final_failure(error: &Error) -> Option<Stopped> {
@@ -308,9 +335,22 @@ impl Command for Ready {
         let request = ApiRequest::get(&segments(&path)).max_retries(0);
         let url = client.url(&request)?.to_string();
         let client = &client;
+        let started = Instant::now();
+        let mut number = 0u32;
         let polled = poll_until_ready(schedule, client.settings().timeout, |attempt_timeout| {
             let request = request.clone().timeout(attempt_timeout);
-            async move { client.send(&request).await?.json_value() }
+            number += 1;
+            let attempt = number;
+            async move {
+                let outcome = client.send(&request).await.and_then(|r| r.json_value());
+                ctx.progress(progress_message(
+                    &schedule,
+                    attempt,
+                    started.elapsed(),
+                    &outcome,
+                ));
+                outcome
+            }
         })
         .await;
         Ok(report(probe, url, timeout, polled))

@@ -23,8 +23,10 @@
 //! `options` are clamped as the JavaScript skill did (`intervalMs` 100..60 000, `timeoutMs`
 //! 1 000..3 600 000, `maxAttempts` 1..20 000), with a warning when a value was changed.
 //!
-//! **Progress** goes to stderr, never stdout: one JSON line per check when stderr is not a
-//! terminal (`{"event":"poll", …}`), a sentence when it is; both pass through redaction.
+//! **Progress** never goes to stdout. In `run` it goes to stderr: one JSON line per check when
+//! stderr is not a terminal (`{"event":"poll", …}`), a sentence when it is; both pass through
+//! redaction. Where the caller has a progress channel (serve lines, MCP notifications), one
+//! sentence per check goes there instead, without the request id.
 
 use crate::skills::theta;
 use std::future::Future;
@@ -40,6 +42,7 @@ use super::status;
 use super::timeouts::{DEFAULT_POLL, Render};
 use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
 use crate::error::{Error, ErrorCode};
+use crate::hooks::seconds;
 use crate::schema::IDENTIFIER_PATTERN;
 
 use crate::secrets::redact::redact_text;
@@ -350,7 +353,13 @@ impl Command for PollUntilDone {
             let (client, request) = (&client, &request);
             async move { client.send(request).await?.json_value() }
         };
-        let mut progress = stderr_progress(args.request_id.clone());
+        // stderr in `run`; the caller's channel (serve lines, MCP notifications) otherwise.
+        let mut stderr =
+            (!ctx.reports_progress()).then(|| stderr_progress(args.request_id.clone()));
+        let mut progress = |p: &Progress| match &mut stderr {
+            Some(stderr) => stderr(p),
+            None => ctx.progress(progress_message(p)),
+        };
         poll_loop(plan, fetch, &mut progress).await
     }
 
@@ -373,6 +382,22 @@ fn stderr_progress(request_id: String) -> impl FnMut(&Progress) + Send {
         let line = progress_line(&request_id, p, human);
         let _ = writeln!(std::io::stderr().lock(), "{}", redact_text(&line));
     }
+}
+
+/// The progress report for the caller (serve, mcp): state, elapsed, next check. It names no
+/// argument (not even the request id: the caller knows which call it made).
+fn progress_message(p: &Progress) -> String {
+    let ms = |ms: u64| seconds(Duration::from_millis(ms));
+    let next = p
+        .next_check_ms
+        .map_or_else(String::new, |next| format!("; next check in {}", ms(next)));
+    format!(
+        "Request {} after {} (check {}, gives up at {}){next}.",
+        p.state,
+        ms(p.elapsed_ms),
+        p.attempt,
+        ms(p.timeout_ms),
+    )
 }
 
 /// One progress line.

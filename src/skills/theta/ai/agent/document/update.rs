@@ -47,6 +47,8 @@ impl Command for DocumentUpdate {
     const SUMMARY: &'static str =
         "Replaces an AI agent's knowledge document with new text or base64 content.";
     const SERVICE: Service = theta::CONTROLLER;
+    const DESTRUCTIVE: bool = true;
+    const IDEMPOTENT: bool = true;
     const SECRETS: &'static [SecretNeed] = &[SecretNeed::required(theta::EC_API_KEY)];
     type Args = DocumentUpdateArgs;
     type Output = Value;

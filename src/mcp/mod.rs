@@ -1,0 +1,305 @@
+//! `<binary> mcp`: an MCP server on stdio (design §2, `spec/mcp.md`), built on `rmcp` with a
+//! hand-written, data-driven tool list ([`tools`]): one tool per registered command.
+//!
+//! A `tools/call` goes through the same dispatcher as `run` ([`Runtime::handle_observed`]):
+//! schema validation reporting every problem, secrets from the environment (the server's
+//! `env`; MCP has no way to ask the host lazily), the dry-run gate (`THETA_DRY_RUN`, or a
+//! `dryRun: true` argument on a paid or mutating tool (the pack's `<PREFIX>DRY_RUN` too) — a call can turn it on, never off),
+//! and redaction ([`Response::to_json`]). What the command says — success or failure — is a
+//! tool result; a failure has `isError: true` and carries the error document (code, message,
+//! hint, problems) so the model can act on it. JSON-RPC errors are kept for protocol
+//! problems: an unknown tool, a malformed call.
+//!
+//! Commands that wait report progress as `notifications/progress` when the call carries a
+//! `progressToken`. `notifications/cancelled` stops the call: its future is dropped, which
+//! aborts its HTTP request — except for a command that owns a resource and listens for
+//! cancellation (a disposable deployment, say): it is signalled and awaited while it
+//! cleans up, as on SIGTERM. rmcp sends no response for a cancelled call. stdout carries
+//! nothing but JSON-RPC; logs go to stderr. End of input cancels the calls in flight the same
+//! way, waits for their cleanup, and ends the server.
+
+pub mod tools;
+
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+
+use futures_util::FutureExt;
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, ErrorData,
+    Implementation, ListToolsResult, PaginatedRequestParams, ProgressNotificationParam,
+    ProgressToken, ServerCapabilities, ServerConfig,
+};
+use rmcp::service::{Peer, RequestContext};
+use rmcp::{RoleServer, ServerHandler, ServiceExt};
+use serde_json::{Map, Value, json};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::sync::{RwLock, mpsc};
+
+use crate::command::{DynCommand, Effect};
+use crate::error::{Error, Problem};
+use crate::pack::Pack;
+use crate::runtime::{CancelSignal, Hooks, ProgressSink, Response, Runtime, registry};
+use tools::{DRY_RUN_ARG, ToolSet};
+
+/// What the server tells the client about itself, from the pack.
+fn instructions(pack: &Pack) -> String {
+    let credentials: Vec<&str> = pack.secrets.iter().map(|s| s.canonical()).collect();
+    let setup = format!("{}.setup", pack.name);
+    let setup = if registry::find(pack, &setup).is_some() {
+        format!(" `{}` lists what is missing.", registry::tool_name(&setup))
+    } else {
+        String::new()
+    };
+    format!(
+        "{} tools. Read-only tools are safe to call. Paid and mutating tools accept `dryRun: true`, which returns the exact request they would send without sending it: preview first and confirm with the user. Credentials come from this server's environment ({}).{setup} A failed call returns its error document (code, message, hint) as the result.",
+        pack.title,
+        credentials.join(", ")
+    )
+}
+
+/// The MCP server: the runtime and the tool list built from the registry.
+#[derive(Debug, Clone)]
+pub struct McpServer {
+    runtime: Arc<Runtime>,
+    tools: Arc<ToolSet>,
+    /// Held (shared) by every call in flight; taken (exclusive) at the end, to wait for them.
+    in_flight: Arc<RwLock<()>>,
+}
+
+impl McpServer {
+    /// A server over `runtime`, offering every registered command.
+    pub fn new(runtime: Arc<Runtime>) -> Self {
+        Self {
+            tools: Arc::new(ToolSet::from_pack(runtime.pack())),
+            runtime,
+            in_flight: Arc::new(RwLock::new(())),
+        }
+    }
+
+    /// Resolves once no call is in flight.
+    pub async fn idle(&self) {
+        let _ = self.in_flight.write().await;
+    }
+
+    /// Runs `command` with the call's arguments through the dispatcher, reporting progress to
+    /// `progress` when the client asked for it.
+    async fn call(
+        &self,
+        command: &'static dyn DynCommand,
+        arguments: Option<Map<String, Value>>,
+        progress: Option<(ProgressToken, Peer<RoleServer>)>,
+        cancel: CancelSignal,
+    ) -> CallToolResult {
+        let mut args = arguments.unwrap_or_default();
+        let mut dry_run = false;
+        if tools::gated(command) {
+            match args.remove(DRY_RUN_ARG) {
+                None | Some(Value::Null) => {}
+                Some(Value::Bool(requested)) => dry_run = requested,
+                Some(_) => {
+                    let error = Error::invalid_args(vec![Problem {
+                        path: format!("/{DRY_RUN_ARG}"),
+                        message: "dryRun must be true or false".into(),
+                        code: None,
+                    }]);
+                    return result(&Response::failure(None, Some(command.id()), error));
+                }
+            }
+        }
+        let envelope = json!({"command": command.id(), "args": args, "dryRun": dry_run});
+        let (sink, forward) = match progress {
+            Some((token, peer)) => {
+                let (sink, forward) = progress_channel(token, peer);
+                (Some(sink), Some(forward))
+            }
+            None => (None, None),
+        };
+        let hooks = Hooks {
+            progress: sink,
+            cancel: Some(cancel),
+        };
+        let dispatch = self.dispatch(command, envelope, hooks);
+        // The forwarder ends when the dispatch drops its sink, so every progress
+        // notification is written before the result.
+        let response = match forward {
+            Some(forward) => tokio::join!(dispatch, forward).0,
+            None => dispatch.await,
+        };
+        result(&response)
+    }
+}
+
+impl McpServer {
+    /// The dispatcher; a panicking command still gets its one answer, as in `serve`.
+    async fn dispatch(
+        &self,
+        command: &'static dyn DynCommand,
+        envelope: Value,
+        hooks: Hooks,
+    ) -> Response {
+        let outcome = AssertUnwindSafe(self.runtime.handle_observed(envelope, None, hooks))
+            .catch_unwind()
+            .await;
+        match outcome {
+            Ok(response) => response,
+            Err(_) => {
+                let error =
+                    Error::internal("the request hit an internal error (a bug); see stderr");
+                Response::failure(None, Some(command.id()), error)
+            }
+        }
+    }
+}
+
+/// The tool result for a response.
+///
+/// One form only: the compact JSON of the normal response envelope as a single text block,
+/// with no `structuredContent` and no `outputSchema`. OpenClaw renders a result as its
+/// structured content *followed by* every text block, so sending both (as
+/// `CallToolResult::structured` does) would show the model the same document twice; text is
+/// what every client displays, and it is the same document `run` prints.
+fn result(response: &Response) -> CallToolResult {
+    let text = response.to_json().to_string();
+    if response.is_ok() {
+        CallToolResult::success(vec![ContentBlock::text(text)])
+    } else {
+        CallToolResult::error(vec![ContentBlock::text(text)])
+    }
+}
+
+/// A progress sink for one call and the future that turns its reports into
+/// `notifications/progress`, in order, with an increasing `progress` count.
+fn progress_channel(
+    token: ProgressToken,
+    peer: Peer<RoleServer>,
+) -> (ProgressSink, impl Future<Output = ()> + Send) {
+    let (tx, mut rx) = mpsc::unbounded_channel::<String>();
+    let sink = ProgressSink::new(move |message| {
+        let _ = tx.send(message.to_owned());
+    });
+    let forward = async move {
+        let mut count = 0u32;
+        while let Some(message) = rx.recv().await {
+            count += 1;
+            let param = ProgressNotificationParam::new(token.clone(), f64::from(count))
+                .with_message(message);
+            // A client that went away cannot be told; the call goes on.
+            if let Err(e) = peer.notify_progress(param).await {
+                tracing::debug!(error = %e, "progress notification not sent");
+            }
+        }
+    };
+    (sink, forward)
+}
+
+impl ServerHandler for McpServer {
+    fn get_info(&self) -> ServerConfig {
+        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+            .with_server_info(
+                Implementation::new(env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION"))
+                    .with_title(self.runtime.pack().title),
+            )
+            .with_instructions(instructions(self.runtime.pack()))
+    }
+
+    async fn list_tools(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, ErrorData> {
+        // About fifty tools: one page.
+        Ok(ListToolsResult::with_all_items(self.tools.tools().to_vec()))
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        let Some(command) = self.tools.command(&request.name) else {
+            let suggestions: Vec<String> =
+                registry::suggestions(self.runtime.pack(), &request.name)
+                    .into_iter()
+                    .map(registry::tool_name)
+                    .collect();
+            return Err(ErrorData::invalid_params(
+                format!("Unknown tool `{}`.", request.name),
+                Some(json!({"suggestions": suggestions})),
+            ));
+        };
+        let _in_flight = Arc::clone(&self.in_flight).read_owned().await;
+        let progress = context
+            .meta
+            .get_progress_token()
+            .map(|token| (token, context.peer.clone()));
+        let cancel = CancelSignal::new();
+        let call = self.call(command, request.arguments, progress, cancel.clone());
+        let mut call = std::pin::pin!(call);
+        tokio::select! {
+            biased;
+            outcome = &mut call => Ok(outcome.into()),
+            () = context.ct.cancelled() => {
+                // rmcp sends no response for a cancelled request (nor at end of input).
+                cancel.cancel();
+                if cancel.is_listened() {
+                    tracing::warn!(command = command.id(), "call cancelled; waiting for the command to clean up");
+                    let _ = call.await;
+                } else if command.effect() != Effect::ReadOnly {
+                    tracing::warn!(command = command.id(), "call cancelled; a request already sent cannot be recalled");
+                } else {
+                    tracing::info!(command = command.id(), "call cancelled");
+                }
+                Err(ErrorData::internal_error("the call was cancelled", None))
+            }
+        }
+    }
+}
+
+/// Serves MCP over `input`/`output` until the input ends (or the client goes away), or until
+/// `shutdown` completes (the binary passes SIGINT/SIGTERM). Calls in flight at the end are
+/// dropped: nobody is left to answer.
+pub async fn serve_until<R, W>(
+    runtime: Arc<Runtime>,
+    input: R,
+    output: W,
+    shutdown: impl Future<Output = ()>,
+) -> std::io::Result<()>
+where
+    R: AsyncRead + Send + Unpin + 'static,
+    W: AsyncWrite + Send + Unpin + 'static,
+{
+    let server = McpServer::new(runtime);
+    let calls = server.clone();
+    let mut shutdown = std::pin::pin!(shutdown);
+    let running = tokio::select! {
+        started = server.serve((input, output)) => match started {
+            Ok(running) => running,
+            // Input ended (or the client left) before a lifecycle began: nothing to serve.
+            Err(rmcp::service::ServerInitializeError::ConnectionClosed(reason)) => {
+                tracing::debug!(reason, "input closed before initialization");
+                return Ok(());
+            }
+            Err(e) => return Err(std::io::Error::other(e.to_string())),
+        },
+        () = &mut shutdown => return Ok(()),
+    };
+    let token = running.cancellation_token();
+    let ended = tokio::select! {
+        quit = running.waiting() => match quit {
+            Ok(reason) => {
+                tracing::debug!(?reason, "mcp session ended");
+                Ok(())
+            }
+            Err(e) => Err(std::io::Error::other(e)),
+        },
+        () = &mut shutdown => {
+            tracing::info!("shutdown signal: ending the mcp session");
+            token.cancel();
+            Ok(())
+        }
+    };
+    // The session's end cancelled every call in flight; commands cleaning up finish first.
+    calls.idle().await;
+    ended
+}
