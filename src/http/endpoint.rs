@@ -11,7 +11,7 @@
 
 use std::collections::HashSet;
 use std::fmt;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
 use reqwest::Url;
@@ -75,12 +75,15 @@ impl fmt::Display for Refusal {
             Refusal::NotHttps => f.write_str("it must use https://"),
             Refusal::Userinfo => f.write_str("it must not include embedded credentials"),
             Refusal::NoHost => f.write_str("it must be an absolute https URL with a host"),
-            Refusal::ForbiddenAddress(ip) => {
-                write!(
+            Refusal::ForbiddenAddress(ip) => match super::special_purpose::classify(*ip) {
+                Some(special) => {
+                    write!(f, "its host {ip} is a special-purpose address ({special})")
+                }
+                None => write!(
                     f,
                     "its host {ip} is a loopback, private or reserved address"
-                )
-            }
+                ),
+            },
             Refusal::IpLiteral(ip) => {
                 write!(f, "its host {ip} is an IP address, not a Theta domain")
             }
@@ -134,65 +137,13 @@ fn is_local_test_endpoint(url: &Url) -> bool {
         && url.password().is_none()
 }
 
-/// Whether `ip` is a globally routable unicast address (not loopback, private, link-local,
-/// CGNAT, multicast, documentation, benchmarking, reserved, or an IPv6 form embedding one).
+/// Whether `ip` is a globally routable unicast address: in no block of the IANA
+/// special-purpose registries (loopback, private, link-local, CGNAT, documentation,
+/// benchmarking, reserved, …), not multicast, and — for the IPv6 forms that carry an IPv4
+/// address (mapped, NAT64, 6to4) — carrying a public one. The tables and the rule are in
+/// [`super::special_purpose`].
 pub fn is_public(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => is_public_v4(v4),
-        IpAddr::V6(v6) => is_public_v6(v6),
-    }
-}
-
-fn is_public_v4(ip: Ipv4Addr) -> bool {
-    let [a, b, c, _] = ip.octets();
-    !(a == 0                                   // "this network", incl. 0.0.0.0
-        || a == 10                             // private
-        || a == 127                            // loopback
-        || (a == 100 && (64..128).contains(&b)) // CGNAT 100.64/10
-        || (a == 169 && b == 254)              // link-local
-        || (a == 172 && (16..32).contains(&b)) // private
-        || (a == 192 && b == 0 && c == 0)      // IETF protocol assignments
-        || (a == 192 && b == 0 && c == 2)      // TEST-NET-1
-        || (a == 192 && b == 168)              // private
-        || (a == 198 && (b == 18 || b == 19))  // benchmarking
-        || (a == 198 && b == 51 && c == 100)   // TEST-NET-2
-        || (a == 203 && b == 0 && c == 113)    // TEST-NET-3
-        || a >= 224) // multicast, reserved, broadcast
-}
-
-fn is_public_v6(ip: Ipv6Addr) -> bool {
-    let seg = ip.segments();
-    // Forms that embed an IPv4 address are judged by that address.
-    if let Some(v4) = ip.to_ipv4_mapped() {
-        return is_public_v4(v4);
-    }
-    if seg[..6] == [0, 0, 0, 0, 0, 0] {
-        // ::, ::1 and the deprecated IPv4-compatible ::a.b.c.d form.
-        return ip != Ipv6Addr::UNSPECIFIED
-            && ip != Ipv6Addr::LOCALHOST
-            && is_public_v4(embedded_v4(seg[6], seg[7]));
-    }
-    if seg[0] == 0x64 && seg[1] == 0xff9b {
-        // NAT64 64:ff9b::/96 (and the local-use 64:ff9b:1::/48).
-        return seg[2..6] == [0, 0, 0, 0] && is_public_v4(embedded_v4(seg[6], seg[7]));
-    }
-    if seg[0] == 0x2002 {
-        // 6to4 embeds the IPv4 address in segments 1 and 2.
-        return is_public_v4(embedded_v4(seg[1], seg[2]));
-    }
-    !((seg[0] & 0xfe00) == 0xfc00          // unique local fc00::/7
-        || (seg[0] & 0xffc0) == 0xfe80     // link-local fe80::/10
-        || (seg[0] & 0xffc0) == 0xfec0     // site-local fec0::/10 (deprecated)
-        || (seg[0] & 0xff00) == 0xff00     // multicast
-        || (seg[0] == 0x2001 && seg[1] == 0x0db8) // documentation
-        || (seg[0] == 0x2001 && seg[1] == 0)      // Teredo tunnels
-        || seg[0] == 0x0100) // discard-only 100::/64
-}
-
-fn embedded_v4(high: u16, low: u16) -> Ipv4Addr {
-    let [a, b] = high.to_be_bytes();
-    let [c, d] = low.to_be_bytes();
-    Ipv4Addr::new(a, b, c, d)
+    super::special_purpose::classify(ip).is_none()
 }
 
 /// The error a [`SafeResolver`] returns for a name that resolves to a forbidden address.
@@ -206,11 +157,18 @@ pub struct ForbiddenResolution {
 
 impl fmt::Display for ForbiddenResolution {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} resolves to {}, a loopback, private or reserved address",
-            self.host, self.address
-        )
+        match super::special_purpose::classify(self.address) {
+            Some(special) => write!(
+                f,
+                "{} resolves to {}, a special-purpose address ({special})",
+                self.host, self.address
+            ),
+            None => write!(
+                f,
+                "{} resolves to {}, a loopback, private or reserved address",
+                self.host, self.address
+            ),
+        }
     }
 }
 
@@ -342,9 +300,57 @@ mod tests {
     /// `hostile_urls()`.
     #[test]
     fn hostile_urls_are_refused() {
-        for (url, _why) in hostile_urls() {
+        let forbidden = |ip: &str| Refusal::ForbiddenAddress(ip.parse().unwrap());
+        let not_allowed = |host: &str| Refusal::HostNotAllowed(host.to_owned());
+        let reasons: Vec<(&str, Refusal)> = vec![
+            ("http://controller.thetaedgecloud.com", Refusal::NotHttps),
+            ("ftp://controller.thetaedgecloud.com", Refusal::NotHttps),
+            ("https://user:pass@x.thetaedgecloud.com", Refusal::Userinfo),
+            ("https://user@x.thetaedgecloud.com", Refusal::Userinfo),
+            ("https://localhost", not_allowed("localhost")),
+            (
+                "https://localhost.thetaedgecloud.com.evil.com",
+                not_allowed("localhost.thetaedgecloud.com.evil.com"),
+            ),
+            (
+                "https://thetaedgecloud.com.evil.com",
+                not_allowed("thetaedgecloud.com.evil.com"),
+            ),
+            (
+                "https://evilthetaedgecloud.com",
+                not_allowed("evilthetaedgecloud.com"),
+            ),
+            ("https://127.0.0.1", forbidden("127.0.0.1")),
+            ("https://127.1", forbidden("127.0.0.1")),
+            ("https://2130706433", forbidden("127.0.0.1")),
+            ("https://0x7f000001", forbidden("127.0.0.1")),
+            ("https://0177.0.0.1", forbidden("127.0.0.1")),
+            ("https://0.0.0.0", forbidden("0.0.0.0")),
+            ("https://10.0.0.1", forbidden("10.0.0.1")),
+            ("https://169.254.169.254", forbidden("169.254.169.254")),
+            ("https://[::1]", forbidden("::1")),
+            ("https://[::ffff:127.0.0.1]", forbidden("::ffff:127.0.0.1")),
+            ("https://[::ffff:7f00:1]", forbidden("::ffff:127.0.0.1")),
+            ("https://[fe80::1]", forbidden("fe80::1")),
+            ("https://[fd00::1]", forbidden("fd00::1")),
+            (
+                "https://8.8.8.8",
+                Refusal::IpLiteral("8.8.8.8".parse().unwrap()),
+            ),
+            ("https://example.com", not_allowed("example.com")),
+            ("http://127.0.0.1", Refusal::NotHttps),
+            ("http://localhost:8080", Refusal::NotHttps),
+        ];
+        let listed: Vec<&str> = hostile_urls().iter().map(|(url, _)| *url).collect();
+        let checked: Vec<&str> = reasons.iter().map(|(url, _)| *url).collect();
+        assert_eq!(listed, checked, "every shared URL has its reason here");
+        for (url, reason) in &reasons {
             for rule in [HostRule::ThetaOrigin, HostRule::DedicatedEndpoint] {
-                assert!(check(url, rule).is_err(), "{url} passed {rule:?}");
+                assert_eq!(
+                    check(url, rule).as_ref(),
+                    Err(reason),
+                    "{url} under {rule:?}"
+                );
             }
         }
     }
@@ -412,6 +418,16 @@ mod tests {
             "::1",
             "::ffff:10.0.0.1",
             "::ffff:169.254.169.254",
+            "::ffff:0:127.0.0.1",
+            "::ffff:0:8.8.8.8",
+            "64:ff9b:1::808:808",
+            "2001:1::1",
+            "2001:2::1",
+            "3fff::1",
+            "5f00::1",
+            "192.0.0.9",
+            "192.31.196.1",
+            "192.175.48.1",
             "::127.0.0.1",
             "64:ff9b::a00:1",
             "2002:7f00:1::",

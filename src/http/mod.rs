@@ -10,6 +10,7 @@ mod auth;
 mod client;
 pub mod endpoint;
 pub mod retry;
+pub mod special_purpose;
 pub mod sse;
 
 pub(crate) use auth::Auth;

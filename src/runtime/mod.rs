@@ -8,6 +8,7 @@
 
 mod envelope;
 pub mod gate;
+mod lines;
 pub mod registry;
 pub mod serve;
 
