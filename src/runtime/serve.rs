@@ -8,7 +8,10 @@
 //!
 //! Backpressure (issue 13, defect 3): at most [`ServeOptions::max_in_flight`] requests run at
 //! once (64 unless `--max-in-flight` says otherwise); up to as many more wait, read and
-//! parsed, and then reading pauses until a request finishes. Reading also pauses while the
+//! parsed, and then reading pauses until a request finishes — except while a request waits
+//! for the host's answer to a secret request: that answer is ahead on the input, so reading
+//! goes on (up to [`WAITING_WHILE_ASKING`] times as many waiting requests, within the byte
+//! budget). Reading also pauses while the
 //! lines held (waiting or running) total more than [`ServeOptions::max_buffered_bytes`], and a
 //! request whose answer the writer cannot take yet keeps its slot, so a host that stops
 //! reading stdout stops `serve` from reading stdin instead of growing its memory. Memory is
@@ -74,6 +77,10 @@ pub const DEFAULT_MAX_IN_FLIGHT: usize = 64;
 /// is full, which pauses reading in turn.
 const OUTPUT_QUEUE: usize = 256;
 
+/// How many times `max_in_flight` requests may wait, read ahead, while a secret request is
+/// outstanding (the host's answer may be behind them on the input).
+const WAITING_WHILE_ASKING: usize = 16;
+
 /// The writer flushes once per burst, or when this much is buffered.
 const WRITE_BATCH_BYTES: usize = 256 * 1024;
 
@@ -85,6 +92,9 @@ struct Host {
     next_ask: AtomicU64,
     open: AtomicBool,
     timeout: Duration,
+    /// Wakes the reader when a secret request goes out: its answer is on the input, so
+    /// reading must go on even when every slot is taken.
+    asked: tokio::sync::Notify,
 }
 
 impl Host {
@@ -128,6 +138,7 @@ impl SecretProvider for AskHost {
             if let Ok(mut pending) = self.host.pending.lock() {
                 pending.insert(ask, tx);
             }
+            self.host.asked.notify_one();
             let message = json!({
                 "type": "secret",
                 "id": ask,
@@ -195,6 +206,7 @@ where
         next_ask: AtomicU64::new(1),
         open: AtomicBool::new(true),
         timeout: options.secret_timeout,
+        asked: tokio::sync::Notify::new(),
     });
     let mut lines = LineReader::new(input, options.max_line_bytes);
     let mut tasks = JoinSet::new();
@@ -233,10 +245,15 @@ where
         if !reading && tasks.is_empty() && waiting.is_empty() {
             break;
         }
+        // While a secret request is outstanding its answer is somewhere ahead on the input, so
+        // reading goes on past a full queue (still within the byte budget and a hard cap).
+        let asking = host.pending.lock().is_ok_and(|p| !p.is_empty());
         let room = reading
-            && waiting.len() < max_in_flight
+            && (waiting.len() < max_in_flight
+                || (asking && waiting.len() < max_in_flight.saturating_mul(WAITING_WHILE_ASKING)))
             && (held_bytes < options.max_buffered_bytes || held_bytes == 0);
         tokio::select! {
+            () = host.asked.notified(), if reading && !room => {}
             () = &mut shutdown, if reading => {
                 tracing::info!("shutdown signal: finishing the requests in flight");
                 // Requests already read still run and are answered.
