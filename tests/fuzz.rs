@@ -64,12 +64,26 @@ fn dead_end_env() -> Env {
         .set("THETA_HTTP_MAX_RETRIES", "0")
         .set("THETA_HTTP_TIMEOUT_MS", "2000")
         .set("THETA_INFERENCE_ENDPOINT", dead)
-        .set("THETA_EC_PROJECT_ID", "prj_fuzz0000000000000000000001");
+        .set("THETA_EC_PROJECT_ID", "prj_fuzz0000000000000000000001")
+        .set("THETA_EC_API_KEY", "fuzz-ec-key-0123456789")
+        .set("THETA_ONDEMAND_API_TOKEN", "fuzz-ondemand-token-0123")
+        .set("THETA_VIDEO_SA_ID", "srvacc_fuzz0000000000000000")
+        .set("THETA_VIDEO_SA_SECRET", "fuzz-video-secret-0123")
+        .set("THETA_INFERENCE_AUTH_TOKEN", "fuzz-inference-token-01");
     for var in BASE_URL_VARS {
         env = env.set(var, dead);
     }
     env
 }
+
+/// The environment's secrets: never printed, whatever the input.
+const SECRETS: [&str; 5] = [
+    "fuzz-ec-key-0123456789",
+    "fuzz-ondemand-token-0123",
+    "srvacc_fuzz0000000000000000",
+    "fuzz-video-secret-0123",
+    "fuzz-inference-token-01",
+];
 
 /// Valid envelopes to start from.
 fn seeds() -> Vec<Value> {
@@ -156,6 +170,20 @@ fn extreme(rng: &mut fastrand::Rng) -> Value {
 
 /// Changes one random place of a JSON value.
 fn mutate_value(value: &mut Value, rng: &mut fastrand::Rng, depth: usize) {
+    // Mostly mutate inside `args` with the envelope intact, so inputs get past the envelope
+    // and the lookup into validation, the handlers and previews.
+    if depth == 0
+        && rng.u8(0..10) < 7
+        && let Some(args) = value.get_mut("args").filter(|a| a.is_object())
+    {
+        if let Value::Object(map) = args
+            && map.is_empty()
+        {
+            map.insert("extra".into(), extreme(rng));
+            return;
+        }
+        return mutate_value(args, rng, 1);
+    }
     match value {
         Value::Object(map) if !map.is_empty() && depth < 6 && rng.u8(0..4) > 0 => {
             let keys: Vec<String> = map.keys().cloned().collect();
@@ -247,14 +275,15 @@ fn mutate_bytes(bytes: &mut Vec<u8>, rng: &mut fastrand::Rng) {
 /// One mutated input: the bytes a caller would send.
 fn mutated_input(seeds: &[Value], rng: &mut fastrand::Rng) -> Vec<u8> {
     let mut value = seeds[rng.usize(0..seeds.len())].clone();
-    let structural = rng.u8(0..10);
-    if structural < 7 {
+    // 60 % structure only (valid JSON, reaches dispatch), 25 % bytes only, 15 % both.
+    let kind = rng.u8(0..20);
+    if kind < 15 {
         for _ in 0..rng.usize(1..4) {
             mutate_value(&mut value, rng, 0);
         }
     }
     let mut bytes = serde_json::to_vec(&value).unwrap();
-    if structural >= 4 {
+    if kind >= 12 {
         mutate_bytes(&mut bytes, rng);
     }
     bytes
@@ -312,6 +341,11 @@ fn check(envelope: Option<&Value>, printed: &str) -> Result<(), String> {
         && map.contains_key("id") != doc.get("id").is_some()
     {
         return Err("the envelope's id was not echoed".into());
+    }
+    for secret in SECRETS {
+        if printed.contains(secret) {
+            return Err(format!("secret {secret} printed"));
+        }
     }
     Ok(())
 }
