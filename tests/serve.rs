@@ -303,6 +303,54 @@ async fn requests_in_flight_are_capped() {
     assert!(session.close().await.is_empty());
 }
 
+/// Issue 13, defect 3: the bytes of request lines held at once are bounded too, not only
+/// their number: with a budget of about 2.5 lines, the third line read fills it and reading
+/// pauses, whatever `max_in_flight` allows.
+#[tokio::test]
+async fn buffered_request_bytes_are_capped() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/service/list"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"status": "success", "body": {"services": []}}))
+                .set_delay(Duration::from_millis(400)),
+        )
+        .mount(&server)
+        .await;
+    let mut session = start_with(
+        &Env::all_services(&server),
+        ServeOptions {
+            max_in_flight: 64,
+            max_buffered_bytes: 8_000,
+            ..ServeOptions::default()
+        },
+    );
+    for n in 0..6 {
+        // The id pads each line to about 3 KB.
+        let id = format!("{n}-{}", "p".repeat(3_000));
+        session
+            .send(
+                &json!({"id": id, "command": "theta.ondemand.listServices",
+                "secrets": {"THETA_ONDEMAND_API_TOKEN": "tok-budget-test"}})
+                .to_string(),
+            )
+            .await;
+    }
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+    let mut answered = 0;
+    while answered < 6 {
+        let line = session.next().await;
+        assert_eq!(line["ok"], json!(true), "{line}");
+        answered += 1;
+    }
+    assert_eq!(server.received_requests().await.unwrap().len(), 6);
+    assert!(session.close().await.is_empty());
+}
+
 /// A host that answers secret requests while every slot is taken is still read: requests
 /// waiting for a slot do not block the answers behind them.
 #[tokio::test]
