@@ -251,6 +251,21 @@ async fn bad_lines_are_answered_and_serving_goes_on() {
     );
 }
 
+/// How long the slow fake upstream holds each request.
+const UPSTREAM_DELAY: Duration = Duration::from_millis(1500);
+
+/// The number of requests the slow upstream holds once `expected` have arrived (waiting up
+/// to a second for them, then a little longer for any extra one that should not come).
+async fn upstream_holds(server: &wiremock::MockServer, expected: usize) -> usize {
+    let count = || async { server.received_requests().await.unwrap_or_default().len() };
+    let started = std::time::Instant::now();
+    while count().await < expected && started.elapsed() < Duration::from_secs(1) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    count().await
+}
+
 /// Issue 13, defect 3: at most `max_in_flight` requests reach the upstream at once; the rest
 /// wait and are all answered.
 #[tokio::test]
@@ -263,7 +278,7 @@ async fn requests_in_flight_are_capped() {
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_json(json!({"status": "success", "body": {"services": []}}))
-                .set_delay(Duration::from_millis(400)),
+                .set_delay(UPSTREAM_DELAY),
         )
         .mount(&server)
         .await;
@@ -283,17 +298,16 @@ async fn requests_in_flight_are_capped() {
             .await;
     }
     // While the first three wait on the slow upstream, no fourth request may have been sent.
-    tokio::time::sleep(Duration::from_millis(250)).await;
-    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+    assert_eq!(upstream_holds(&server, 3).await, 3);
     let mut answered = Vec::new();
     while answered.len() < 9 {
         let line = session.next().await;
         assert_ne!(line["type"], json!("secret"), "{line}");
         answered.push(line["id"].as_u64().unwrap());
     }
-    // Three rounds of 400 ms: never all nine at once (that would be one round).
+    // Three rounds of the upstream delay: never all nine at once (that would be one round).
     assert!(
-        started.elapsed() >= Duration::from_millis(1150),
+        started.elapsed() >= UPSTREAM_DELAY * 3,
         "{:?}",
         started.elapsed()
     );
@@ -316,7 +330,7 @@ async fn buffered_request_bytes_are_capped() {
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_json(json!({"status": "success", "body": {"services": []}}))
-                .set_delay(Duration::from_millis(400)),
+                .set_delay(UPSTREAM_DELAY),
         )
         .mount(&server)
         .await;
@@ -339,8 +353,7 @@ async fn buffered_request_bytes_are_capped() {
             )
             .await;
     }
-    tokio::time::sleep(Duration::from_millis(250)).await;
-    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+    assert_eq!(upstream_holds(&server, 3).await, 3);
     let mut answered = 0;
     while answered < 6 {
         let line = session.next().await;
