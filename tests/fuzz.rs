@@ -361,9 +361,12 @@ async fn request_path_fuzz() {
     let started = Instant::now();
     let mut failures: Vec<String> = Vec::new();
     let mut ran = 0u64;
+    // The slowest input (wall time, number): CPU-heavy inputs show here before they hang.
+    let mut slowest = (Duration::ZERO, 0u64);
     let mut codes: std::collections::BTreeMap<String, u64> = Default::default();
     while ran < inputs && (seconds == 0 || started.elapsed() < Duration::from_secs(seconds)) {
         let input = mutated_input(&seeds, &mut rng);
+        let one = Instant::now();
         // A virtual hour: only a real hang (or a CPU loop) outlasts it.
         let outcome = tokio::time::timeout(
             Duration::from_secs(3600),
@@ -380,6 +383,9 @@ async fn request_path_fuzz() {
                 check(envelope.as_ref(), &printed)
             }
         };
+        if one.elapsed() > slowest.0 {
+            slowest = (one.elapsed(), ran);
+        }
         if let Err(why) = verdict {
             failures.push(format!(
                 "seed {seed} input #{ran}: {why}\n  input: {:?}",
@@ -389,9 +395,11 @@ async fn request_path_fuzz() {
         ran += 1;
     }
     eprintln!(
-        "request_path_fuzz: {ran} inputs, seed {seed}, {} failure(s), {:?} wall; answers by code: {codes:?}",
+        "request_path_fuzz: {ran} inputs, seed {seed}, {} failure(s), {:?} wall, slowest input #{} took {:?}; answers by code: {codes:?}",
         failures.len(),
-        started.elapsed()
+        started.elapsed(),
+        slowest.1,
+        slowest.0
     );
     assert!(ran >= inputs.min(1_000), "only {ran} inputs ran");
     assert!(codes.len() >= 8, "the mutations reach few paths: {codes:?}");
