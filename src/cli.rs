@@ -3,7 +3,9 @@
 //! [`execute`] turns arguments and stdin into what the process prints and its exit status,
 //! without touching the real stdout, so it is tested directly. For `run` and for a bare
 //! request envelope on stdin, stdout always receives exactly one JSON document — including
-//! for argument errors, which clap would otherwise print as text.
+//! for argument errors of any subcommand (`<binary> bogus`, `--bogus`,
+//! `serve --secret-timeout abc`), which clap would otherwise print as text. Only `--help` and
+//! `--version` print text.
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Read, Write};
@@ -79,6 +81,9 @@ enum Cmd {
         /// Seconds to wait for the host's answer to a secret request.
         #[arg(long, default_value_t = 5)]
         secret_timeout: u64,
+        /// Most requests running at once; reading pauses while that many run and as many wait.
+        #[arg(long, default_value_t = crate::runtime::serve::DEFAULT_MAX_IN_FLIGHT as u64, value_parser = clap::value_parser!(u64).range(1..=65536))]
+        max_in_flight: u64,
     },
     /// Serve MCP over stdio: one tool per command, same dispatcher, dry-run gate and
     /// redaction. Credentials come from the environment only.
@@ -264,19 +269,20 @@ pub fn execute(pack: &'static Pack, args: &[OsString], mut input: Input<'_>) -> 
                     status: 0,
                 };
             }
-            let mut outcome = if is_run {
-                Outcome::error(
-                    Error::new(ErrorCode::InvalidCommandArgs, first_line(&rendered)).with_hint(
-                        format!("Usage: {} run <command> [ARGS|-] [--dry-run]", pack.binary),
-                    ),
-                    pretty,
-                )
+            // A usage error is still one JSON document on stdout (exit status 2), for `run`
+            // and for every other subcommand and flag; clap's text goes to stderr.
+            let hint = if is_run {
+                format!("Usage: {} run <command> [ARGS|-] [--dry-run]", pack.binary)
             } else {
-                Outcome {
-                    status: 2,
-                    ..Outcome::default()
-                }
+                usage_line(&rendered).map_or_else(
+                    || format!("Run `{} --help` to see every subcommand.", pack.binary),
+                    |usage| format!("{usage}; `{} --help` lists every subcommand.", pack.binary),
+                )
             };
+            let mut outcome = Outcome::error(
+                Error::new(ErrorCode::InvalidCommandArgs, first_line(&rendered)).with_hint(hint),
+                pretty,
+            );
             outcome.stderr = rendered;
             return outcome;
         }
@@ -317,7 +323,10 @@ pub fn execute(pack: &'static Pack, args: &[OsString], mut input: Input<'_>) -> 
             }
         }
         Some(Cmd::List { json }) => list(pack, json, pretty),
-        Some(Cmd::Serve { secret_timeout }) => serve(pack, secret_timeout),
+        Some(Cmd::Serve {
+            secret_timeout,
+            max_in_flight,
+        }) => serve(pack, secret_timeout, max_in_flight),
         Some(Cmd::Mcp) => mcp(pack),
         Some(Cmd::Schema { command }) => match registry::find(pack, &command) {
             Some(found) => Outcome::json(&found.input_schema(), 0, true),
@@ -341,6 +350,14 @@ pub fn execute(pack: &'static Pack, args: &[OsString], mut input: Input<'_>) -> 
     }
 }
 
+/// clap's `Usage: …` line, when its message has one.
+fn usage_line(text: &str) -> Option<String> {
+    text.lines()
+        .map(str::trim)
+        .find(|line| line.starts_with("Usage:"))
+        .map(str::to_owned)
+}
+
 /// clap's message without its usage block, on one line.
 fn first_line(text: &str) -> String {
     let message: Vec<&str> = text
@@ -352,7 +369,7 @@ fn first_line(text: &str) -> String {
     message.join(" ").trim_start_matches("error: ").to_owned()
 }
 
-fn serve(pack: &'static Pack, secret_timeout: u64) -> Outcome {
+fn serve(pack: &'static Pack, secret_timeout: u64, max_in_flight: u64) -> Outcome {
     let tokio = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -363,6 +380,7 @@ fn serve(pack: &'static Pack, secret_timeout: u64) -> Outcome {
     let runtime = std::sync::Arc::new(Runtime::from_env(pack));
     let options = crate::runtime::serve::ServeOptions {
         secret_timeout: std::time::Duration::from_secs(secret_timeout),
+        max_in_flight: usize::try_from(max_in_flight).unwrap_or(usize::MAX),
         ..Default::default()
     };
     let served = tokio.block_on(crate::runtime::serve::serve_until(

@@ -148,6 +148,9 @@ pub enum ErrorCode {
     /// no `[DONE]`).
     /// Resolution: the request may have been billed; retry only if a partial answer is not enough.
     IncompleteStream,
+    /// A line or event of a streamed answer exceeded the size bound (1 MiB).
+    /// Resolution: the upstream sent a malformed stream; the request may have been billed.
+    StreamEventTooLarge,
     /// The server reported an error in the middle of a streamed answer.
     /// Resolution: see the message; retry later or with another model.
     StreamError,
@@ -221,6 +224,7 @@ impl ErrorCode {
             UnsafeEndpoint => "UNSAFE_ENDPOINT",
             IncompleteStream => "INCOMPLETE_STREAM",
             StreamError => "STREAM_ERROR",
+            StreamEventTooLarge => "STREAM_EVENT_TOO_LARGE",
             OperationFailed => "OPERATION_FAILED",
             Internal => "INTERNAL",
         })

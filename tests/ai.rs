@@ -675,7 +675,7 @@ async fn gated_agent_commands_preview_without_sending() {
     assert_eq!(request["body"]["multipart"]["metadata"], "{}");
     assert_eq!(
         request["body"]["multipart"]["file"],
-        json!({"filename": "faq.md", "contentType": "text/markdown", "bytes": 26, "content": "[REDACTED]"})
+        json!({"filename": "faq.md", "contentType": "text/markdown", "bytes": 26, "content": "***"})
     );
     assert!(!response.to_string().contains(secret_text));
 

@@ -142,6 +142,47 @@ fn bad_requests_exit_two_with_one_document() {
     }
 }
 
+/// Issue 13, defect 9: usage errors of any subcommand print one JSON document on stdout (exit
+/// status 2), not only clap's text on stderr; help and version stay text.
+#[test]
+fn usage_errors_print_one_document() {
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["bogus"],
+        vec!["--bogus"],
+        vec!["serve", "--secret-timeout", "abc"],
+        vec!["serve", "--max-in-flight", "0"],
+        vec!["list", "--bogus"],
+        vec!["schema"],
+        vec!["schemas", "--out"],
+    ];
+    for args in cases {
+        let out = bin().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let doc = one_document(&out.stdout);
+        assert_eq!(doc["ok"], json!(false), "{args:?}: {doc}");
+        assert_eq!(
+            doc["error"]["code"],
+            json!("INVALID_COMMAND_ARGS"),
+            "{args:?}: {doc}"
+        );
+        let message = doc["error"]["message"].as_str().unwrap();
+        assert!(!message.is_empty() && !message.contains('\n'), "{message}");
+        assert!(
+            doc["error"]["hint"]
+                .as_str()
+                .unwrap()
+                .contains("theta-skill"),
+            "{args:?}: {doc}"
+        );
+        assert!(!out.stderr.is_empty(), "clap's text still goes to stderr");
+    }
+    let doc = one_document(&bin().arg("bogus").output().unwrap().stdout);
+    assert!(
+        doc["error"]["message"].as_str().unwrap().contains("bogus"),
+        "{doc}"
+    );
+}
+
 #[test]
 fn unknown_commands_list_the_closest_ids() {
     let out = bin()
@@ -266,6 +307,42 @@ fn serve_answers_each_line_of_a_piped_session() {
     );
 }
 
+/// Issue 13, defect 1: a line that is not UTF-8, or over the length limit, is answered and
+/// the process keeps serving (it used to stop reading and drop every later request).
+#[test]
+fn serve_keeps_serving_after_bad_bytes() {
+    let mut input = Vec::new();
+    input.extend_from_slice(b"{\"id\":1,\"command\":\"theta.setup\"}\n\xff\n");
+    input.extend_from_slice(b"{\"id\":2,\"command\":\"theta.setup\"}\n\xc3\x28 \xe2\x82\n");
+    input.extend_from_slice(b"{\"id\":3,\"command\":\"theta.setup\"}\n");
+    let out = bin()
+        .args(["serve", "--secret-timeout", "1"])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|v: &Value| v["type"] != json!("secret"))
+        .collect();
+    assert_eq!(lines.len(), 5, "{lines:#?}");
+    for id in 1..=3 {
+        assert!(
+            lines
+                .iter()
+                .any(|l| l["id"] == json!(id) && l["ok"] == json!(true)),
+            "request {id} answered: {lines:#?}"
+        );
+    }
+    let bad: Vec<&Value> = lines.iter().filter(|l| l.get("id").is_none()).collect();
+    assert_eq!(bad.len(), 2);
+    for line in bad {
+        assert_eq!(line["error"]["code"], json!("INVALID_COMMAND_ARGS"));
+        assert!(line["error"]["message"].as_str().unwrap().contains("UTF-8"));
+    }
+}
+
 /// The key reaches the server as a header but never the output or the logs, even when the
 /// server echoes it back in its error body.
 #[tokio::test(flavor = "multi_thread")]
@@ -310,10 +387,7 @@ async fn secrets_never_reach_stdout_or_logs() {
     let doc = one_document(&out.stdout);
     assert_eq!(doc["result"]["authVerified"], json!(false));
     assert!(
-        doc["result"]["authError"]
-            .as_str()
-            .unwrap()
-            .contains("[REDACTED]"),
+        doc["result"]["authError"].as_str().unwrap().contains("***"),
         "{doc}"
     );
     // The key was really sent.

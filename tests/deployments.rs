@@ -465,9 +465,12 @@ async fn create_takes_the_project_from_the_payload_and_refuses_two_different_one
 
 #[tokio::test]
 async fn a_failed_create_is_sent_once_and_says_it_may_have_been_processed() {
-    for failure in [
-        ResponseTemplate::new(502),
-        ResponseTemplate::new(200).set_delay(std::time::Duration::from_millis(1_500)),
+    for (failure, code) in [
+        (ResponseTemplate::new(502), "HTTP_502"),
+        (
+            ResponseTemplate::new(200).set_delay(std::time::Duration::from_millis(1_500)),
+            "TIMEOUT",
+        ),
     ] {
         let server = fake().await;
         Mock::given(method("POST"))
@@ -484,6 +487,7 @@ async fn a_failed_create_is_sent_once_and_says_it_may_have_been_processed() {
             )
             .await;
         assert_eq!(response["ok"], false, "{response:#}");
+        assert_eq!(response["error"]["code"], code, "{response:#}");
         assert_eq!(response["error"]["retriable"], false);
         assert!(
             response["error"]["hint"].as_str().unwrap().contains("may"),
@@ -785,7 +789,7 @@ async fn delete_in_dry_run_sends_nothing() {
             server.uri()
         )
     );
-    assert_eq!(preview["requests"][0]["headers"]["x-api-key"], "[REDACTED]");
+    assert_eq!(preview["requests"][0]["headers"]["x-api-key"], "***");
     assert!(!response.to_string().contains(KEY));
     assert!(received(&server).await.is_empty());
 }

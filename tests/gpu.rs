@@ -637,7 +637,7 @@ async fn the_create_preview_shows_the_body_the_price_ceiling_and_the_billing() {
         .await;
     let result = assert_preview(&server, "theta.gpu.deployments.create", &response);
     let request = &result["requests"][0];
-    assert_eq!(request["headers"]["x-api-key"], "[REDACTED]");
+    assert_eq!(request["headers"]["x-api-key"], "***");
     assert_eq!(request["body"]["resource_id"], "community_node/1");
     assert_eq!(request["body"]["max_price_per_hour_usd"], 0.75);
     assert!(request["body"].get("confirm").is_none());

@@ -130,7 +130,10 @@ async fn no_credentials_means_no_header_and_half_a_pair_is_warned_about() {
 #[tokio::test]
 async fn host_secrets_come_before_the_environment() {
     let server = serving_models().await;
+    // The environment has a token of its own (and Basic credentials): only the order of the
+    // providers decides which token is sent.
     let env = Env::all_services(&server)
+        .set("THETA_INFERENCE_AUTH_TOKEN", "env-token-77c1b0")
         .set("THETA_INFERENCE_AUTH_USER", USER)
         .set("THETA_INFERENCE_AUTH_PASS", PASS);
     let response = env
@@ -143,6 +146,13 @@ async fn host_secrets_come_before_the_environment() {
     assert_eq!(
         authorization(&received(&server).await[0]),
         Some("Bearer host-token-3e8d2a".to_owned())
+    );
+    // Without the host's value, the environment's token is the one sent.
+    let response = env.run("theta.inference.models", json!({})).await;
+    ok(&response);
+    assert_eq!(
+        authorization(&received(&server).await[1]),
+        Some("Bearer env-token-77c1b0".to_owned())
     );
 }
 
@@ -253,8 +263,26 @@ async fn rejected_credentials_keep_their_status_code_and_never_show_the_token() 
 
 #[tokio::test]
 async fn hostile_endpoints_are_refused_before_any_request() {
-    let server = MockServer::start().await;
-    for (url, why) in hostile_urls() {
+    let server = serving_models().await;
+    let port = server.address().port();
+    // Forms that name the live fake server (so a request that slipped through would be seen
+    // there), then the shared corpus.
+    let live = [
+        format!("http://localhost:{port}"),
+        format!("http://LOCALHOST.:{port}"),
+        format!("http://user:pw@127.0.0.1:{port}"),
+        format!("http://127.0.0.1:{port}\t@evil.invalid"),
+        format!("https://127.0.0.1:{port}"),
+    ];
+    let corpus = hostile_urls()
+        .iter()
+        .map(|(url, why)| ((*url).to_owned(), *why));
+    let urls: Vec<(String, &str)> = live
+        .into_iter()
+        .map(|url| (url, "names the live fake"))
+        .chain(corpus)
+        .collect();
+    for (url, why) in &urls {
         let env = Env::all_services(&server)
             .set("THETA_INFERENCE_ENDPOINT", url)
             .set("THETA_INFERENCE_AUTH_TOKEN", TOKEN);
@@ -274,6 +302,11 @@ async fn hostile_endpoints_are_refused_before_any_request() {
         }
     }
     assert!(received(&server).await.is_empty());
+    // Control: the same server, named the one way test builds accept, does get the request,
+    // so the empty log above is a real observation.
+    let env = Env::all_services(&server).set("THETA_INFERENCE_AUTH_TOKEN", TOKEN);
+    ok(&env.run("theta.inference.models", json!({})).await);
+    assert_eq!(received(&server).await.len(), 1);
 }
 
 #[tokio::test]
@@ -539,10 +572,7 @@ async fn chat_dry_run_previews_the_request_without_sending_or_showing_secrets() 
         json!(format!("{}/v1/chat/completions", server.uri()))
     );
     assert_eq!(request["body"], body);
-    assert_eq!(
-        request["headers"]["authorization"],
-        json!("Bearer [REDACTED]")
-    );
+    assert_eq!(request["headers"]["authorization"], json!("Bearer ***"));
     assert_eq!(
         request["headers"]["content-type"],
         json!("application/json")

@@ -787,15 +787,23 @@ async fn status_returns_the_request_and_its_alias_takes_request_id() {
 #[tokio::test]
 async fn status_errors_carry_the_status_and_service() {
     let server = MockServer::start().await;
+    // The fake echoes the token it was sent, plain and inside a header line, as some
+    // upstreams do in their error bodies: the redaction has something to remove.
     Mock::given(method("GET"))
-        .respond_with(
-            ResponseTemplate::new(401).set_body_json(json!({"message": "invalid api key"})),
-        )
+        .respond_with(ResponseTemplate::new(401).set_body_json(json!({
+            "message": format!("invalid api key {TOKEN}"),
+            "request": format!("authorization: Bearer {TOKEN}")
+        })))
         .mount(&server)
         .await;
     let response = env(&server)
         .run("theta.ondemand.status", json!({"requestId": "infr_rqst_1"}))
         .await;
+    let message = response["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("invalid api key ***"),
+        "the echoed body reached the error, masked: {message}"
+    );
     let error = err(&response, "HTTP_401");
     assert_eq!(error["service"], json!("theta-ondemand-api"));
     assert!(
@@ -1223,10 +1231,7 @@ async fn dry_run_previews_every_gated_command_without_a_request() {
         json!(150_000),
         "step_video: 120 s + 51 × 0.5 s"
     );
-    assert_eq!(
-        request["headers"]["authorization"],
-        json!("Bearer [REDACTED]")
-    );
+    assert_eq!(request["headers"]["authorization"], json!("Bearer ***"));
     assert_eq!(
         preview["costHint"]["pricing"],
         json!("0.20 USD / video (observed)")

@@ -27,13 +27,20 @@ struct Session {
 }
 
 fn start(env: &Env, secret_timeout: Duration) -> Session {
+    start_with(
+        env,
+        ServeOptions {
+            secret_timeout,
+            max_line_bytes: 4096,
+            ..ServeOptions::default()
+        },
+    )
+}
+
+fn start_with(env: &Env, options: ServeOptions) -> Session {
     let (to_server, server_in) = tokio::io::duplex(1 << 20);
     let (server_out, from_server) = tokio::io::duplex(1 << 20);
     let runtime = Arc::new(env.runtime());
-    let options = ServeOptions {
-        secret_timeout,
-        max_line_bytes: 4096,
-    };
     let done = tokio::spawn(serve(runtime, server_in, server_out, options));
     Session {
         to_server: Some(to_server),
@@ -259,7 +266,7 @@ async fn a_silent_host_costs_one_timeout_not_one_per_secret() {
     assert_eq!(answer["id"], json!(9));
     assert_eq!(answer["ok"], json!(true));
     assert!(
-        started.elapsed() < Duration::from_secs(2),
+        started.elapsed() < Duration::from_secs(3),
         "{:?}",
         started.elapsed()
     );
@@ -281,4 +288,207 @@ async fn end_of_input_finishes_the_requests_in_flight() {
         .filter(|l| l["type"] != json!("secret"))
         .collect();
     assert_eq!(answers.len(), 5, "{rest:#?}");
+}
+
+impl Session {
+    async fn send_bytes(&mut self, bytes: &[u8]) {
+        let input = self.to_server.as_mut().unwrap();
+        input.write_all(bytes).await.unwrap();
+    }
+}
+
+/// Issue 13, defect 1: a line that is not UTF-8 and a line over the limit are each answered,
+/// and the requests after them still run.
+#[tokio::test]
+async fn bad_lines_are_answered_and_serving_goes_on() {
+    let mut session = start(&Env::new(), Duration::from_millis(100));
+    session.send(r#"{"id": 1, "command": "theta.setup"}"#).await;
+    session.send_bytes(b"\xff\xfe{\"id\": 99}\n").await;
+    session.send(&"x".repeat(10_000)).await;
+    session.send_bytes(&[b'y'; 5000]).await;
+    session.send_bytes(b"\n").await;
+    session.send(r#"{"id": 2, "command": "theta.setup"}"#).await;
+    let rest = session.close().await;
+    let answers: Vec<&Value> = rest
+        .iter()
+        .filter(|l| l["type"] != json!("secret"))
+        .collect();
+    assert_eq!(answers.len(), 5, "{answers:#?}");
+    for id in [1, 2] {
+        assert_eq!(
+            answers
+                .iter()
+                .filter(|a| a["id"] == json!(id) && a["ok"] == json!(true))
+                .count(),
+            1,
+            "{answers:#?}"
+        );
+    }
+    let messages: Vec<&str> = answers
+        .iter()
+        .filter(|a| a.get("id").is_none())
+        .map(|a| {
+            assert_eq!(a["error"]["code"], json!("INVALID_COMMAND_ARGS"));
+            a["error"]["message"].as_str().unwrap()
+        })
+        .collect();
+    assert_eq!(messages.len(), 3);
+    assert_eq!(
+        messages.iter().filter(|m| m.contains("UTF-8")).count(),
+        1,
+        "{messages:?}"
+    );
+    assert_eq!(
+        messages.iter().filter(|m| m.contains("4096 bytes")).count(),
+        2,
+        "{messages:?}"
+    );
+}
+
+/// How long the slow fake upstream holds each request.
+const UPSTREAM_DELAY: Duration = Duration::from_millis(1500);
+
+/// The number of requests the slow upstream holds once `expected` have arrived (waiting up
+/// to a second for them, then a little longer for any extra one that should not come).
+async fn upstream_holds(server: &wiremock::MockServer, expected: usize) -> usize {
+    let count = || async { server.received_requests().await.unwrap_or_default().len() };
+    let started = std::time::Instant::now();
+    while count().await < expected && started.elapsed() < Duration::from_secs(1) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    count().await
+}
+
+/// Issue 13, defect 3: at most `max_in_flight` requests reach the upstream at once; the rest
+/// wait and are all answered.
+#[tokio::test]
+async fn requests_in_flight_are_capped() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/service/list"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"status": "success", "body": {"services": []}}))
+                .set_delay(UPSTREAM_DELAY),
+        )
+        .mount(&server)
+        .await;
+    let mut session = start_with(
+        &Env::all_services(&server),
+        ServeOptions {
+            max_in_flight: 3,
+            ..ServeOptions::default()
+        },
+    );
+    let started = std::time::Instant::now();
+    for id in 0..9 {
+        session
+            .send(&format!(
+                r#"{{"id": {id}, "command": "theta.ondemand.listServices", "secrets": {{"THETA_ONDEMAND_API_TOKEN": "tok-cap-test"}}}}"#
+            ))
+            .await;
+    }
+    // While the first three wait on the slow upstream, no fourth request may have been sent.
+    assert_eq!(upstream_holds(&server, 3).await, 3);
+    let mut answered = Vec::new();
+    while answered.len() < 9 {
+        let line = session.next().await;
+        assert_ne!(line["type"], json!("secret"), "{line}");
+        answered.push(line["id"].as_u64().unwrap());
+    }
+    // Three rounds of the upstream delay: never all nine at once (that would be one round).
+    assert!(
+        started.elapsed() >= UPSTREAM_DELAY * 3,
+        "{:?}",
+        started.elapsed()
+    );
+    answered.sort_unstable();
+    assert_eq!(answered, (0..9).collect::<Vec<u64>>());
+    assert_eq!(server.received_requests().await.unwrap().len(), 9);
+    assert!(session.close().await.is_empty());
+}
+
+/// Issue 13, defect 3: the bytes of request lines held at once are bounded too, not only
+/// their number: with a budget of about 2.5 lines, the third line read fills it and reading
+/// pauses, whatever `max_in_flight` allows.
+#[tokio::test]
+async fn buffered_request_bytes_are_capped() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/service/list"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"status": "success", "body": {"services": []}}))
+                .set_delay(UPSTREAM_DELAY),
+        )
+        .mount(&server)
+        .await;
+    let mut session = start_with(
+        &Env::all_services(&server),
+        ServeOptions {
+            max_in_flight: 64,
+            max_buffered_bytes: 8_000,
+            ..ServeOptions::default()
+        },
+    );
+    for n in 0..6 {
+        // The id pads each line to about 3 KB.
+        let id = format!("{n}-{}", "p".repeat(3_000));
+        session
+            .send(
+                &json!({"id": id, "command": "theta.ondemand.listServices",
+                "secrets": {"THETA_ONDEMAND_API_TOKEN": "tok-budget-test"}})
+                .to_string(),
+            )
+            .await;
+    }
+    assert_eq!(upstream_holds(&server, 3).await, 3);
+    let mut answered = 0;
+    while answered < 6 {
+        let line = session.next().await;
+        assert_eq!(line["ok"], json!(true), "{line}");
+        answered += 1;
+    }
+    assert_eq!(server.received_requests().await.unwrap().len(), 6);
+    assert!(session.close().await.is_empty());
+}
+
+/// A host that answers secret requests while every slot is taken is still read: requests
+/// waiting for a slot do not block the answers behind them.
+#[tokio::test]
+async fn secret_answers_are_read_while_every_slot_is_taken() {
+    let mut session = start_with(
+        &Env::new(),
+        ServeOptions {
+            secret_timeout: Duration::from_secs(20),
+            max_in_flight: 1,
+            ..ServeOptions::default()
+        },
+    );
+    let started = std::time::Instant::now();
+    session.send(r#"{"id": 1, "command": "theta.setup"}"#).await;
+    session.send(r#"{"id": 2, "command": "theta.setup"}"#).await;
+    let mut answers = Vec::new();
+    while answers.len() < 2 {
+        let line = session.next().await;
+        if line["type"] == json!("secret") {
+            session
+                .send(&json!({"type": "secret", "id": line["id"], "value": null}).to_string())
+                .await;
+        } else {
+            answers.push(line["id"].clone());
+        }
+    }
+    assert_eq!(answers, vec![json!(1), json!(2)], "one at a time, in order");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    session.close().await;
 }

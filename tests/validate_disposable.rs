@@ -592,7 +592,7 @@ async fn dry_run_shows_the_plan_and_sends_nothing() {
             .unwrap()
             .contains("generated at run time")
     );
-    assert_eq!(create["body"]["auth_password"], "[REDACTED]");
+    assert_eq!(create["body"]["auth_password"], "***");
     let plan = preview["details"]["plan"].as_array().unwrap();
     assert_eq!(plan.len(), 7);
     assert!(plan[2].as_str().unwrap().contains("/v1/models"));

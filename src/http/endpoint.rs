@@ -11,7 +11,7 @@
 
 use std::collections::HashSet;
 use std::fmt;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
 use reqwest::Url;
@@ -43,12 +43,15 @@ impl fmt::Display for Refusal {
             Refusal::NotHttps => f.write_str("it must use https://"),
             Refusal::Userinfo => f.write_str("it must not include embedded credentials"),
             Refusal::NoHost => f.write_str("it must be an absolute https URL with a host"),
-            Refusal::ForbiddenAddress(ip) => {
-                write!(
+            Refusal::ForbiddenAddress(ip) => match super::special_purpose::classify(*ip) {
+                Some(special) => {
+                    write!(f, "its host {ip} is a special-purpose address ({special})")
+                }
+                None => write!(
                     f,
                     "its host {ip} is a loopback, private or reserved address"
-                )
-            }
+                ),
+            },
             Refusal::IpLiteral(ip) => {
                 write!(
                     f,
@@ -105,65 +108,13 @@ fn is_local_test_endpoint(url: &Url) -> bool {
         && url.password().is_none()
 }
 
-/// Whether `ip` is a globally routable unicast address (not loopback, private, link-local,
-/// CGNAT, multicast, documentation, benchmarking, reserved, or an IPv6 form embedding one).
+/// Whether `ip` is a globally routable unicast address: in no block of the IANA
+/// special-purpose registries (loopback, private, link-local, CGNAT, documentation,
+/// benchmarking, reserved, …), not multicast, and — for the IPv6 forms that carry an IPv4
+/// address (mapped, NAT64, 6to4) — carrying a public one. The tables and the rule are in
+/// [`super::special_purpose`].
 pub fn is_public(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => is_public_v4(v4),
-        IpAddr::V6(v6) => is_public_v6(v6),
-    }
-}
-
-fn is_public_v4(ip: Ipv4Addr) -> bool {
-    let [a, b, c, _] = ip.octets();
-    !(a == 0                                   // "this network", incl. 0.0.0.0
-        || a == 10                             // private
-        || a == 127                            // loopback
-        || (a == 100 && (64..128).contains(&b)) // CGNAT 100.64/10
-        || (a == 169 && b == 254)              // link-local
-        || (a == 172 && (16..32).contains(&b)) // private
-        || (a == 192 && b == 0 && c == 0)      // IETF protocol assignments
-        || (a == 192 && b == 0 && c == 2)      // TEST-NET-1
-        || (a == 192 && b == 168)              // private
-        || (a == 198 && (b == 18 || b == 19))  // benchmarking
-        || (a == 198 && b == 51 && c == 100)   // TEST-NET-2
-        || (a == 203 && b == 0 && c == 113)    // TEST-NET-3
-        || a >= 224) // multicast, reserved, broadcast
-}
-
-fn is_public_v6(ip: Ipv6Addr) -> bool {
-    let seg = ip.segments();
-    // Forms that embed an IPv4 address are judged by that address.
-    if let Some(v4) = ip.to_ipv4_mapped() {
-        return is_public_v4(v4);
-    }
-    if seg[..6] == [0, 0, 0, 0, 0, 0] {
-        // ::, ::1 and the deprecated IPv4-compatible ::a.b.c.d form.
-        return ip != Ipv6Addr::UNSPECIFIED
-            && ip != Ipv6Addr::LOCALHOST
-            && is_public_v4(embedded_v4(seg[6], seg[7]));
-    }
-    if seg[0] == 0x64 && seg[1] == 0xff9b {
-        // NAT64 64:ff9b::/96 (and the local-use 64:ff9b:1::/48).
-        return seg[2..6] == [0, 0, 0, 0] && is_public_v4(embedded_v4(seg[6], seg[7]));
-    }
-    if seg[0] == 0x2002 {
-        // 6to4 embeds the IPv4 address in segments 1 and 2.
-        return is_public_v4(embedded_v4(seg[1], seg[2]));
-    }
-    !((seg[0] & 0xfe00) == 0xfc00          // unique local fc00::/7
-        || (seg[0] & 0xffc0) == 0xfe80     // link-local fe80::/10
-        || (seg[0] & 0xffc0) == 0xfec0     // site-local fec0::/10 (deprecated)
-        || (seg[0] & 0xff00) == 0xff00     // multicast
-        || (seg[0] == 0x2001 && seg[1] == 0x0db8) // documentation
-        || (seg[0] == 0x2001 && seg[1] == 0)      // Teredo tunnels
-        || seg[0] == 0x0100) // discard-only 100::/64
-}
-
-fn embedded_v4(high: u16, low: u16) -> Ipv4Addr {
-    let [a, b] = high.to_be_bytes();
-    let [c, d] = low.to_be_bytes();
-    Ipv4Addr::new(a, b, c, d)
+    super::special_purpose::classify(ip).is_none()
 }
 
 /// The error a [`SafeResolver`] returns for a name that resolves to a forbidden address.
@@ -177,11 +128,18 @@ pub struct ForbiddenResolution {
 
 impl fmt::Display for ForbiddenResolution {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} resolves to {}, a loopback, private or reserved address",
-            self.host, self.address
-        )
+        match super::special_purpose::classify(self.address) {
+            Some(special) => write!(
+                f,
+                "{} resolves to {}, a special-purpose address ({special})",
+                self.host, self.address
+            ),
+            None => write!(
+                f,
+                "{} resolves to {}, a loopback, private or reserved address",
+                self.host, self.address
+            ),
+        }
     }
 }
 
@@ -253,17 +211,14 @@ impl Resolve for SafeResolver {
 #[doc(hidden)]
 pub fn hostile_urls() -> &'static [(&'static str, &'static str)] {
     &[
-        ("http://controller.thetaedgecloud.com", "plain http"),
-        ("ftp://controller.thetaedgecloud.com", "other scheme"),
-        ("https://user:pass@x.thetaedgecloud.com", "userinfo"),
-        ("https://user@x.thetaedgecloud.com", "username only"),
+        ("http://controller.apis.example", "plain http"),
+        ("ftp://controller.apis.example", "other scheme"),
+        ("https://user:pass@x.apis.example", "userinfo"),
+        ("https://user@x.apis.example", "username only"),
         ("https://localhost", "localhost"),
-        (
-            "https://localhost.thetaedgecloud.com.evil.com",
-            "suffix trick",
-        ),
-        ("https://thetaedgecloud.com.evil.com", "suffix trick"),
-        ("https://evilthetaedgecloud.com", "no dot before the domain"),
+        ("https://localhost.apis.example.evil.com", "suffix trick"),
+        ("https://apis.example.evil.com", "suffix trick"),
+        ("https://evilapis.example", "no dot before the domain"),
         ("https://127.0.0.1", "loopback"),
         ("https://127.1", "short IPv4"),
         ("https://2130706433", "decimal IPv4"),
@@ -288,15 +243,11 @@ pub fn hostile_urls() -> &'static [(&'static str, &'static str)] {
 mod tests {
     use super::*;
 
-    const THETA_ORIGIN: HostRule = HostRule {
-        domains: &[
-            "thetaedgecloud.com",
-            "onthetaedgecloud.com",
-            "thetavideoapi.com",
-        ],
+    const ORIGINS: HostRule = HostRule {
+        domains: &["apis.example", "onapis.example", "videoapis.example"],
     };
     const DEDICATED: HostRule = HostRule {
-        domains: &["thetaedgecloud.com", "onthetaedgecloud.com"],
+        domains: &["apis.example", "onapis.example"],
     };
 
     fn check(url: &str, rule: HostRule) -> Result<(), Refusal> {
@@ -305,28 +256,73 @@ mod tests {
     }
 
     #[test]
-    fn theta_origins_pass() {
+    fn allowed_origins_pass() {
         for ok in [
-            "https://controller.thetaedgecloud.com",
-            "https://api-beta.thetaedgecloud.com/",
-            "https://ondemand.thetaedgecloud.com/v1",
-            "https://api.thetavideoapi.com",
-            "https://x.onthetaedgecloud.com:8443/path",
-            "https://API.ThetaEdgeCloud.com",
-            "https://api.thetaedgecloud.com./",
+            "https://controller.apis.example",
+            "https://api-beta.apis.example/",
+            "https://ondemand.apis.example/v1",
+            "https://api.videoapis.example",
+            "https://x.onapis.example:8443/path",
+            "https://API.APIs.Example",
+            "https://api.apis.example./",
         ] {
-            assert_eq!(check(ok, THETA_ORIGIN), Ok(()), "{ok}");
+            assert_eq!(check(ok, ORIGINS), Ok(()), "{ok}");
         }
-        assert!(check("https://api.thetavideoapi.com", DEDICATED).is_err());
+        assert!(check("https://api.videoapis.example", DEDICATED).is_err());
     }
 
     /// The table of hostile URLs; the dedicated-endpoint tests reuse it through
     /// `hostile_urls()`.
     #[test]
     fn hostile_urls_are_refused() {
-        for (url, _why) in hostile_urls() {
-            for rule in [THETA_ORIGIN, DEDICATED] {
-                assert!(check(url, rule).is_err(), "{url} passed {rule:?}");
+        let forbidden = |ip: &str| Refusal::ForbiddenAddress(ip.parse().unwrap());
+        let not_allowed = |host: &str| Refusal::HostNotAllowed(host.to_owned());
+        let reasons: Vec<(&str, Refusal)> = vec![
+            ("http://controller.apis.example", Refusal::NotHttps),
+            ("ftp://controller.apis.example", Refusal::NotHttps),
+            ("https://user:pass@x.apis.example", Refusal::Userinfo),
+            ("https://user@x.apis.example", Refusal::Userinfo),
+            ("https://localhost", not_allowed("localhost")),
+            (
+                "https://localhost.apis.example.evil.com",
+                not_allowed("localhost.apis.example.evil.com"),
+            ),
+            (
+                "https://apis.example.evil.com",
+                not_allowed("apis.example.evil.com"),
+            ),
+            ("https://evilapis.example", not_allowed("evilapis.example")),
+            ("https://127.0.0.1", forbidden("127.0.0.1")),
+            ("https://127.1", forbidden("127.0.0.1")),
+            ("https://2130706433", forbidden("127.0.0.1")),
+            ("https://0x7f000001", forbidden("127.0.0.1")),
+            ("https://0177.0.0.1", forbidden("127.0.0.1")),
+            ("https://0.0.0.0", forbidden("0.0.0.0")),
+            ("https://10.0.0.1", forbidden("10.0.0.1")),
+            ("https://169.254.169.254", forbidden("169.254.169.254")),
+            ("https://[::1]", forbidden("::1")),
+            ("https://[::ffff:127.0.0.1]", forbidden("::ffff:127.0.0.1")),
+            ("https://[::ffff:7f00:1]", forbidden("::ffff:127.0.0.1")),
+            ("https://[fe80::1]", forbidden("fe80::1")),
+            ("https://[fd00::1]", forbidden("fd00::1")),
+            (
+                "https://8.8.8.8",
+                Refusal::IpLiteral("8.8.8.8".parse().unwrap()),
+            ),
+            ("https://example.com", not_allowed("example.com")),
+            ("http://127.0.0.1", Refusal::NotHttps),
+            ("http://localhost:8080", Refusal::NotHttps),
+        ];
+        let listed: Vec<&str> = hostile_urls().iter().map(|(url, _)| *url).collect();
+        let checked: Vec<&str> = reasons.iter().map(|(url, _)| *url).collect();
+        assert_eq!(listed, checked, "every shared URL has its reason here");
+        for (url, reason) in &reasons {
+            for rule in [ORIGINS, DEDICATED] {
+                assert_eq!(
+                    check(url, rule).as_ref(),
+                    Err(reason),
+                    "{url} under {rule:?}"
+                );
             }
         }
     }
@@ -334,37 +330,34 @@ mod tests {
     #[test]
     fn refusals_name_the_reason() {
         assert_eq!(
-            check("http://api.thetaedgecloud.com", THETA_ORIGIN),
+            check("http://api.apis.example", ORIGINS),
             Err(Refusal::NotHttps)
         );
         assert_eq!(
-            check("https://u:p@api.thetaedgecloud.com", THETA_ORIGIN),
+            check("https://u:p@api.apis.example", ORIGINS),
             Err(Refusal::Userinfo)
         );
         assert_eq!(
-            check("https://0x7f.1/", THETA_ORIGIN),
+            check("https://0x7f.1/", ORIGINS),
             Err(Refusal::ForbiddenAddress(IpAddr::V4(Ipv4Addr::LOCALHOST)))
         );
         assert_eq!(
-            check("https://[::ffff:127.0.0.1]/", THETA_ORIGIN),
+            check("https://[::ffff:127.0.0.1]/", ORIGINS),
             Err(Refusal::ForbiddenAddress(
                 "::ffff:127.0.0.1".parse().unwrap()
             ))
         );
         assert!(matches!(
-            check("https://8.8.8.8/", THETA_ORIGIN),
+            check("https://8.8.8.8/", ORIGINS),
             Err(Refusal::IpLiteral(_))
         ));
         // The JavaScript skill's prefix test refused ordinary names starting with "fd"/"fc";
         // here they are judged by the domain rule only.
         assert!(matches!(
-            check("https://fdsomething.com", THETA_ORIGIN),
+            check("https://fdsomething.com", ORIGINS),
             Err(Refusal::HostNotAllowed(_))
         ));
-        assert_eq!(
-            check("https://fdsomething.thetaedgecloud.com", DEDICATED),
-            Ok(())
-        );
+        assert_eq!(check("https://fdsomething.apis.example", DEDICATED), Ok(()));
     }
 
     #[test]
@@ -391,6 +384,16 @@ mod tests {
             "::1",
             "::ffff:10.0.0.1",
             "::ffff:169.254.169.254",
+            "::ffff:0:127.0.0.1",
+            "::ffff:0:8.8.8.8",
+            "64:ff9b:1::808:808",
+            "2001:1::1",
+            "2001:2::1",
+            "3fff::1",
+            "5f00::1",
+            "192.0.0.9",
+            "192.31.196.1",
+            "192.175.48.1",
             "::127.0.0.1",
             "64:ff9b::a00:1",
             "2002:7f00:1::",

@@ -18,6 +18,7 @@ mod failure;
 mod request;
 mod response;
 pub mod retry;
+pub mod special_purpose;
 pub mod sse;
 
 use std::time::Duration;

@@ -81,11 +81,69 @@ pub fn looks_like_sse(body: &str) -> bool {
         .any(|line| line.trim_start().starts_with("data:"))
 }
 
+/// Longest line, and largest event, accepted in an event stream, in bytes. A chat chunk is a
+/// few hundred bytes; without a bound, a stream with no newline made the event parser rescan
+/// its growing buffer on every read (about 34 s of CPU per 16 MiB, issue 13, defect 5).
+pub const MAX_SSE_EVENT_BYTES: usize = 1024 * 1024;
+
+/// Passes the chunks through, ending with a `STREAM_EVENT_TOO_LARGE` error as soon as one
+/// line or one event (the lines up to a blank line) exceeds `max` bytes. Linear in the input.
+fn bounded_events<S>(chunks: S, max: usize) -> impl Stream<Item = Result<Bytes, Error>>
+where
+    S: Stream<Item = Result<Bytes, Error>>,
+{
+    #[derive(Default)]
+    struct Sizes {
+        line: usize,
+        event: usize,
+        after_cr: bool,
+        failed: bool,
+    }
+    chunks.scan(Sizes::default(), move |sizes, chunk| {
+        if sizes.failed {
+            return std::future::ready(None);
+        }
+        let Ok(bytes) = &chunk else {
+            return std::future::ready(Some(chunk));
+        };
+        for &byte in bytes.iter() {
+            let after_cr = std::mem::take(&mut sizes.after_cr);
+            match byte {
+                // The `\n` of a `\r\n` ends nothing more.
+                b'\n' if after_cr => {}
+                b'\r' | b'\n' => {
+                    if sizes.line == 0 {
+                        sizes.event = 0;
+                    }
+                    sizes.line = 0;
+                    sizes.after_cr = byte == b'\r';
+                }
+                _ => {
+                    sizes.line += 1;
+                    sizes.event += 1;
+                }
+            }
+            if sizes.line > max || sizes.event > max {
+                sizes.failed = true;
+                let what = if sizes.line > max { "line" } else { "event" };
+                return std::future::ready(Some(Err(Error::new(
+                    ErrorCode::StreamEventTooLarge,
+                    format!("an event-stream {what} exceeds {max} bytes; the stream was abandoned"),
+                )
+                .with_hint(
+                    "The request reached the model and may have been billed; the upstream sent a malformed stream.",
+                ))));
+            }
+        }
+        std::future::ready(Some(chunk))
+    })
+}
+
 async fn aggregate<S>(chunks: S) -> Result<ChatAggregate, Error>
 where
     S: Stream<Item = Result<Bytes, Error>>,
 {
-    let mut events = std::pin::pin!(chunks.eventsource());
+    let mut events = std::pin::pin!(bounded_events(chunks, MAX_SSE_EVENT_BYTES).eventsource());
     let mut state = Aggregator::default();
     while let Some(event) = events.next().await {
         let event = match event {
@@ -387,6 +445,53 @@ mod tests {
         let bare = aggregate_completion(&json!({"choices": [{"message": {"content": "hi"}}]}));
         assert_eq!(bare.text, "hi");
         assert_eq!(bare.finish_reason, None);
+    }
+
+    /// Issue 13, defect 5: a stream without newlines, or one endless event, stops at the bound
+    /// with its own code, quickly, instead of being parsed for tens of seconds.
+    #[tokio::test]
+    async fn oversized_lines_and_events_are_refused() {
+        let started = std::time::Instant::now();
+        let no_newline: Vec<Result<Bytes, Error>> = (0..256)
+            .map(|_| Ok(Bytes::from(vec![b'a'; 64 * 1024])))
+            .collect();
+        let error = aggregate(stream::iter(no_newline)).await.unwrap_err();
+        assert_eq!(error.code(), ErrorCode::StreamEventTooLarge);
+        assert!(error.message().contains("line"), "{}", error.message());
+        assert!(!error.retriable());
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
+        // Many short `data:` lines with no blank line between them: one endless event.
+        let line = format!("data: {}\r\n", "b".repeat(1000));
+        let endless: Vec<Result<Bytes, Error>> =
+            (0..2000).map(|_| Ok(Bytes::from(line.clone()))).collect();
+        let error = aggregate(stream::iter(endless)).await.unwrap_err();
+        assert_eq!(error.code(), ErrorCode::StreamEventTooLarge);
+        assert!(error.message().contains("event"), "{}", error.message());
+    }
+
+    /// Events just under the bound, with CRLF and blank lines between them, still pass: the
+    /// bound is per line and per event, not per stream.
+    #[tokio::test]
+    async fn the_bound_is_per_event() {
+        let text = "x".repeat(MAX_SSE_EVENT_BYTES - 200);
+        let event =
+            chunk(&json!({"choices": [{"delta": {"content": text}}]})).replace('\n', "\r\n");
+        assert!(event.len() < MAX_SSE_EVENT_BYTES);
+        let mut body = event.repeat(3);
+        body.push_str(&chunk(
+            &json!({"choices": [{"delta": {}, "finish_reason": "stop"}]}),
+        ));
+        let out = aggregate_text(&body).await.unwrap();
+        assert_eq!(out.text.len(), 3 * text.len());
+        let mut over =
+            chunk(&json!({"choices": [{"delta": {"content": "x".repeat(MAX_SSE_EVENT_BYTES)}}]}));
+        over.push_str("data: [DONE]\n\n");
+        let error = aggregate_text(&over).await.unwrap_err();
+        assert_eq!(error.code(), ErrorCode::StreamEventTooLarge);
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! ([`Response::to_json`]).
 
 mod envelope;
+mod lines;
 pub mod registry;
 pub mod serve;
 

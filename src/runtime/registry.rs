@@ -35,10 +35,24 @@ pub fn tool_name(id: &str) -> String {
     id.replace('.', "_")
 }
 
+/// Names longer than this (in bytes) get no suggestions, and are cut in the message: every id
+/// and alias is far shorter, and comparing a 10 MB name with every id cost seconds of CPU
+/// (issue 13, defect 5).
+const MAX_SUGGESTED_NAME_BYTES: usize = 128;
+
 /// The `UNKNOWN_COMMAND` error, listing the closest ids.
 pub fn unknown_command(pack: &Pack, name: &str) -> Error {
     let suggestions = suggestions(pack, name);
     let binary = pack.binary;
+    let name = if name.len() > MAX_SUGGESTED_NAME_BYTES {
+        let mut cut = MAX_SUGGESTED_NAME_BYTES;
+        while !name.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        format!("{}… ({} bytes)", &name[..cut], name.len())
+    } else {
+        name.to_owned()
+    };
     let hint = if suggestions.is_empty() {
         format!("Run `{binary} list` to see every command.")
     } else {
@@ -55,8 +69,12 @@ pub fn unknown_command(pack: &Pack, name: &str) -> Error {
     .with_details(json!({ "suggestions": suggestions }))
 }
 
-/// Up to five command ids closest to `name` (by id, alias or a shared word).
+/// Up to five command ids closest to `name` (by id, alias or a shared word); none for a name
+/// longer than any id could be.
 pub fn suggestions(pack: &Pack, name: &str) -> Vec<&'static str> {
+    if name.len() > MAX_SUGGESTED_NAME_BYTES {
+        return Vec::new();
+    }
     let needle = name.to_ascii_lowercase().replace('_', ".");
     let last_word = needle.rsplit('.').next().unwrap_or_default().to_owned();
     let mut scored: Vec<(f64, &'static str)> = pack
@@ -141,5 +159,38 @@ mod tests {
         assert!(hint.contains("demo.widgets.list"), "{hint}");
         assert!(hint.contains("demo-skill list"), "{hint}");
         assert!(suggestions(&DEMO, "zzzzzzzz").is_empty());
+    }
+
+    /// Issue 13, defect 5: a huge name costs no suggestion work and is not echoed whole.
+    #[test]
+    fn huge_names_are_cut_before_suggestions() {
+        let near = format!("demo.widgets.list{}", "p".repeat(MAX_SUGGESTED_NAME_BYTES));
+        assert!(suggestions(&DEMO, &near).is_empty());
+        let huge = format!("demo.widgets{}", "é".repeat(5_000_000));
+        let started = std::time::Instant::now();
+        let error = unknown_command(&DEMO, &huge);
+        assert!(
+            started.elapsed() < std::time::Duration::from_millis(500),
+            "{:?}",
+            started.elapsed()
+        );
+        assert_eq!(error.code(), ErrorCode::UnknownCommand);
+        assert!(error.message().len() < 300, "{}", error.message());
+        assert!(
+            error.message().contains("(10000012 bytes)"),
+            "{}",
+            error.message()
+        );
+        assert_eq!(
+            error.hint(),
+            Some("Run `demo-skill list` to see every command.")
+        );
+        // At the limit, suggestions still work.
+        let typo = "demo.widgets.craete";
+        assert!(typo.len() <= MAX_SUGGESTED_NAME_BYTES);
+        assert_eq!(
+            suggestions(&DEMO, typo).first(),
+            Some(&"demo.widgets.create")
+        );
     }
 }

@@ -2,8 +2,23 @@
 //!
 //! Every input line is one request envelope, answered by exactly one output line carrying the
 //! same `id`. Requests run concurrently, so answers may come back in any order. A line that is
-//! not a JSON object is answered with an error line and the process keeps serving. At end of
-//! input the process finishes the requests in flight, then exits.
+//! not a JSON object — not JSON, not UTF-8, or over the length limit — is answered with an
+//! error line and the process keeps serving. At end of input the process finishes the
+//! requests in flight, then exits.
+//!
+//! Backpressure (issue 13, defect 3): at most [`ServeOptions::max_in_flight`] requests run at
+//! once (64 unless `--max-in-flight` says otherwise); up to as many more wait, read and
+//! parsed, and then reading pauses until a request finishes — except while a request waits
+//! for the host's answer to a secret request: that answer is ahead on the input, so reading
+//! goes on (up to [`WAITING_WHILE_ASKING`] times as many waiting requests, within the byte
+//! budget). Reading also pauses while the
+//! lines held (waiting or running) total more than [`ServeOptions::max_buffered_bytes`], and a
+//! request whose answer the writer cannot take yet keeps its slot, so a host that stops
+//! reading stdout stops `serve` from reading stdin instead of growing its memory. Memory is
+//! therefore bounded by the options, however long the input: held lines ≤
+//! `max_buffered_bytes + max_line_bytes`, one partial line ≤ `max_line_bytes`, and at most
+//! [`OUTPUT_QUEUE`] answers waiting for the writer. Input is read in large chunks and answers
+//! are written in batches, one flush per burst.
 //!
 //! Lazy secrets: a command that needs a secret its envelope did not carry asks the host for it
 //! on the same channel —
@@ -16,20 +31,19 @@
 //! with `{"type":"progress","requestId":<request id>,"message":"…"}` lines before their answer;
 //! a message never carries arguments or secrets.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
-use futures_util::StreamExt;
 use futures_util::future::BoxFuture;
 use secrecy::SecretString;
 use serde_json::{Value, json};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinSet;
-use tokio_util::codec::{FramedRead, LinesCodec, LinesCodecError};
 
+use super::lines::{Line, LineReader};
 use super::{Hooks, ProgressSink, Response, Runtime};
 use crate::error::{Error, ErrorCode};
 use crate::secrets::{self, SecretName, SecretProvider};
@@ -41,6 +55,12 @@ pub struct ServeOptions {
     pub secret_timeout: Duration,
     /// Longest accepted input line, in bytes.
     pub max_line_bytes: usize,
+    /// Most requests running at once (`--max-in-flight`). When that many run and as many more
+    /// wait, reading pauses until one finishes.
+    pub max_in_flight: usize,
+    /// Most bytes of request lines held at once, running or waiting; reading pauses above it
+    /// (a single line is always admitted when nothing else is held).
+    pub max_buffered_bytes: usize,
 }
 
 impl Default for ServeOptions {
@@ -48,18 +68,37 @@ impl Default for ServeOptions {
         Self {
             secret_timeout: Duration::from_secs(5),
             max_line_bytes: 64 * 1024 * 1024,
+            max_in_flight: DEFAULT_MAX_IN_FLIGHT,
+            max_buffered_bytes: 128 * 1024 * 1024,
         }
     }
 }
 
+/// The default of [`ServeOptions::max_in_flight`].
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 64;
+
+/// Answer lines waiting for the writer; request tasks wait (and so hold their slot) when it
+/// is full, which pauses reading in turn.
+const OUTPUT_QUEUE: usize = 256;
+
+/// How many times `max_in_flight` requests may wait, read ahead, while a secret request is
+/// outstanding (the host's answer may be behind them on the input).
+const WAITING_WHILE_ASKING: usize = 16;
+
+/// The writer flushes once per burst, or when this much is buffered.
+const WRITE_BATCH_BYTES: usize = 256 * 1024;
+
 /// State shared by the reader and every request's secret provider.
 #[derive(Debug)]
 struct Host {
-    out: mpsc::UnboundedSender<Value>,
+    out: mpsc::Sender<String>,
     pending: std::sync::Mutex<HashMap<u64, oneshot::Sender<Option<String>>>>,
     next_ask: AtomicU64,
     open: AtomicBool,
     timeout: Duration,
+    /// Wakes the reader when a secret request goes out: its answer is on the input, so
+    /// reading must go on even when every slot is taken.
+    asked: tokio::sync::Notify,
 }
 
 impl Host {
@@ -103,13 +142,14 @@ impl SecretProvider for AskHost {
             if let Ok(mut pending) = self.host.pending.lock() {
                 pending.insert(ask, tx);
             }
+            self.host.asked.notify_one();
             let message = json!({
                 "type": "secret",
                 "id": ask,
                 "name": name.canonical(),
                 "requestId": self.request_id,
             });
-            if self.host.out.send(message).is_err() {
+            if self.host.out.send(message.to_string()).await.is_err() {
                 return Ok(None);
             }
             match tokio::time::timeout(self.host.timeout, rx).await {
@@ -129,6 +169,16 @@ impl SecretProvider for AskHost {
             }
         })
     }
+}
+
+/// Progress reports of one request as `{"type":"progress","requestId":…,"message":…}` lines.
+/// Progress is best-effort: while the output queue is full a report is dropped rather than
+/// held, so memory stays bounded and the answers are never delayed by it.
+fn progress_sink(out: mpsc::Sender<String>, request_id: Option<Value>) -> ProgressSink {
+    ProgressSink::new(move |message| {
+        let line = json!({"type": "progress", "requestId": request_id, "message": message});
+        let _ = out.try_send(render(&line));
+    })
 }
 
 /// Serves requests from `input` until it ends, writing one line per answer to `output`.
@@ -161,7 +211,8 @@ where
     W: AsyncWrite + Unpin + Send + 'static,
 {
     let mut shutdown = std::pin::pin!(shutdown);
-    let (out_tx, out_rx) = mpsc::unbounded_channel::<Value>();
+    let max_in_flight = options.max_in_flight.max(1);
+    let (out_tx, out_rx) = mpsc::channel::<String>(OUTPUT_QUEUE);
     let writer = tokio::spawn(write_lines(output, out_rx));
     let host = Arc::new(Host {
         out: out_tx.clone(),
@@ -169,79 +220,98 @@ where
         next_ask: AtomicU64::new(1),
         open: AtomicBool::new(true),
         timeout: options.secret_timeout,
+        asked: tokio::sync::Notify::new(),
     });
-    let mut lines = FramedRead::new(
-        input,
-        LinesCodec::new_with_max_length(options.max_line_bytes),
-    );
+    let mut lines = LineReader::new(input, options.max_line_bytes);
     let mut tasks = JoinSet::new();
-    let mut ids: HashMap<tokio::task::Id, Option<Value>> = HashMap::new();
+    let mut running: HashMap<tokio::task::Id, (Option<Value>, usize)> = HashMap::new();
+    // Requests read while `max_in_flight` run: reading goes on while this has room, so the
+    // host's answers to secret requests still arrive when every slot waits for one.
+    let mut waiting: VecDeque<(Value, usize)> = VecDeque::new();
+    let mut held_bytes = 0usize;
+    let mut reading = true;
 
     loop {
+        while tasks.len() < max_in_flight
+            && let Some((request, size)) = waiting.pop_front()
+        {
+            let request_id = request.get("id").cloned();
+            let runtime = Arc::clone(&runtime);
+            let out = out_tx.clone();
+            let ask = AskHost {
+                host: Arc::clone(&host),
+                request_id: request_id.clone(),
+            };
+            let hooks = Hooks {
+                progress: Some(progress_sink(out.clone(), request_id.clone())),
+                cancel: None,
+            };
+            let handle = tasks.spawn(async move {
+                let response = runtime.handle_observed(request, Some(&ask), hooks).await;
+                let _ = out.send(render(&response.to_json())).await;
+            });
+            running.insert(handle.id(), (request_id, size));
+        }
+        if out_tx.is_closed() {
+            // The writer failed (stdout is gone): nobody can read further answers.
+            reading = false;
+        }
+        if !reading && host.open.load(Ordering::SeqCst) {
+            // No more answers can arrive: secret requests get "no value" at once.
+            host.close();
+        }
+        if !reading && tasks.is_empty() && waiting.is_empty() {
+            break;
+        }
+        // While a secret request is outstanding its answer is somewhere ahead on the input, so
+        // reading goes on past a full queue (still within the byte budget and a hard cap).
+        let asking = host.pending.lock().is_ok_and(|p| !p.is_empty());
+        let room = reading
+            && (waiting.len() < max_in_flight
+                || (asking && waiting.len() < max_in_flight.saturating_mul(WAITING_WHILE_ASKING)))
+            && (held_bytes < options.max_buffered_bytes || held_bytes == 0);
         tokio::select! {
-            () = &mut shutdown => {
+            () = host.asked.notified(), if reading && !room => {}
+            () = &mut shutdown, if reading => {
                 tracing::info!("shutdown signal: finishing the requests in flight");
-                break;
+                // Requests already read still run and are answered.
+                reading = false;
             }
-            line = lines.next() => {
-                let Some(line) = line else { break };
-                let text = match line {
-                    Ok(text) => text,
-                    Err(LinesCodecError::MaxLineLengthExceeded) => {
-                        let error = Error::new(
-                            ErrorCode::InvalidCommandArgs,
-                            format!("The request line exceeds {} bytes.", options.max_line_bytes),
-                        );
-                        let _ = out_tx.send(Response::failure(None, None, error).to_json());
+            line = lines.next(), if room => {
+                let line = match line {
+                    Ok(Some(line)) => line,
+                    Ok(None) => {
+                        reading = false;
                         continue;
                     }
-                    Err(LinesCodecError::Io(e)) => {
-                        tracing::warn!(error = %e, "stdin failed; finishing the requests in flight");
-                        break;
-                    }
-                };
-                if text.trim().is_empty() {
-                    continue;
-                }
-                let value: Value = match serde_json::from_str(&text) {
-                    Ok(value) => value,
                     Err(e) => {
-                        let error = Error::new(
-                            ErrorCode::InvalidCommandArgs,
-                            format!("The request line is not valid JSON: {e}."),
-                        );
-                        let _ = out_tx.send(Response::failure(None, None, error).to_json());
+                        tracing::warn!(error = %e, "stdin failed; finishing the requests in flight");
+                        reading = false;
                         continue;
                     }
                 };
-                if value.get("type").and_then(Value::as_str) == Some("secret") {
-                    match value.get("id").and_then(Value::as_u64) {
-                        Some(ask) => host.answer(ask, value.get("value").and_then(Value::as_str).map(str::to_owned)),
-                        None => tracing::warn!("secret answer without a numeric id"),
+                let size = match &line { Line::Text(text) => text.len(), _ => 0 };
+                match parse_line(line, options.max_line_bytes) {
+                    Parsed::Skip => {}
+                    Parsed::Answer(response) => {
+                        let _ = out_tx.send(render(&response.to_json())).await;
                     }
-                    continue;
+                    Parsed::SecretAnswer(ask, value) => host.answer(ask, value),
+                    Parsed::Request(request) => {
+                        held_bytes += size;
+                        waiting.push_back((request, size));
+                    }
                 }
-                let request_id = value.get("id").cloned();
-                let runtime = Arc::clone(&runtime);
-                let out = out_tx.clone();
-                let ask = AskHost { host: Arc::clone(&host), request_id: request_id.clone() };
-                let progress = progress_sink(out.clone(), request_id.clone());
-                let handle = tasks.spawn(async move {
-                    let response = runtime.handle_observed(value, Some(&ask), Hooks { progress: Some(progress), cancel: None }).await;
-                    let _ = out.send(response.to_json());
-                });
-                ids.insert(handle.id(), request_id);
             }
             Some(done) = tasks.join_next_with_id(), if !tasks.is_empty() => {
-                report_panic(done, &mut ids, &out_tx);
+                let size = finished(done, &mut running, &out_tx).await;
+                held_bytes -= size;
             }
+            else => break,
         }
     }
 
     host.close();
-    while let Some(done) = tasks.join_next_with_id().await {
-        report_panic(done, &mut ids, &out_tx);
-    }
     drop(out_tx);
     drop(host);
     writer
@@ -249,41 +319,122 @@ where
         .unwrap_or_else(|e| Err(std::io::Error::other(e)))
 }
 
-/// Progress reports of one request as `{"type":"progress","requestId":…,"message":…}` lines.
-fn progress_sink(out: mpsc::UnboundedSender<Value>, request_id: Option<Value>) -> ProgressSink {
-    ProgressSink::new(move |message| {
-        let _ = out.send(json!({"type": "progress", "requestId": request_id, "message": message}));
-    })
+/// What one input line asks for.
+enum Parsed {
+    /// A blank line: nothing to answer.
+    Skip,
+    /// A line that is not a request: its error answer.
+    Answer(Response),
+    /// The host's answer to a secret request.
+    SecretAnswer(u64, Option<String>),
+    /// A request envelope to run.
+    Request(Value),
 }
 
-/// A request task that panicked still gets its one answer line.
-fn report_panic(
-    done: Result<(tokio::task::Id, ()), tokio::task::JoinError>,
-    ids: &mut HashMap<tokio::task::Id, Option<Value>>,
-    out: &mpsc::UnboundedSender<Value>,
-) {
-    match done {
-        Ok((id, ())) => {
-            ids.remove(&id);
+fn parse_line(line: Line, max_line_bytes: usize) -> Parsed {
+    let text = match line {
+        Line::Text(text) => text,
+        Line::TooLong => {
+            let error = Error::new(
+                ErrorCode::InvalidCommandArgs,
+                format!("The request line exceeds {max_line_bytes} bytes."),
+            );
+            return Parsed::Answer(Response::failure(None, None, error));
         }
+        Line::NotUtf8 => {
+            let error = Error::new(
+                ErrorCode::InvalidCommandArgs,
+                "The request line is not valid UTF-8.",
+            );
+            return Parsed::Answer(Response::failure(None, None, error));
+        }
+    };
+    if text.trim().is_empty() {
+        return Parsed::Skip;
+    }
+    let value: Value = match serde_json::from_str(&text) {
+        Ok(value) => value,
         Err(e) => {
-            let request_id = ids.remove(&e.id()).flatten();
+            let error = Error::new(
+                ErrorCode::InvalidCommandArgs,
+                format!("The request line is not valid JSON: {e}."),
+            );
+            return Parsed::Answer(Response::failure(None, None, error));
+        }
+    };
+    if value.get("type").and_then(Value::as_str) == Some("secret") {
+        return match value.get("id").and_then(Value::as_u64) {
+            Some(ask) => Parsed::SecretAnswer(
+                ask,
+                value
+                    .get("value")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
+            ),
+            None => {
+                tracing::warn!("secret answer without a numeric id");
+                Parsed::Skip
+            }
+        };
+    }
+    Parsed::Request(value)
+}
+
+/// Accounts for a finished request; one that panicked still gets its one answer line.
+/// Returns the bytes its line held.
+async fn finished(
+    done: Result<(tokio::task::Id, ()), tokio::task::JoinError>,
+    running: &mut HashMap<tokio::task::Id, (Option<Value>, usize)>,
+    out: &mpsc::Sender<String>,
+) -> usize {
+    match done {
+        Ok((id, ())) => running.remove(&id).map_or(0, |(_, size)| size),
+        Err(e) => {
+            let (request_id, size) = running.remove(&e.id()).unwrap_or((None, 0));
             let error = Error::internal("the request hit an internal error (a bug); see stderr");
-            let _ = out.send(Response::failure(request_id, None, error).to_json());
+            let _ = out
+                .send(render(
+                    &Response::failure(request_id, None, error).to_json(),
+                ))
+                .await;
+            size
         }
     }
 }
 
+/// One output line (without its newline). Secret requests carry no values; responses are
+/// already redacted.
+fn render(value: &Value) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())
+}
+
+/// Writes answer lines, one write and one flush per burst: every line already queued joins
+/// the batch, so a busy `serve` does not pay a system call (and a thread hand-off, for
+/// tokio's stdout) per line.
 async fn write_lines<W: AsyncWrite + Unpin>(
     mut output: W,
-    mut lines: mpsc::UnboundedReceiver<Value>,
+    mut lines: mpsc::Receiver<String>,
 ) -> std::io::Result<()> {
-    while let Some(value) = lines.recv().await {
-        // Secret requests carry no values; responses are already redacted.
-        let mut line = serde_json::to_string(&value).unwrap_or_else(|_| "null".to_owned());
-        line.push('\n');
-        output.write_all(line.as_bytes()).await?;
+    let mut batch: Vec<u8> = Vec::with_capacity(WRITE_BATCH_BYTES);
+    while let Some(line) = lines.recv().await {
+        batch.extend_from_slice(line.as_bytes());
+        batch.push(b'\n');
+        while batch.len() < WRITE_BATCH_BYTES {
+            match lines.try_recv() {
+                Ok(line) => {
+                    batch.extend_from_slice(line.as_bytes());
+                    batch.push(b'\n');
+                }
+                Err(_) => break,
+            }
+        }
+        output.write_all(&batch).await?;
         output.flush().await?;
+        batch.clear();
+        if batch.capacity() > 4 * WRITE_BATCH_BYTES {
+            // One huge answer does not keep its buffer for the life of the process.
+            batch = Vec::with_capacity(WRITE_BATCH_BYTES);
+        }
     }
     output.shutdown().await
 }

@@ -7,6 +7,16 @@
 //! 2. the value under a key that names a credential (`authorization`, `x-api-key`, `api_key`,
 //!    `password`, `secret`, `token`, `…_token`, …) is masked whatever it is.
 //!
+//! A secret is also masked in the encoded forms it takes on its way out (issue 13, defect 8):
+//! percent-encoded as a path segment or a query value (the form the runtime itself sends, and
+//! the usual `encodeURIComponent` form, in upper- and lower-case hex), JSON-escaped (once and
+//! twice, `\/` and `\uXXXX` variants), and — for a user and password sent as Basic
+//! credentials — the base64 of `user:pass` (standard, unpadded and URL-safe).
+//!
+//! The mask is `***`: the OpenClaw host masks what follows `Bearer ` again before the model
+//! sees it, and turns any token shorter than 18 characters into `***`, so `Bearer ***` reaches
+//! the model intact (a mask of `[REDACTED]` arrived as `Bearer ***]`).
+//!
 //! Token *counts* (`max_tokens`, `prompt_tokens`, `total_tokens`) and URLs are kept: the key
 //! rule matches whole names and singular suffixes only, unlike the JavaScript skill's
 //! substring match that turned `usage.total_tokens` and the API-key documentation link into
@@ -18,8 +28,11 @@ use std::sync::RwLock;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 
-/// What replaces a secret.
-pub const MASK: &str = "[REDACTED]";
+mod encodings;
+
+/// What replaces a secret. A fixed point of OpenClaw's own masking of what follows `Bearer `
+/// (see the module docs), so a preview's `Bearer ***` reads the same after the host.
+pub const MASK: &str = "***";
 
 /// Values shorter than this are not searched for inside other strings (a one-letter "secret"
 /// would otherwise mask every occurrence of that letter); they are still masked by key.
@@ -27,17 +40,46 @@ const MIN_VALUE_LEN: usize = 4;
 
 static KNOWN: RwLock<Vec<SecretString>> = RwLock::new(Vec::new());
 
-/// Remembers a secret value so that it is masked wherever it appears from now on.
+/// Remembers a secret value so that it is masked wherever it appears from now on, in its
+/// plain and its encoded forms.
 pub fn remember(secret: &SecretString) {
     let value = secret.expose_secret();
     if value.chars().count() < MIN_VALUE_LEN {
         return;
     }
+    // Every request of a `serve` session resolves its secrets again: skip the encodings of a
+    // value already known.
+    if KNOWN
+        .read()
+        .is_ok_and(|known| known.iter().any(|k| k.expose_secret() == value))
+    {
+        return;
+    }
+    let mut forms = encodings::of(value);
+    forms.push(value.to_owned());
+    remember_all(forms);
+}
+
+/// Remembers the base64 forms of a Basic credential (`user:pass`), so an upstream that
+/// echoes the header value without its `Basic ` prefix is masked too. The user and the
+/// password are remembered one by one already.
+pub fn remember_basic(user: &SecretString, pass: &SecretString) {
+    remember_all(encodings::basic(user.expose_secret(), pass.expose_secret()));
+}
+
+fn remember_all(forms: Vec<String>) {
     let Ok(mut known) = KNOWN.write() else {
         return;
     };
-    if known.iter().all(|k| k.expose_secret() != value) {
-        known.push(secret.clone());
+    let mut added = false;
+    for form in forms {
+        if form.chars().count() >= MIN_VALUE_LEN && known.iter().all(|k| k.expose_secret() != form)
+        {
+            known.push(SecretString::from(form));
+            added = true;
+        }
+    }
+    if added {
         // Longest first, so a secret that contains another is masked whole.
         known.sort_by_key(|k| std::cmp::Reverse(k.expose_secret().len()));
     }
@@ -72,55 +114,86 @@ fn mask_auth_schemes(text: &str) -> Option<String> {
     if !mentions(b"bearer ") && !mentions(b"basic ") {
         return None;
     }
+    // One pass: each byte is looked at a bounded number of times, so a text made of
+    // thousands of `Bearer x` (a hostile argument) costs linear time, not quadratic.
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
-    let mut rest = text;
+    let mut copied = 0;
+    let mut from = 0;
     let mut changed = false;
-    while let Some((at, scheme_len)) = find_scheme(rest) {
-        let (head, tail) = rest.split_at(at + scheme_len);
-        out.push_str(head);
-        // An already-masked credential stays as it is: the mask itself ends in `]`, which
-        // would otherwise end the token early and leave a stray bracket behind.
-        let token_len = if tail.starts_with(MASK) {
-            MASK.len()
-        } else {
-            tail.find(|c: char| {
-                c.is_whitespace() || matches!(c, '"' | '\'' | ',' | ';' | '}' | ']')
-            })
-            .unwrap_or(tail.len())
-        };
+    while let Some((at, scheme_len)) = find_scheme(bytes, from) {
+        let start = at + scheme_len;
+        let tail = &text[start..];
+        let token_len = tail
+            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ',' | ';' | '}' | ']'))
+            .unwrap_or(tail.len());
         if token_len > 0 && tail[..token_len] != *MASK {
+            out.push_str(&text[copied..start]);
             out.push_str(MASK);
+            copied = start + token_len;
             changed = true;
-        } else {
-            out.push_str(&tail[..token_len]);
         }
-        rest = &tail[token_len..];
+        from = start + token_len;
     }
-    out.push_str(rest);
-    changed.then_some(out)
+    if !changed {
+        return None;
+    }
+    out.push_str(&text[copied..]);
+    Some(out)
 }
 
-fn find_scheme(text: &str) -> Option<(usize, usize)> {
-    let lower = text.to_ascii_lowercase();
-    ["bearer ", "basic "]
-        .iter()
-        .filter_map(|scheme| {
-            lower.match_indices(scheme).find_map(|(at, _)| {
-                // Only a standalone word: "Basic " inside "OpenBasic " is not a scheme.
-                let standalone = lower[..at]
-                    .chars()
-                    .next_back()
-                    .is_none_or(|c| !c.is_ascii_alphanumeric());
-                standalone.then_some((at, scheme.len()))
-            })
+/// The next `bearer `/`basic ` (any case) at or after `from`, as a standalone word: "Basic "
+/// inside "OpenBasic " is not a scheme. Returns its position and length.
+fn find_scheme(bytes: &[u8], from: usize) -> Option<(usize, usize)> {
+    (from..bytes.len()).find_map(|at| {
+        if !matches!(bytes[at], b'b' | b'B') {
+            return None;
+        }
+        let standalone = at == 0 || !bytes[at - 1].is_ascii_alphanumeric();
+        if !standalone {
+            return None;
+        }
+        [&b"bearer "[..], b"basic "].iter().find_map(|scheme| {
+            bytes
+                .get(at..at + scheme.len())
+                .filter(|window| window.eq_ignore_ascii_case(scheme))
+                .map(|_| (at, scheme.len()))
         })
-        .min()
+    })
 }
 
 /// Whether a JSON key names a credential. Keys are compared in snake case, so `apiKey`,
 /// `api-key` and `API_KEY` are the same name.
 pub fn is_credential_key(key: &str) -> bool {
-    let key = snake_case(key);
+    // Runs on every key of every response: normalise short ASCII keys on the stack.
+    let mut buf = [0u8; 48];
+    if key.is_ascii() && key.len() * 2 <= buf.len() {
+        let len = snake_case_into(key.as_bytes(), &mut buf);
+        return std::str::from_utf8(&buf[..len]).is_ok_and(is_credential_snake);
+    }
+    is_credential_snake(&snake_case(key))
+}
+
+/// [`snake_case`] of an ASCII key into `out` (at least twice the key's length); the length.
+fn snake_case_into(key: &[u8], out: &mut [u8]) -> usize {
+    let mut len = 0;
+    let mut prev_lower = false;
+    for &c in key {
+        if c.is_ascii_uppercase() && prev_lower {
+            out[len] = b'_';
+            len += 1;
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        out[len] = match c {
+            b'-' | b' ' => b'_',
+            c => c.to_ascii_lowercase(),
+        };
+        len += 1;
+    }
+    len
+}
+
+fn is_credential_snake(key: &str) -> bool {
     const EXACT: &[&str] = &[
         "authorization",
         "proxy_authorization",
@@ -142,7 +215,7 @@ pub fn is_credential_key(key: &str) -> bool {
         "private_key",
     ];
     const SUFFIXES: &[&str] = &["_token", "_password", "_secret", "_api_key", "_apikey"];
-    EXACT.contains(&key.as_str()) || SUFFIXES.iter().any(|s| key.ends_with(s))
+    EXACT.contains(&key) || SUFFIXES.iter().any(|s| key.ends_with(s))
 }
 
 fn snake_case(key: &str) -> String {
@@ -183,10 +256,16 @@ pub fn redact_value(value: &mut Value) {
     }
 }
 
+/// A value already masked by this module: the mask, `Bearer ***`/`Basic ***`, or a preview's
+/// `<missing NAME>` marker. Anything else under a credential key is masked whole.
 fn is_masked(value: &Value) -> bool {
-    value
-        .as_str()
-        .is_some_and(|s| s == MASK || s.ends_with(MASK) || s.starts_with("<missing"))
+    value.as_str().is_some_and(|s| {
+        s == MASK
+            || s.starts_with("<missing")
+            || s.strip_suffix(MASK).is_some_and(|scheme| {
+                scheme.eq_ignore_ascii_case("bearer ") || scheme.eq_ignore_ascii_case("basic ")
+            })
+    })
 }
 
 #[cfg(test)]
@@ -212,6 +291,97 @@ mod tests {
         assert_eq!(doc["headers"]["authorization"], serde_json::json!(masked));
         assert_eq!(doc["note"], serde_json::json!(format!("sent {masked}]")));
         assert_eq!(redact_text("Bearer abc123]"), format!("Bearer {MASK}]"));
+    }
+
+    /// Issue 13, defect 8: a secret is masked in the encoded forms an upstream may echo.
+    #[test]
+    fn encoded_forms_of_a_secret_are_masked() {
+        let secret = "sk/enc+test \"value\"-é9";
+        remember(&SecretString::from(secret));
+        for echoed in [
+            "GET /v1/video/sk%2Fenc+test%20%22value%22-%C3%A99/list failed",
+            "GET /v1/video/sk%2fenc+test%20%22value%22-%c3%a99/list failed",
+            "?key=sk%2Fenc%2Btest+%22value%22-%C3%A99&x=1",
+            "?key=sk%2Fenc%2Btest%20%22value%22-%C3%A99",
+            r#"{"echo":"sk/enc+test \"value\"-é9"}"#,
+            r#"{"echo":"sk\/enc+test \"value\"-\u00e99"}"#,
+            r#"{"body":"{\"echo\":\"sk/enc+test \\\"value\\\"-é9\"}"}"#,
+        ] {
+            let out = redact_text(echoed);
+            assert!(out.contains(MASK), "{echoed} -> {out}");
+            for piece in ["enc+test", "enc%2Btest", "value"] {
+                assert!(!out.contains(piece), "{echoed} -> {out}");
+            }
+        }
+    }
+
+    /// A Basic credential echoed as bare base64 (no `Basic ` prefix) is masked.
+    #[test]
+    fn basic_credentials_are_masked_as_base64() {
+        remember_basic(
+            &SecretString::from("basic-user-1"),
+            &SecretString::from("basic-pass?>1"),
+        );
+        // base64("basic-user-1:basic-pass?>1") in its standard and URL-safe forms.
+        let standard = "YmFzaWMtdXNlci0xOmJhc2ljLXBhc3M/PjE=";
+        let url_safe = "YmFzaWMtdXNlci0xOmJhc2ljLXBhc3M_PjE";
+        for echoed in [
+            format!(r#"{{"credentials":"{standard}"}}"#),
+            format!("token={url_safe}&x=1"),
+        ] {
+            let out = redact_text(&echoed);
+            assert!(!out.contains("YmFzaWMtdXNlci0x"), "{out}");
+            assert!(out.contains(MASK), "{out}");
+        }
+    }
+
+    /// OpenClaw masks what follows `Bearer ` before the model sees a tool result: tokens under
+    /// 18 characters become `***`. Our mask is a fixed point of that rule, so a preview's
+    /// `Bearer ***` reaches the model as written; `[REDACTED]` arrived as `Bearer ***]`.
+    #[test]
+    fn the_mask_survives_the_hosts_bearer_masking() {
+        fn host_masks(text: &str) -> String {
+            let mut out = String::new();
+            let mut rest = text;
+            while let Some(at) = rest.find("Bearer ") {
+                let (head, tail) = rest.split_at(at + "Bearer ".len());
+                out.push_str(head);
+                let len = tail
+                    .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ']'))
+                    .unwrap_or(tail.len());
+                let token = &tail[..len];
+                if token.chars().count() < 18 {
+                    out.push_str("***");
+                } else {
+                    out.push_str(&token[..6]);
+                    out.push('…');
+                    out.push_str(&token[token.len() - 4..]);
+                }
+                rest = &tail[len..];
+            }
+            out.push_str(rest);
+            out
+        }
+        let old = r#"{"authorization":"Bearer [REDACTED]"}"#;
+        assert_eq!(host_masks(old), r#"{"authorization":"Bearer ***]"}"#);
+        let preview = format!(r#"{{"authorization":"Bearer {MASK}"}}"#);
+        assert_eq!(host_masks(&preview), preview);
+        assert_eq!(host_masks(&host_masks(&preview)), preview);
+        // And our own pass leaves it alone, in text and under a credential key.
+        assert_eq!(redact_text(&preview), preview.as_str());
+        let mut doc = json!({"authorization": format!("Bearer {MASK}")});
+        redact_value(&mut doc);
+        assert_eq!(doc["authorization"], json!("Bearer ***"));
+    }
+
+    /// Only the exact mask forms count as "already masked": a credential that merely ends
+    /// in `***`, or a token that starts with it, is still masked whole.
+    #[test]
+    fn values_that_look_masked_are_still_masked() {
+        let mut doc = json!({"password": "hunter2***", "authorization": "Bearer x***"});
+        redact_value(&mut doc);
+        assert_eq!(doc, json!({"password": MASK, "authorization": MASK}));
+        assert_eq!(redact_text("Bearer ***leak"), format!("Bearer {MASK}"));
     }
 
     #[test]
@@ -281,11 +451,45 @@ mod tests {
         assert_eq!(redact_text("no credentials here"), "no credentials here");
     }
 
+    /// A text made of many credentials is masked in linear time: the scheme search once
+    /// lower-cased the rest of the text for every occurrence (0.7 s for 180 KB, hours for the
+    /// megabytes an argument may hold).
+    #[test]
+    fn many_schemes_cost_linear_time() {
+        let text = "Bearer x, basic y ".repeat(100_000);
+        let started = std::time::Instant::now();
+        let out = redact_text(&text);
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(3),
+            "{:?}",
+            started.elapsed()
+        );
+        assert_eq!(out.matches(MASK).count(), 200_000);
+        assert!(!out.contains(" x,") && !out.contains(" y "));
+        assert_eq!(
+            redact_text("xBearer abc, OpenBasic def, (Basic ghi"),
+            format!("xBearer abc, OpenBasic def, (Basic {MASK}")
+        );
+    }
+
     #[test]
     fn snake_case_normalises_key_spellings() {
         assert_eq!(snake_case("apiKey"), "api_key");
         assert_eq!(snake_case("X-Api-Key"), "x_api_key");
         assert_eq!(snake_case("APIKey"), "apikey");
         assert_eq!(snake_case("prompt_tokens"), "prompt_tokens");
+        for key in ["apiKey", "X-Api-Key", "APIKey", "refreshToken", "a b-cD"] {
+            let mut buf = [0u8; 48];
+            let len = snake_case_into(key.as_bytes(), &mut buf);
+            assert_eq!(&buf[..len], snake_case(key).as_bytes(), "{key}");
+        }
+        assert!(
+            is_credential_key("ÅpiKey_token"),
+            "non-ASCII keys take the allocating path"
+        );
+        assert!(
+            is_credential_key(&format!("{}_token", "x".repeat(40))),
+            "long keys too"
+        );
     }
 }

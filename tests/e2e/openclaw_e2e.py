@@ -405,6 +405,8 @@ def main():
         publish = h.clawhub("skill", "publish", os.path.join(args.repo, "dist", "theta-edgecloud"), "--dry-run", "--json",
                             "--registry", f"http://127.0.0.1:{registry_port}", "--no-input", expect_ok=False)
         result = last_json(publish.stdout)
+        check(publish.returncode == 0, "clawhub skill publish --dry-run exits 0",
+              {"returncode": publish.returncode, "stderr": publish.stderr[-2000:]})
         check(result.get("status") == "would-publish", "clawhub skill publish --dry-run says would-publish", result)
         check(result.get("slug") == "theta-edgecloud", "under the slug theta-edgecloud", result)
         check(any(r["path"].startswith("/api/v1/resolve") for r in registry_requests.snapshot()),

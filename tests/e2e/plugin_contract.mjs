@@ -68,7 +68,7 @@ for (const name of names) {
 // Dry-run from a tool argument, and a config that forces it.
 const preview = await tools.get("theta_ondemand_infer").execute("call-2", { service: "flux", input: { prompt: "x" }, dryRun: true });
 assert.equal(preview.details.dryRun, true);
-assert.equal(preview.details.result.requests[0].headers.authorization, "Bearer [REDACTED]");
+assert.equal(preview.details.result.requests[0].headers.authorization, "Bearer ***");
 api.pluginConfig = { ...api.pluginConfig, dryRun: true };
 const forced = await tools.get("theta_ondemand_infer").execute("call-3", { service: "flux", input: { prompt: "x" }, dryRun: false });
 assert.equal(forced.details.dryRun, true, "a call cannot turn off the config's dry-run");

@@ -1,0 +1,232 @@
+//! The line reader of `serve`: JSON Lines from any byte stream, read in large chunks, where a
+//! bad line is one bad line and never the end of the input.
+//!
+//! `tokio_util`'s `LinesCodec` stops for good after its first decode error (a line that is not
+//! UTF-8, or one over the length limit), which ended `serve` on one bad line (issue 13, defect
+//! 1). Here every line, good or bad, comes out as one [`Line`], and reading goes on:
+//! - a line over the limit is skipped up to its newline without being kept in memory, and
+//!   reported once as [`Line::TooLong`];
+//! - a line that is not UTF-8 is reported as [`Line::NotUtf8`].
+//!
+//! Reads fill a buffer of [`READ_CHUNK`] bytes, so a burst of small lines costs one read (one
+//! hand-off to tokio's blocking pool for stdin) rather than one per line.
+//!
+//! [`LineReader::next`] is cancel-safe: every state change happens before or after its only
+//! await point (the read, itself cancel-safe), so `serve` can drop it inside `select!`.
+
+use tokio::io::{AsyncRead, AsyncReadExt};
+
+/// Bytes asked for per read.
+pub(crate) const READ_CHUNK: usize = 256 * 1024;
+
+/// One input line.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Line {
+    /// A complete line (without its `\n` or `\r\n`), valid UTF-8.
+    Text(String),
+    /// A line longer than the limit; its bytes were dropped.
+    TooLong,
+    /// A line that is not valid UTF-8.
+    NotUtf8,
+}
+
+/// Splits a byte stream into [`Line`]s.
+#[derive(Debug)]
+pub(crate) struct LineReader<R> {
+    input: R,
+    max_line_bytes: usize,
+    buf: Box<[u8]>,
+    start: usize,
+    end: usize,
+    /// The start of a line that spans reads.
+    partial: Vec<u8>,
+    /// Inside an over-long line: drop bytes until its newline.
+    discarding: bool,
+    eof: bool,
+}
+
+impl<R: AsyncRead + Unpin> LineReader<R> {
+    /// A reader of lines of at most `max_line_bytes` bytes.
+    pub(crate) fn new(input: R, max_line_bytes: usize) -> Self {
+        Self {
+            input,
+            max_line_bytes,
+            buf: vec![0; READ_CHUNK].into_boxed_slice(),
+            start: 0,
+            end: 0,
+            partial: Vec::new(),
+            discarding: false,
+            eof: false,
+        }
+    }
+
+    /// The next line; `None` at end of input.
+    pub(crate) async fn next(&mut self) -> std::io::Result<Option<Line>> {
+        loop {
+            if let Some(line) = self.take_buffered() {
+                return Ok(Some(line));
+            }
+            if self.eof {
+                return Ok(self.take_last());
+            }
+            // Everything buffered was consumed (kept in `partial` or discarded).
+            self.start = 0;
+            self.end = 0;
+            let n = self.input.read(&mut self.buf).await?;
+            if n == 0 {
+                self.eof = true;
+            } else {
+                self.end = n;
+            }
+        }
+    }
+
+    /// A complete line from the buffer, or `None` after keeping (or dropping) the rest.
+    fn take_buffered(&mut self) -> Option<Line> {
+        let window = &self.buf[self.start..self.end];
+        let Some(newline) = window.iter().position(|b| *b == b'\n') else {
+            if !self.discarding {
+                if self.partial.len() + window.len() > self.max_line_bytes {
+                    self.discarding = true;
+                    self.partial = Vec::new();
+                } else {
+                    self.partial.extend_from_slice(window);
+                }
+            }
+            self.start = self.end;
+            return None;
+        };
+        let piece = &window[..newline];
+        self.start += newline + 1;
+        if std::mem::take(&mut self.discarding) {
+            return Some(Line::TooLong);
+        }
+        if self.partial.len() + piece.len() > self.max_line_bytes {
+            self.partial = Vec::new();
+            return Some(Line::TooLong);
+        }
+        Some(if self.partial.is_empty() {
+            decode(strip_cr(piece).to_vec())
+        } else {
+            self.partial.extend_from_slice(piece);
+            let mut bytes = std::mem::take(&mut self.partial);
+            if bytes.last() == Some(&b'\r') {
+                bytes.pop();
+            }
+            decode(bytes)
+        })
+    }
+
+    /// The unterminated last line, if any.
+    fn take_last(&mut self) -> Option<Line> {
+        if std::mem::take(&mut self.discarding) {
+            return Some(Line::TooLong);
+        }
+        if self.partial.is_empty() {
+            return None;
+        }
+        let mut bytes = std::mem::take(&mut self.partial);
+        if bytes.last() == Some(&b'\r') {
+            bytes.pop();
+        }
+        Some(decode(bytes))
+    }
+}
+
+fn strip_cr(piece: &[u8]) -> &[u8] {
+    piece.strip_suffix(b"\r").unwrap_or(piece)
+}
+
+fn decode(bytes: Vec<u8>) -> Line {
+    match String::from_utf8(bytes) {
+        Ok(text) => Line::Text(text),
+        Err(_) => Line::NotUtf8,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn lines_of(input: &[u8], max: usize) -> Vec<Line> {
+        let mut reader = LineReader::new(input, max);
+        let mut out = Vec::new();
+        while let Some(line) = reader.next().await.unwrap() {
+            out.push(line);
+        }
+        out
+    }
+
+    fn text(s: &str) -> Line {
+        Line::Text(s.to_owned())
+    }
+
+    #[tokio::test]
+    async fn bad_lines_do_not_end_the_input() {
+        let input = b"one\n\xff\xfe\ntwo\r\nxxxxxxxxxxxxxxxxxxxx\nthree";
+        assert_eq!(
+            lines_of(input, 10).await,
+            vec![
+                text("one"),
+                Line::NotUtf8,
+                text("two"),
+                Line::TooLong,
+                text("three")
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn empty_and_final_lines() {
+        assert_eq!(lines_of(b"", 10).await, vec![]);
+        assert_eq!(lines_of(b"\n\n", 10).await, vec![text(""), text("")]);
+        assert_eq!(lines_of(b"a\n", 10).await, vec![text("a")]);
+        assert_eq!(
+            lines_of(b"xxxxxxxxxxxxxxx", 10).await,
+            vec![Line::TooLong],
+            "an over-long unterminated last line is still answered"
+        );
+        assert_eq!(
+            lines_of(b"exactly10!\n", 10).await,
+            vec![text("exactly10!")]
+        );
+    }
+
+    /// Lines that span reads, and an over-long line far bigger than one read, are handled
+    /// without keeping the long line.
+    #[tokio::test]
+    async fn lines_across_reads() {
+        let long = vec![b'x'; READ_CHUNK * 3 + 17];
+        let mid = "y".repeat(READ_CHUNK - 3);
+        let mut input = Vec::new();
+        input.extend_from_slice(b"first\n");
+        input.extend_from_slice(&long);
+        input.extend_from_slice(b"\n");
+        input.extend_from_slice(mid.as_bytes());
+        input.extend_from_slice("é\n".as_bytes());
+        input.extend_from_slice(b"last");
+        let (mut tx, rx) = tokio::io::duplex(4096);
+        let feeder = tokio::spawn(async move {
+            use tokio::io::AsyncWriteExt;
+            for piece in input.chunks(1000) {
+                tx.write_all(piece).await.unwrap();
+            }
+        });
+        let mut reader = LineReader::new(rx, READ_CHUNK);
+        let mut out = Vec::new();
+        while let Some(line) = reader.next().await.unwrap() {
+            assert!(reader.partial.capacity() <= READ_CHUNK * 2);
+            out.push(line);
+        }
+        feeder.await.unwrap();
+        assert_eq!(
+            out,
+            vec![
+                text("first"),
+                Line::TooLong,
+                Line::Text(format!("{mid}é")),
+                text("last")
+            ]
+        );
+    }
+}
