@@ -167,6 +167,9 @@ impl<'a> ServiceClient<'a> {
         } else {
             auth.preview_headers()
         };
+        for (name, value) in &request.headers {
+            headers.insert((*name).to_owned(), value.clone());
+        }
         for (name, value) in auth_headers {
             headers.insert(name.to_owned(), value);
         }
@@ -199,6 +202,7 @@ impl<'a> ServiceClient<'a> {
         let (response, url) = self.send_with_retries(request, url).await?;
         let status = response.status().as_u16();
         let content_type = header_string(response.headers(), CONTENT_TYPE.as_str());
+        let headers = response.headers().clone();
         let body = read_capped(
             response,
             self.service,
@@ -209,6 +213,7 @@ impl<'a> ServiceClient<'a> {
         .await?;
         Ok(ApiResponse {
             status,
+            headers,
             content_type,
             body,
             url: url.to_string(),
@@ -312,6 +317,9 @@ impl<'a> ServiceClient<'a> {
         for (name, value) in self.default_headers() {
             builder = builder.header(name, value);
         }
+        for (name, value) in &request.headers {
+            builder = builder.header(*name, value);
+        }
         builder = self.auth_for(request).apply(builder);
         builder = match &request.body {
             Body::Empty => builder,
@@ -331,6 +339,7 @@ impl<'a> ServiceClient<'a> {
         let retry_after = header_string(response.headers(), RETRY_AFTER.as_str())
             .and_then(|v| retry::parse_retry_after(&v, SystemTime::now()));
         let location = header_string(response.headers(), "location");
+        let headers = response.headers().clone();
         // The error body is informative only; a failure to read it is not the error to report.
         let body = read_capped(
             response,
@@ -350,6 +359,7 @@ impl<'a> ServiceClient<'a> {
             capacity_exhausted: retry::is_capacity_exhausted(self.service, status, &body),
             retry_after,
             body,
+            headers,
         }
     }
 }

@@ -178,6 +178,7 @@ pub const CONTROLLER: Service = Service::new(&ServiceDef {
     credential_hint: EC_KEY_HINT,
     status_hints: STATUS_HINTS,
     capacity: None,
+    read_status: None,
 });
 
 /// `https://api.thetaedgecloud.com` (VM types, balance).
@@ -195,6 +196,7 @@ pub const PLATFORM: Service = Service::new(&ServiceDef {
     credential_hint: EC_KEY_HINT,
     status_hints: STATUS_HINTS,
     capacity: None,
+    read_status: None,
 });
 
 /// `https://ondemand.thetaedgecloud.com` (on-demand model API). A 409 "No instances
