@@ -1,0 +1,60 @@
+//! The key's user (`elizacloud.whoami`) and revoking the key itself
+//! (`elizacloud.keys.revokeCurrent`).
+
+use serde_json::Value;
+
+use super::meta::NoArgs;
+use super::{API, KEY_REQUIRED, preview, send_json};
+use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
+use crate::error::Error;
+use crate::http::ApiRequest;
+
+/// `elizacloud.whoami`: `GET /api/v1/user`. Read-only and free; works without an
+/// organization. The profile is returned as the server sends it (with
+/// `organization.credit_balance` as a numeric string, in USD).
+#[derive(Debug, Clone, Copy)]
+pub struct Whoami;
+
+impl Command for Whoami {
+    const ID: &'static str = "elizacloud.whoami";
+    const EFFECT: Effect = Effect::ReadOnly;
+    const SUMMARY: &'static str =
+        "Shows the user and organization the elizaOS Cloud key belongs to.";
+    const SERVICE: Service = API;
+    const SECRETS: &'static [SecretNeed] = KEY_REQUIRED;
+    type Args = NoArgs;
+    type Output = Value;
+
+    async fn run(&self, ctx: &Ctx<'_>, _args: NoArgs) -> Result<Value, Error> {
+        send_json(ctx, &ApiRequest::get(&["api", "v1", "user"])).await
+    }
+}
+
+fn revoke_request() -> ApiRequest {
+    ApiRequest::delete(&["api", "v1", "api-keys", "current"], Effect::Mutating)
+}
+
+/// `elizacloud.keys.revokeCurrent`: `DELETE /api/v1/api-keys/current` with exactly one
+/// credential header (`X-API-Key`). Destructive: the key stops working at once. A repeat
+/// after the key is gone returns the stored receipt (tombstone) per the server's comments.
+#[derive(Debug, Clone, Copy)]
+pub struct RevokeCurrentKey;
+
+impl Command for RevokeCurrentKey {
+    const ID: &'static str = "elizacloud.keys.revokeCurrent";
+    const EFFECT: Effect = Effect::Mutating;
+    const SUMMARY: &'static str = "Destructive: revokes the elizaOS Cloud API key making the call, so it stops working immediately.";
+    const SERVICE: Service = API;
+    const SECRETS: &'static [SecretNeed] = KEY_REQUIRED;
+    type Args = NoArgs;
+    type Output = Value;
+
+    async fn run(&self, ctx: &Ctx<'_>, _args: NoArgs) -> Result<Value, Error> {
+        send_json(ctx, &revoke_request()).await
+    }
+
+    fn preview(&self, ctx: &Ctx<'_>, _args: &NoArgs) -> Result<Preview, Error> {
+        Ok(preview(ctx, &revoke_request())?
+            .note("Destructive: the key is revoked at once; every later command with it fails with HTTP_401."))
+    }
+}
