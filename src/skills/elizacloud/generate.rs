@@ -135,18 +135,15 @@ impl Command for ImagesGenerate {
     type Output = Value;
 
     async fn run(&self, ctx: &Ctx<'_>, args: ImagesArgs) -> Result<Value, Error> {
-        let request = images_request(&args);
-        let request = request.timeout(at_least(ctx, Duration::from_secs(120)));
+        let request = images_request(&args).timeout(at_least(ctx, Duration::from_secs(120)));
         let mut answer = send_json(ctx, &request).await?;
         if !args.include_image_data.unwrap_or(false)
             && let Some(images) = answer.get_mut("images").and_then(Value::as_array_mut)
         {
-            {
-                for image in images {
-                    let has_url = image.get("url").is_some_and(|u| !u.is_null());
-                    if let (true, Some(map)) = (has_url, image.as_object_mut()) {
-                        map.remove("image");
-                    }
+            for image in images {
+                let has_url = image.get("url").is_some_and(|u| !u.is_null());
+                if let (true, Some(map)) = (has_url, image.as_object_mut()) {
+                    map.remove("image");
                 }
             }
         }
