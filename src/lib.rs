@@ -28,7 +28,8 @@
 //! - [`artifacts`]: the generated `schemas/`, `skill/` and `dist/` of a pack.
 //! - [`cli`]: the command-line front end every pack's binary runs.
 //!
-//! The packs, under [`skills`]: [`skills::theta`] (binary `theta-skill`).
+//! The packs, under [`skills`]: [`skills::theta`] (binary `theta-skill`) and
+//! [`skills::elizacloud`] (binary `elizacloud-skill`).
 //! `docs/adding-a-skill.md` shows what a pack declares and where.
 
 pub mod artifacts;

@@ -1176,3 +1176,44 @@ async fn the_binary_keeps_the_key_out_of_stdout_stderr_and_debug_logs() {
         );
     }
 }
+
+#[test]
+fn the_binary_serves_json_lines_and_previews_paid_commands() {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_elizacloud-skill"))
+        .arg("serve")
+        .env_clear()
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    writeln!(
+        stdin,
+        r#"{{"id":1,"command":"elizacloud.setup","args":{{}}}}"#
+    )
+    .unwrap();
+    writeln!(
+        stdin,
+        r#"{{"id":2,"command":"elizacloud.chat","dryRun":true,"args":{}}}"#,
+        chat_args()
+    )
+    .unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    for line in &lines {
+        assert_eq!(line["ok"], json!(true), "{line}");
+    }
+    let preview = lines.iter().find(|l| l["id"] == json!(2)).unwrap();
+    assert_eq!(preview["dryRun"], json!(true));
+    assert_eq!(
+        preview["result"]["requests"][0]["url"],
+        json!("https://api.eliza.app/api/v1/chat/completions")
+    );
+}

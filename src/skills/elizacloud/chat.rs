@@ -251,13 +251,13 @@ impl Command for Chat {
 
     async fn run(&self, ctx: &Ctx<'_>, args: ChatArgs) -> Result<ChatOutput, Error> {
         let body = body(&args)?;
-        let streamed = args.stream.unwrap_or(true);
         let key = args.idempotency_key.unwrap_or_else(idempotency_key);
         let request = request(body, &key, at_least(ctx, Duration::from_secs(120)));
         let mut response = client(ctx)?.send_streaming(&request).await?;
         let is_sse = response
             .content_type()
             .is_some_and(|ct| ct.contains("event-stream"));
+        let mut streamed = is_sse;
         let answer = if is_sse {
             sse::aggregate_response(response).await?
         } else {
@@ -267,6 +267,7 @@ impl Command for Chat {
             }
             let text = String::from_utf8_lossy(&bytes);
             if sse::looks_like_sse(&text) {
+                streamed = true;
                 sse::aggregate_text(&text).await?
             } else {
                 let value: Value = serde_json::from_str(&text).map_err(|e| {
@@ -278,7 +279,7 @@ impl Command for Chat {
                 sse::aggregate_completion(&value)
             }
         };
-        Ok(output(answer, is_sse || streamed, key))
+        Ok(output(answer, streamed, key))
     }
 
     fn preview(&self, ctx: &Ctx<'_>, args: &ChatArgs) -> Result<Preview, Error> {
