@@ -371,25 +371,25 @@ impl Respond for Cloud {
             ("GET", ["api", "v1", "credits", "balance"]) => Some("balance"),
             _ => None,
         };
-        if let Some(route) = route {
-            if let Some((limit, used)) = state.limits.get_mut(route) {
-                if *used >= *limit {
-                    let limit = *limit;
-                    let answer = ResponseTemplate::new(429)
-                        .insert_header("retry-after", "60")
-                        .insert_header("x-ratelimit-limit", limit.to_string().as_str())
-                        .set_body_json(json!({"success": false, "error": "Too many requests", "code": "rate_limit_exceeded", "message": format!("Rate limit exceeded. Maximum {limit} requests per 60 seconds."), "retryAfter": 60}));
-                    return if route == "chat" {
-                        answer.insert_header("x-ratelimit-policy", "cloudflare-native")
-                    } else {
-                        answer
-                            .insert_header("x-ratelimit-remaining", "0")
-                            .insert_header("x-ratelimit-reset", "2026-01-01T00:01:00.000Z")
-                            .insert_header("x-ratelimit-policy", "redis")
-                    };
-                }
-                *used += 1;
+        if let Some(route) = route
+            && let Some((limit, used)) = state.limits.get_mut(route)
+        {
+            if *used >= *limit {
+                let limit = *limit;
+                let answer = ResponseTemplate::new(429)
+                    .insert_header("retry-after", "60")
+                    .insert_header("x-ratelimit-limit", limit.to_string().as_str())
+                    .set_body_json(json!({"success": false, "error": "Too many requests", "code": "rate_limit_exceeded", "message": format!("Rate limit exceeded. Maximum {limit} requests per 60 seconds."), "retryAfter": 60}));
+                return if route == "chat" {
+                    answer.insert_header("x-ratelimit-policy", "cloudflare-native")
+                } else {
+                    answer
+                        .insert_header("x-ratelimit-remaining", "0")
+                        .insert_header("x-ratelimit-reset", "2026-01-01T00:01:00.000Z")
+                        .insert_header("x-ratelimit-policy", "redis")
+                };
             }
+            *used += 1;
         }
 
         // Warming, on the inference routes.
@@ -703,12 +703,12 @@ fn checkout(state: &mut State, request: &Request, body: &Value) -> ResponseTempl
         );
     }
     for field in ["success_url", "cancel_url"] {
-        if let Some(url) = body[field].as_str() {
-            if !url.starts_with("https://cloud.eliza.app/") {
-                return ResponseTemplate::new(400).set_body_json(
-                    json!({"error": format!("Invalid {field}: must be on a platform origin")}),
-                );
-            }
+        if let Some(url) = body[field].as_str()
+            && !url.starts_with("https://cloud.eliza.app/")
+        {
+            return ResponseTemplate::new(400).set_body_json(
+                json!({"error": format!("Invalid {field}: must be on a platform origin")}),
+            );
         }
     }
     if let Some(existing) = state.checkouts.get(key) {
@@ -835,14 +835,14 @@ fn create_agent(state: &mut State, request: &Request, body: &Value) -> ResponseT
     let Some(name) = body["agentName"].as_str().filter(|n| !n.is_empty()) else {
         return ResponseTemplate::new(400).set_body_json(json!({"success": false, "error": "Validation failed", "code": "validation_error", "details": {"issues": [{"path": ["agentName"], "message": "Required"}]}}));
     };
-    if let Some(image) = body["dockerImage"].as_str() {
-        if !ALLOWED_IMAGES.contains(&image) {
-            return e1(
-                403,
-                &format!("Image '{image}' is not allowed"),
-                "agent_image_not_allowed",
-            );
-        }
+    if let Some(image) = body["dockerImage"].as_str()
+        && !ALLOWED_IMAGES.contains(&image)
+    {
+        return e1(
+            403,
+            &format!("Image '{image}' is not allowed"),
+            "agent_image_not_allowed",
+        );
     }
     let dedicated = body["alwaysOn"] == json!(true);
     if dedicated {
