@@ -1,5 +1,5 @@
 //! The elizaOS Cloud skill pack (`elizacloud.*`): its service, secret, error codes and
-//! families, declared here; its commands, one module per family.
+//! families, declared here; its commands, one folder per family and one file per command.
 //!
 //! - **Base URL**: `https://api.eliza.app` (paths are absolute, `/api/v1/…`); the
 //!   `ELIZACLOUD_BASE_URL` override must be an https origin under `eliza.app` or
@@ -14,20 +14,15 @@
 //! The contract these commands follow is `spec/elizacloud.md` (§2–6 for the server, §10 for
 //! the command surface).
 
+pub mod account;
 pub mod agents;
-pub mod billing;
 pub mod catalog;
-pub mod chat;
 pub mod codes;
 pub mod containers;
-pub mod credits;
 pub mod documents;
 pub mod errors;
-pub mod generate;
-pub mod jobs;
+pub mod inference;
 pub mod meta;
-pub mod user;
-pub mod voice;
 
 use std::time::Duration;
 
@@ -267,14 +262,14 @@ pub static FAMILIES: &[Family] = &[
         missing: Some(key_missing),
         probe: Some(account_probe),
         commands: &[
-            &user::Whoami,
-            &credits::Balance,
-            &credits::Summary,
-            &credits::Transactions,
-            &credits::Checkout,
-            &billing::BillingGet,
-            &billing::BillingSet,
-            &user::RevokeCurrentKey,
+            &account::Whoami,
+            &account::Balance,
+            &account::Summary,
+            &account::Transactions,
+            &account::Checkout,
+            &account::BillingGet,
+            &account::BillingSet,
+            &account::RevokeCurrentKey,
         ],
         ..Family::EMPTY
     },
@@ -296,12 +291,12 @@ pub static FAMILIES: &[Family] = &[
         missing: Some(key_missing),
         probe: Some(inference_probe),
         commands: &[
-            &chat::Chat,
-            &generate::Embeddings,
-            &generate::ImagesGenerate,
-            &generate::VideoGenerate,
-            &voice::Tts,
-            &voice::VoiceList,
+            &inference::Chat,
+            &inference::Embeddings,
+            &inference::ImagesGenerate,
+            &inference::VideoGenerate,
+            &inference::Tts,
+            &inference::VoiceList,
         ],
         ..Family::EMPTY
     },
@@ -331,8 +326,8 @@ pub static FAMILIES: &[Family] = &[
             &agents::Suspend,
             &agents::Resume,
             &agents::Delete,
-            &jobs::JobsGet,
-            &jobs::PollUntilDone,
+            &agents::JobsGet,
+            &agents::PollUntilDone,
         ],
         ..Family::EMPTY
     },

@@ -1,57 +1,15 @@
-//! Jobs (`GET /api/v1/jobs/{id}`): what agent provisioning, suspend, resume and delete queue.
-//! `elizacloud.jobs.pollUntilDone` checks one until it completes or fails, backing off as it
-//! ages like `theta.ondemand.pollUntilDone`: the gap is `max(2 s, age / 4)`, at most 60 s and
-//! at most the caller's `intervalMs`; it gives up at `timeoutMs` (default 10 minutes) or
-//! `maxAttempts`. Each check is reported on stderr (never stdout). Read-only and free.
+//! `elizacloud.jobs.pollUntilDone`: Checks a job until it completes, fails, times out or runs out of attempts, backing off as it ages.
 
-use std::io::Write;
-use std::time::Duration;
-
+use super::job_request;
+use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
+use crate::error::Error;
+use crate::secrets::redact::redact_text;
+use crate::skills::elizacloud::{API, ID_PATTERN, KEY_REQUIRED, send_json};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-
-use super::{API, ID_PATTERN, KEY_REQUIRED, send_json};
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
-use crate::error::Error;
-use crate::http::ApiRequest;
-use crate::secrets::redact::redact_text;
-
-/// Arguments naming one job.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct JobArgs {
-    /// The job id (`data.jobId` of a 202 answer).
-    #[schemars(regex(pattern = ID_PATTERN))]
-    pub job_id: String,
-}
-
-fn job_request(id: &str) -> ApiRequest {
-    ApiRequest::get(&["api", "v1", "jobs"]).segment(id)
-}
-
-/// `elizacloud.jobs.get`.
-#[derive(Debug, Clone, Copy)]
-pub struct JobsGet;
-
-impl Command for JobsGet {
-    const ID: &'static str = "elizacloud.jobs.get";
-    const EFFECT: Effect = Effect::ReadOnly;
-    const SUMMARY: &'static str =
-        "Shows one job's status (pending, in_progress, completed, failed) and result.";
-    const SERVICE: Service = API;
-    const SECRETS: &'static [SecretNeed] = KEY_REQUIRED;
-    type Args = JobArgs;
-    type Output = Value;
-
-    async fn run(&self, ctx: &Ctx<'_>, args: JobArgs) -> Result<Value, Error> {
-        send_json(ctx, &job_request(&args.job_id)).await
-    }
-
-    fn example() -> Value {
-        json!({"jobId": "job_123"})
-    }
-}
+use std::io::Write;
+use std::time::Duration;
 
 /// Arguments of `elizacloud.jobs.pollUntilDone`.
 #[derive(Debug, Deserialize, JsonSchema)]

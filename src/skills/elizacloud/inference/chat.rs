@@ -20,13 +20,13 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::{
-    API, IDEMPOTENCY_KEY_PATTERN, KEY_REQUIRED, at_least, client, idempotency_key, preview,
-};
 use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
 use crate::error::{Error, ErrorCode};
 use crate::http::ApiRequest;
 use crate::http::sse::{self, ChatAggregate};
+use crate::skills::elizacloud::{
+    API, IDEMPOTENCY_KEY_PATTERN, KEY_REQUIRED, at_least, client, idempotency_key, preview,
+};
 
 /// Arguments of `elizacloud.chat` (OpenAI spelling).
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -1,32 +1,12 @@
-//! Auto top-up settings: `GET`/`PUT /api/v1/billing/settings` (`spec/elizacloud.md` §6.10).
+//! `elizacloud.billing.set`: Changes the auto top-up settings (enabled, amount, threshold).
 
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
-
-use super::meta::NoArgs;
-use super::{API, KEY_REQUIRED, codes, preview, send_json};
 use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
 use crate::error::Error;
 use crate::http::ApiRequest;
-
-/// `elizacloud.billing.get`.
-#[derive(Debug, Clone, Copy)]
-pub struct BillingGet;
-
-impl Command for BillingGet {
-    const ID: &'static str = "elizacloud.billing.get";
-    const EFFECT: Effect = Effect::ReadOnly;
-    const SUMMARY: &'static str = "Shows the auto top-up settings and their limits.";
-    const SERVICE: Service = API;
-    const SECRETS: &'static [SecretNeed] = KEY_REQUIRED;
-    type Args = NoArgs;
-    type Output = Value;
-
-    async fn run(&self, ctx: &Ctx<'_>, _args: NoArgs) -> Result<Value, Error> {
-        send_json(ctx, &ApiRequest::get(&["api", "v1", "billing", "settings"])).await
-    }
-}
+use crate::skills::elizacloud::{API, KEY_REQUIRED, codes, preview, send_json};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
 
 /// Arguments of `elizacloud.billing.set`: at least one field.
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -1,91 +1,14 @@
-//! Credits: the USD balance, the summary, the ledger and a checkout link
-//! (`spec/elizacloud.md` §6.10). All read-only and free except `checkout`, which creates a
-//! Stripe session (money moves only when a human pays).
+//! `elizacloud.credits.checkout`: Creates a Stripe checkout session to add USD credits and returns its URL for a human to pay.
 
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
-
-use super::meta::NoArgs;
-use super::{API, IDEMPOTENCY_KEY_PATTERN, KEY_REQUIRED, idempotency_key, preview, send_json};
 use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
 use crate::error::Error;
 use crate::http::ApiRequest;
-
-/// `elizacloud.credits.balance`: `GET /api/v1/credits/balance` → `{balance}` (USD).
-#[derive(Debug, Clone, Copy)]
-pub struct Balance;
-
-impl Command for Balance {
-    const ID: &'static str = "elizacloud.credits.balance";
-    const EFFECT: Effect = Effect::ReadOnly;
-    const SUMMARY: &'static str = "Shows the organization's elizaOS Cloud credit balance in USD.";
-    const SERVICE: Service = API;
-    const SECRETS: &'static [SecretNeed] = KEY_REQUIRED;
-    type Args = NoArgs;
-    type Output = Value;
-
-    async fn run(&self, ctx: &Ctx<'_>, _args: NoArgs) -> Result<Value, Error> {
-        send_json(ctx, &ApiRequest::get(&["api", "v1", "credits", "balance"])).await
-    }
-}
-
-/// `elizacloud.credits.summary`: `GET /api/v1/credits/summary` (organization, auto top-up,
-/// recent transactions, pricing with `creditsPerDollar`, display only).
-#[derive(Debug, Clone, Copy)]
-pub struct Summary;
-
-impl Command for Summary {
-    const ID: &'static str = "elizacloud.credits.summary";
-    const EFFECT: Effect = Effect::ReadOnly;
-    const SUMMARY: &'static str = "Shows the credit summary: balance, auto top-up, agents and apps spending, and the last transactions.";
-    const SERVICE: Service = API;
-    const SECRETS: &'static [SecretNeed] = KEY_REQUIRED;
-    type Args = NoArgs;
-    type Output = Value;
-
-    async fn run(&self, ctx: &Ctx<'_>, _args: NoArgs) -> Result<Value, Error> {
-        send_json(ctx, &ApiRequest::get(&["api", "v1", "credits", "summary"])).await
-    }
-}
-
-/// Arguments of `elizacloud.credits.transactions`.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct TransactionsArgs {
-    /// Most rows (1-1000, server default 100).
-    #[schemars(range(min = 1, max = 1000))]
-    pub limit: Option<u32>,
-    /// Only rows from the last this many hours (1-8760).
-    #[schemars(range(min = 1, max = 8760))]
-    pub hours: Option<u32>,
-}
-
-/// `elizacloud.credits.transactions`: `GET /api/credits/transactions?limit&hours` (no `v1`:
-/// the v1 path does not exist). Debits are negative.
-#[derive(Debug, Clone, Copy)]
-pub struct Transactions;
-
-impl Command for Transactions {
-    const ID: &'static str = "elizacloud.credits.transactions";
-    const EFFECT: Effect = Effect::ReadOnly;
-    const SUMMARY: &'static str = "Lists credit transactions (debits negative, USD), newest first.";
-    const SERVICE: Service = API;
-    const SECRETS: &'static [SecretNeed] = KEY_REQUIRED;
-    type Args = TransactionsArgs;
-    type Output = Value;
-
-    async fn run(&self, ctx: &Ctx<'_>, args: TransactionsArgs) -> Result<Value, Error> {
-        let request = ApiRequest::get(&["api", "credits", "transactions"])
-            .query_opt("limit", args.limit)
-            .query_opt("hours", args.hours);
-        send_json(ctx, &request).await
-    }
-
-    fn example() -> Value {
-        json!({"limit": 20, "hours": 24})
-    }
-}
+use crate::skills::elizacloud::{
+    API, IDEMPOTENCY_KEY_PATTERN, KEY_REQUIRED, idempotency_key, preview, send_json,
+};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
 
 /// Arguments of `elizacloud.credits.checkout`.
 #[derive(Debug, Deserialize, JsonSchema)]

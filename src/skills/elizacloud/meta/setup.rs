@@ -1,19 +1,11 @@
-//! First run: `elizacloud.setup` (the offline checklist) and `elizacloud.auth.capabilities`
-//! (which families the key unlocks, verified by free probes).
+//! `elizacloud.setup`: Shows the first-run checklist: whether the elizaOS Cloud key is set and how to get one (offline, no key needed).
 
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
-
-use super::{API_KEY, DASHBOARD, DEFAULT_ORIGIN, FAMILIES, RUNTIME};
+use super::NoArgs;
 use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
 use crate::error::Error;
-use crate::pack::{CapabilitiesOutput, capabilities_report};
-
-/// No arguments.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NoArgs {}
+use crate::skills::elizacloud::{API_KEY, DASHBOARD, DEFAULT_ORIGIN, RUNTIME};
+use serde::Serialize;
+use serde_json::{Value, json};
 
 /// The checklist.
 #[derive(Debug, Serialize)]
@@ -66,7 +58,7 @@ impl Command for Setup {
         };
         let base = ctx
             .config()
-            .base_url(super::API)
+            .base_url(crate::skills::elizacloud::API)
             .map(|u| u.to_string())
             .unwrap_or_else(|e| format!("invalid: {}", e.message()));
         let checklist = vec![
@@ -118,25 +110,5 @@ impl Command for Setup {
             }),
             next: "elizacloud.auth.capabilities",
         })
-    }
-}
-
-/// `elizacloud.auth.capabilities`.
-#[derive(Debug, Clone, Copy)]
-pub struct Capabilities;
-
-impl Command for Capabilities {
-    const ID: &'static str = "elizacloud.auth.capabilities";
-    const EFFECT: Effect = Effect::ReadOnly;
-    const SUMMARY: &'static str = "Reports which elizaOS Cloud command families the key unlocks, verified by free read-only probes.";
-    const SERVICE: Service = RUNTIME;
-    const SECRETS: &'static [SecretNeed] = &[SecretNeed::optional(API_KEY)];
-    // In dry-run no probe is sent, so no secret value is asked of the host either.
-    const OFFLINE_IN_DRY_RUN: bool = true;
-    type Args = NoArgs;
-    type Output = CapabilitiesOutput;
-
-    async fn run(&self, ctx: &Ctx<'_>, _args: NoArgs) -> Result<CapabilitiesOutput, Error> {
-        Ok(capabilities_report(ctx, FAMILIES, &json!({})).await)
     }
 }

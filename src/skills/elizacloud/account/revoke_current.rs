@@ -1,34 +1,11 @@
-//! The key's user (`elizacloud.whoami`) and revoking the key itself
-//! (`elizacloud.keys.revokeCurrent`).
+//! `elizacloud.keys.revokeCurrent`: Destructive: revokes the elizaOS Cloud API key making the call, so it stops working immediately.
 
-use serde_json::Value;
-
-use super::meta::NoArgs;
-use super::{API, KEY_REQUIRED, preview, send_json};
 use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
 use crate::error::Error;
 use crate::http::ApiRequest;
-
-/// `elizacloud.whoami`: `GET /api/v1/user`. Read-only and free; works without an
-/// organization. The profile is returned as the server sends it (with
-/// `organization.credit_balance` as a numeric string, in USD).
-#[derive(Debug, Clone, Copy)]
-pub struct Whoami;
-
-impl Command for Whoami {
-    const ID: &'static str = "elizacloud.whoami";
-    const EFFECT: Effect = Effect::ReadOnly;
-    const SUMMARY: &'static str =
-        "Shows the user and organization the elizaOS Cloud key belongs to.";
-    const SERVICE: Service = API;
-    const SECRETS: &'static [SecretNeed] = KEY_REQUIRED;
-    type Args = NoArgs;
-    type Output = Value;
-
-    async fn run(&self, ctx: &Ctx<'_>, _args: NoArgs) -> Result<Value, Error> {
-        send_json(ctx, &ApiRequest::get(&["api", "v1", "user"])).await
-    }
-}
+use crate::skills::elizacloud::meta::NoArgs;
+use crate::skills::elizacloud::{API, KEY_REQUIRED, preview, send_json};
+use serde_json::Value;
 
 fn revoke_request() -> ApiRequest {
     ApiRequest::delete(&["api", "v1", "api-keys", "current"], Effect::Mutating)

@@ -1,56 +1,12 @@
-//! Public reads, no key: the model catalogue, the price list and the service directory
-//! (`spec/elizacloud.md` §6.11). Read-only and free; sent without credentials.
+//! `elizacloud.discovery`: Searches the public directory of agents and MCP servers on elizaOS Cloud.
 
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
-
-use super::meta::NoArgs;
-use super::{API, codes, send_json};
 use crate::command::{Command, Ctx, Effect, Service};
 use crate::error::Error;
 use crate::http::ApiRequest;
-
-/// `elizacloud.models.list`: `GET /api/v1/models` → `{object:"list", data:[…]}`.
-#[derive(Debug, Clone, Copy)]
-pub struct ModelsList;
-
-impl Command for ModelsList {
-    const ID: &'static str = "elizacloud.models.list";
-    const EFFECT: Effect = Effect::ReadOnly;
-    const SUMMARY: &'static str =
-        "Lists the catalogue model ids that elizacloud.chat and elizacloud.embeddings accept.";
-    const SERVICE: Service = API;
-    type Args = NoArgs;
-    type Output = Value;
-
-    async fn run(&self, ctx: &Ctx<'_>, _args: NoArgs) -> Result<Value, Error> {
-        send_json(
-            ctx,
-            &ApiRequest::get(&["api", "v1", "models"]).without_auth(),
-        )
-        .await
-    }
-}
-
-/// `elizacloud.pricing`: `GET /api/v1/pricing/summary`.
-#[derive(Debug, Clone, Copy)]
-pub struct Pricing;
-
-impl Command for Pricing {
-    const ID: &'static str = "elizacloud.pricing";
-    const EFFECT: Effect = Effect::ReadOnly;
-    const SUMMARY: &'static str =
-        "Shows the price list in USD: images, video, chat tokens, text to speech and more.";
-    const SERVICE: Service = API;
-    type Args = NoArgs;
-    type Output = Value;
-
-    async fn run(&self, ctx: &Ctx<'_>, _args: NoArgs) -> Result<Value, Error> {
-        let request = ApiRequest::get(&["api", "v1", "pricing", "summary"]).without_auth();
-        send_json(ctx, &request).await
-    }
-}
+use crate::skills::elizacloud::{API, codes, send_json};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
 
 /// A directory entry type.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
