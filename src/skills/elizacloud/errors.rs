@@ -32,7 +32,7 @@ pub fn read_status(answer: &UpstreamAnswer<'_>) -> Option<StatusReading> {
     let reading = match answer.status {
         401 => unauthorized(server_code.as_deref()),
         402 => insufficient(&body, message.as_deref(), &mut details),
-        403 => forbidden(&body, server_code.as_deref(), message.as_deref()),
+        403 => forbidden(server_code.as_deref(), message.as_deref()),
         428 => price_confirmation(&body, &mut details),
         429 => rate_limited(answer, &body, message.as_deref(), &mut details),
         400 | 422 => bad_request(&body, &mut details),
@@ -123,7 +123,14 @@ fn insufficient(
             details.insert(key.into(), value.clone());
         }
     }
-    let mut text = "Insufficient elizaOS Cloud credits".to_owned();
+    // Containers answer 402 when their quota or credit pre-check fails, with the quota.
+    let quota = body.get("quota").is_some();
+    let mut text = if quota {
+        "elizaOS Cloud refused the deployment: the container quota or credit check failed"
+    } else {
+        "Insufficient elizaOS Cloud credits"
+    }
+    .to_owned();
     if let Some(required) = required {
         text.push_str(&format!(": the request needs a balance of ${required}"));
         if let Some(current) = current {
@@ -136,12 +143,16 @@ fn insufficient(
     StatusReading {
         code: Some(codes::INSUFFICIENT_CREDITS),
         message: Some(text),
-        hint: Some("The balance is in USD. Check it with elizacloud.credits.balance; to add credits, run elizacloud.credits.checkout and give the returned URL to a human to pay. Do not retry until credits were added.".to_owned()),
+        hint: Some(if quota {
+            "See details.quota (elizacloud.containers.quota); stop or delete a container, or add credits with elizacloud.credits.checkout (a URL for a human to pay). Do not retry unchanged.".to_owned()
+        } else {
+            "The balance is in USD. Check it with elizacloud.credits.balance; to add credits, run elizacloud.credits.checkout and give the returned URL to a human to pay. Do not retry until credits were added.".to_owned()
+        }),
         details: None,
     }
 }
 
-fn forbidden(body: &Value, code: Option<&str>, message: Option<&str>) -> StatusReading {
+fn forbidden(code: Option<&str>, message: Option<&str>) -> StatusReading {
     let lower = code.map(str::to_ascii_lowercase).unwrap_or_default();
     let (code, hint) = if lower.ends_with("image_not_digest_pinned") {
         (
@@ -164,7 +175,6 @@ fn forbidden(body: &Value, code: Option<&str>, message: Option<&str>) -> StatusR
             "elizaOS Cloud refused the request: the key, user or organization may be inactive, or the account lacks access. Check the account in the dashboard.",
         )
     };
-    let _ = body;
     StatusReading {
         code,
         message: message.map(|m| format!("elizaOS Cloud refused the request: {m}")),
