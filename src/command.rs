@@ -179,6 +179,15 @@ pub trait Command: Send + Sync + 'static {
         args
     }
 
+    /// Whether these arguments ask for a dry-run of this call (MCP parity: `confirm: false`
+    /// on the GPU lifecycle commands). The gate ORs it with the request's and the
+    /// environment's flag, so arguments can turn dry-run on, never off. The default asks
+    /// nothing.
+    fn requests_dry_run(args: &Self::Args) -> bool {
+        let _ = args;
+        false
+    }
+
     /// A valid example of its arguments (used in the command reference and in tests).
     fn example() -> Value {
         Value::Object(serde_json::Map::new())
@@ -435,7 +444,7 @@ impl<'a> Ctx<'a> {
         command: &C,
         args: C::Args,
     ) -> Result<Invoked<C::Output>, Error> {
-        if self.gate.stops(C::EFFECT) {
+        if self.gate.stops_asked(C::EFFECT, C::requests_dry_run(&args)) {
             let mut preview = command.preview(self, &args)?;
             preview.credentials = credential_statuses(C::SECRETS, &self.secrets, &self.deferred);
             return Ok(Invoked::Previewed(Box::new(preview)));

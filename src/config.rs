@@ -18,14 +18,33 @@ use reqwest::Url;
 use crate::error::Error;
 use crate::http::HttpSettings;
 use crate::http::endpoint::check_url;
-use crate::pack::Pack;
-use crate::vocab::{Origin, Service};
+use crate::vocab::{Origin, Service, Setting};
+
+/// The part of a skill pack's declarations that configuration reads
+/// (`crate::pack::Pack::env_spec`).
+#[derive(Debug, Clone, Copy)]
+pub struct EnvSpec<'a> {
+    /// The environment prefix (`<PREFIX>DRY_RUN`, `<PREFIX>HTTP_*`).
+    pub env_prefix: &'static str,
+    /// The binary, for the `User-Agent`.
+    pub binary: &'static str,
+    /// The services, with their origins.
+    pub services: &'a [Service],
+    /// The non-secret settings.
+    pub settings: &'a [Setting],
+}
+
+impl EnvSpec<'_> {
+    fn var(&self, suffix: &str) -> String {
+        format!("{}{suffix}", self.env_prefix)
+    }
+}
 
 /// Every non-secret variable a pack's binary reads, with what it does: the pack's settings,
 /// the core's knobs under its prefix, and each service's base-URL variable. Generated
 /// documentation (the skill's frontmatter, the plugin's environment) is built from this list,
 /// and a test checks that [`Config::from_lookup`] reads exactly these names.
-pub fn variables(pack: &Pack) -> Vec<(Cow<'static, str>, Cow<'static, str>)> {
+pub fn variables(pack: &EnvSpec<'_>) -> Vec<(Cow<'static, str>, Cow<'static, str>)> {
     let mut out: Vec<(Cow<'static, str>, Cow<'static, str>)> = Vec::new();
     for setting in pack.settings {
         out.push((setting.name.into(), setting.description.into()));
@@ -86,13 +105,9 @@ pub struct Config {
 }
 
 impl Config {
-    /// Reads the process environment for `pack`.
-    pub fn from_env(pack: &Pack) -> Self {
-        Self::from_lookup(pack, |name| std::env::var(name).ok())
-    }
-
-    /// Reads `pack`'s configuration through `lookup` (the environment, or a map in tests).
-    pub fn from_lookup(pack: &Pack, lookup: impl Fn(&str) -> Option<String>) -> Self {
+    /// Reads the configuration `pack` declares through `lookup` (the environment, or a map in
+    /// tests). `Config::from_env(&PACK)` and `Config::from_lookup(&PACK, …)` wrap it.
+    pub fn read(pack: &EnvSpec<'_>, lookup: impl Fn(&str) -> Option<String>) -> Self {
         let text = |name: &str| {
             lookup(name)
                 .map(|v| v.trim().to_owned())
@@ -248,7 +263,7 @@ pub fn parse_bool(value: &str) -> Option<bool> {
     }
 }
 
-/// The integer parse of `spec/theta-api.md` §3.1: leading decimal digits (after an optional
+/// The integer parse of the earlier JavaScript skill's `parseInt`: leading decimal digits (after an optional
 /// sign) are read, anything unparsable takes `default`, and the result is clamped.
 pub fn clamp_int(value: Option<&str>, default: u64, min: u64, max: u64) -> u64 {
     let Some(text) = value.map(str::trim) else {
@@ -293,7 +308,8 @@ mod tests {
             read.lock().unwrap().insert(name.to_owned());
             None
         });
-        let listed: std::collections::BTreeSet<String> = variables(&DEMO)
+        let listed: std::collections::BTreeSet<String> = DEMO
+            .variables()
             .into_iter()
             .map(|(name, _)| name.into_owned())
             .collect();

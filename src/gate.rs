@@ -32,6 +32,13 @@ impl Gate {
         effect != Effect::ReadOnly && self.dry_run
     }
 
+    /// Like [`Gate::stops`], when the command's own arguments may also ask for a dry-run
+    /// ([`crate::command::Command::requests_dry_run`], e.g. `confirm: false`): they can only
+    /// add a stop, never lift one the request or the environment asked for.
+    pub fn stops_asked(self, effect: Effect, args_request: bool) -> bool {
+        effect != Effect::ReadOnly && (self.dry_run || args_request)
+    }
+
     /// Whether a credential probe (a money-free request whose only purpose is to show that a
     /// credential works) must be skipped. In dry-run it is, even when the probe is a read: a
     /// dry-run report never claims a verification and sends no credential anywhere.
@@ -60,6 +67,17 @@ mod tests {
         assert!(gate.stops(Effect::Paid) && gate.stops(Effect::Mutating));
         assert!(!gate.stops(Effect::ReadOnly));
         assert!(!Gate::new(false, false).stops(Effect::Paid));
+    }
+
+    #[test]
+    fn arguments_can_turn_dry_run_on_never_off() {
+        let (off, on) = (Gate::new(false, false), Gate::new(false, true));
+        for effect in [Effect::Paid, Effect::Mutating] {
+            assert!(!off.stops_asked(effect, false));
+            assert!(off.stops_asked(effect, true), "the arguments ask for it");
+            assert!(on.stops_asked(effect, false), "arguments never turn it off");
+        }
+        assert!(!on.stops_asked(Effect::ReadOnly, true), "reads always run");
     }
 
     #[test]

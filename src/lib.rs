@@ -28,8 +28,7 @@
 //! - [`artifacts`]: the generated `schemas/`, `skill/` and `dist/` of a pack.
 //! - [`cli`]: the command-line front end every pack's binary runs.
 //!
-//! The packs, under [`skills`]: [`skills::theta`] (binary `theta-skill`) and
-//! [`skills::elizacloud`] (binary `elizacloud-skill`).
+//! The packs live under [`skills`], one folder each, with one binary each in `src/bin/`.
 //! `docs/adding-a-skill.md` shows what a pack declares and where.
 
 pub mod artifacts;

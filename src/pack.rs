@@ -2,10 +2,10 @@
 //!
 //! A [`Pack`] is data plus commands. It names its services and secrets (declared with the
 //! vocabulary of [`crate::vocab`]), its non-secret [`Setting`]s, its environment prefix
-//! (`THETA_` → `THETA_DRY_RUN`, `THETA_HTTP_*`, `THETA_LOG`), its [`Family`]s — each with its
+//! (`ACME_` → `ACME_DRY_RUN`, `ACME_HTTP_*`, `ACME_LOG`), its [`Family`]s — each with its
 //! commands, so a family is declared once — and the metadata of its OpenClaw skill and plugin.
 //! The core (dispatcher, gate, secrets chain, HTTP, schemas, artifacts, CLI) reads these
-//! declarations and names no pack. `docs/adding-a-skill.md` walks through the Theta pack.
+//! declarations and names no pack. `docs/adding-a-skill.md` walks through a real pack.
 //!
 //! The capabilities report (`<pack>.auth.capabilities`) is derived from the families by
 //! [`capabilities_report`]: one record per reported family, its commands taken from the family
@@ -18,19 +18,10 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::command::{Ctx, DynCommand};
+use crate::config::{Config, EnvSpec};
 use crate::error::Error;
+pub use crate::vocab::Setting;
 use crate::vocab::{ErrorCode, SecretName, Service};
-
-/// A non-secret variable a pack reads (a project id, an endpoint URL).
-#[derive(Debug, Clone, Copy)]
-pub struct Setting {
-    /// The variable (`THETA_EC_PROJECT_ID`).
-    pub name: &'static str,
-    /// What it does.
-    pub description: &'static str,
-    /// The OpenClaw plugin config key that fills it, when the plugin offers one.
-    pub plugin_key: Option<&'static str>,
-}
 
 /// What a family's probe found.
 #[derive(Debug, Clone)]
@@ -123,16 +114,16 @@ pub struct SkillMeta {
 /// One skill: its declarations and commands.
 #[derive(Debug)]
 pub struct Pack {
-    /// The command id prefix without its dot (`theta`).
+    /// The command id prefix without its dot (`acme`).
     pub name: &'static str,
-    /// The binary (`theta-skill`).
+    /// The binary (`acme-skill`).
     pub binary: &'static str,
-    /// The product, for people (`Theta EdgeCloud`).
+    /// The product, for people (`Acme Cloud`).
     pub title: &'static str,
-    /// The environment prefix (`THETA_`): `<prefix>DRY_RUN`, `<prefix>HTTP_TIMEOUT_MS`,
+    /// The environment prefix (`ACME_`): `<prefix>DRY_RUN`, `<prefix>HTTP_TIMEOUT_MS`,
     /// `<prefix>HTTP_MAX_RETRIES`, `<prefix>HTTP_RETRY_BACKOFF_MS`, `<prefix>LOG`.
     pub env_prefix: &'static str,
-    /// The service of commands that call no upstream (`theta-runtime`).
+    /// The service of commands that call no upstream (`acme-runtime`).
     pub runtime: Service,
     /// Every upstream service.
     pub services: &'static [Service],
@@ -168,9 +159,42 @@ impl Pack {
             .find(|family| family.commands.iter().any(|c| c.id() == id))
     }
 
-    /// A variable name under this pack's prefix (`var("DRY_RUN")` → `THETA_DRY_RUN`).
+    /// What configuration reads for this pack.
+    pub fn env_spec(&self) -> EnvSpec<'_> {
+        EnvSpec {
+            env_prefix: self.env_prefix,
+            binary: self.binary,
+            services: self.services,
+            settings: self.settings,
+        }
+    }
+
+    /// Every non-secret variable this pack's binary reads, with what it does (see
+    /// [`crate::config::variables`]).
+    pub fn variables(
+        &self,
+    ) -> Vec<(
+        std::borrow::Cow<'static, str>,
+        std::borrow::Cow<'static, str>,
+    )> {
+        crate::config::variables(&self.env_spec())
+    }
+
+    /// A variable name under this pack's prefix (`var("DRY_RUN")` → `ACME_DRY_RUN`).
     pub fn var(&self, suffix: &str) -> String {
         format!("{}{suffix}", self.env_prefix)
+    }
+}
+
+impl Config {
+    /// Reads the process environment for `pack`.
+    pub fn from_env(pack: &Pack) -> Self {
+        Self::from_lookup(pack, |name| std::env::var(name).ok())
+    }
+
+    /// Reads `pack`'s configuration through `lookup` (the environment, or a map in tests).
+    pub fn from_lookup(pack: &Pack, lookup: impl Fn(&str) -> Option<String>) -> Self {
+        Self::read(&pack.env_spec(), lookup)
     }
 }
 

@@ -23,6 +23,10 @@ pub const IDENTIFIER_PATTERN: &str = "^[A-Za-z0-9_:-][A-Za-z0-9._:-]*$";
 /// Project id rule (`prj_…`).
 pub const PROJECT_ID_PATTERN: &str = "^prj_[A-Za-z0-9_]+$";
 
+/// Free text without control characters (C0 and DEL): the rule for opaque ids that may
+/// contain `/` (sent as one encoded path segment) and other one-line values.
+pub const NO_CONTROL_PATTERN: &str = "^[^\\u0000-\\u001F\\u007F]*$";
+
 /// The provider-safe input schema of `T`.
 pub fn input_schema<T: JsonSchema>() -> Value {
     let generator = SchemaSettings::draft07()
@@ -294,6 +298,11 @@ pub fn problems(
             }),
             ValidationErrorKind::Pattern { pattern } if pattern == PROJECT_ID_PATTERN => out.push(Problem {
                 message: "must look like prj_... (letters, digits and underscores)".to_owned(),
+                code: field_code(top_field(&at)),
+                path: at,
+            }),
+            ValidationErrorKind::Pattern { pattern } if pattern == NO_CONTROL_PATTERN => out.push(Problem {
+                message: "must not contain control characters (newlines, tabs, …)".to_owned(),
                 code: field_code(top_field(&at)),
                 path: at,
             }),

@@ -73,7 +73,7 @@ impl Serialize for Effect {
 /// Stable error codes. Callers (agents, the OpenClaw plugin, scripts) match on them, so a code
 /// is never renamed or reused. The core's codes are variants, each documented with a
 /// `Resolution:` line; a pack declares its own with [`ErrorCode::pack_request`] and
-/// [`ErrorCode::pack_failure`] (e.g. `MISSING_THETA_EC_API_KEY`).
+/// [`ErrorCode::pack_failure`] (e.g. `MISSING_ACME_API_KEY`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorCode {
@@ -136,6 +136,11 @@ pub enum ErrorCode {
     /// The upstream response exceeded the size cap.
     /// Resolution: narrow the request (page size, filters).
     ResponseTooLarge,
+    /// The upstream answered with a success HTTP status, but its own envelope reports a
+    /// failure (e.g. a `{status, body}` envelope whose `status` is not `"success"`).
+    /// Resolution: see the message; for a paid or mutating call, check the resource's state
+    /// before sending it again.
+    UpstreamError,
     /// The upstream response could not be decoded.
     /// Resolution: the upstream API may have changed; report the path in the message.
     InvalidResponse,
@@ -211,6 +216,7 @@ impl ErrorCode {
             Timeout => "TIMEOUT",
             RedirectRefused => "REDIRECT_REFUSED",
             ResponseTooLarge => "RESPONSE_TOO_LARGE",
+            UpstreamError => "UPSTREAM_ERROR",
             InvalidResponse => "INVALID_RESPONSE",
             UnsafeEndpoint => "UNSAFE_ENDPOINT",
             IncompleteStream => "INCOMPLETE_STREAM",
@@ -250,7 +256,7 @@ impl Serialize for ErrorCode {
 /// parsing (`crate::http::endpoint::check_url`), never by string prefix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HostRule {
-    /// Registrable domains, e.g. `thetaedgecloud.com`.
+    /// Registrable domains, e.g. `acme.example`.
     pub domains: &'static [&'static str],
 }
 
@@ -276,17 +282,17 @@ pub enum Origin {
     Fixed {
         /// The default origin.
         default: &'static str,
-        /// The variable that overrides it (`THETA_CONTROLLER_BASE_URL`).
+        /// The variable that overrides it (`ACME_BASE_URL`).
         override_var: &'static str,
         /// Hosts an override may name.
         hosts: HostRule,
-        /// The code when the override is unusable (`INVALID_THETA_BASE_URL`).
+        /// The code when the override is unusable (`INVALID_ACME_BASE_URL`).
         invalid_code: ErrorCode,
     },
     /// An origin only the user can configure (a dedicated endpoint). Its errors are named:
     /// `missing_code` when the variable is unset, `invalid_code` when it is not allowed.
     Configured {
-        /// The variable holding the URL (`THETA_INFERENCE_ENDPOINT`).
+        /// The variable holding the URL (`ACME_ENDPOINT`).
         var: &'static str,
         /// Hosts it may name.
         hosts: HostRule,
@@ -332,7 +338,7 @@ pub enum UserAgent {
 }
 
 /// A rule that turns one upstream answer into a pack code, e.g. on-demand's
-/// `409 "No instances available"` → `THETA_ONDEMAND_CAPACITY_EXHAUSTED`. A matching answer
+/// `409 "No instances available"` → `ACME_CAPACITY_EXHAUSTED`. A matching answer
 /// was provably not processed, so it is retried even for a paid request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CapacityRule {
@@ -550,6 +556,17 @@ impl Serialize for SecretName {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.canonical())
     }
+}
+
+/// A non-secret variable a pack reads (a project id, an endpoint URL).
+#[derive(Debug, Clone, Copy)]
+pub struct Setting {
+    /// The variable (`ACME_PROJECT_ID`).
+    pub name: &'static str,
+    /// What it does.
+    pub description: &'static str,
+    /// The OpenClaw plugin config key that fills it, when the plugin offers one.
+    pub plugin_key: Option<&'static str>,
 }
 
 #[cfg(test)]

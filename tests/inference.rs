@@ -437,7 +437,8 @@ async fn a_paid_chat_is_sent_once_and_a_warming_endpoint_is_annotated() {
             .await;
         let error = err(&response, "THETA_DEDICATED_ENDPOINT_UPSTREAM_UNREADY");
         assert_eq!(error["status"], json!(status));
-        assert_eq!(error["retriable"], json!(true));
+        // 404 means no route (nothing processed); a 502/503 may have reached the model.
+        assert_eq!(error["retriable"], json!(status == 404), "HTTP {status}");
         let hint = error["hint"].as_str().unwrap();
         assert!(hint.contains("theta.inference.ready"), "{hint}");
         assert!(hint.contains("not resent"), "{hint}");

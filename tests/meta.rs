@@ -282,12 +282,13 @@ async fn capabilities_reports_every_family() {
             "ondemand.catalog",
             "ondemand.inference",
             "controller.project",
+            "controller.v1",
             "billing.balance",
             "inference.endpoint",
             "video.api"
         ]
     );
-    let billing = &result["capabilities"][3];
+    let billing = &result["capabilities"][4];
     assert_eq!(billing["configured"], json!(false));
     assert_eq!(billing["missing"], json!(["THETA_ORG_ID"]));
     for record in result["capabilities"].as_array().unwrap() {
@@ -296,7 +297,7 @@ async fn capabilities_reports_every_family() {
             assert_eq!(record["commands"], json!([]), "{record}");
         }
     }
-    assert_eq!(result["summary"]["total"], json!(6));
+    assert_eq!(result["summary"]["total"], json!(7));
 }
 
 #[tokio::test]

@@ -201,7 +201,7 @@ fn every_command_belongs_to_exactly_one_family() {
         }
     }
     assert_eq!(seen.len(), PACK.commands().count());
-    assert_eq!(seen.len(), 45);
+    assert_eq!(seen.len(), 60);
 }
 
 #[test]

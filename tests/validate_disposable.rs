@@ -223,7 +223,11 @@ async fn a_probe_that_never_answers_still_ends_in_a_verified_delete() {
         .mount(&server)
         .await;
     mount_happy_path(&server).await;
-    let response = run_env(&server).run(COMMAND, args()).await;
+    // Retries are on: each probe attempt must still be exactly one request.
+    let response = env(&server)
+        .set("THETA_HTTP_MAX_RETRIES", "3")
+        .run(COMMAND, args())
+        .await;
     let report = ok(&response);
     assert_eq!(report["passed"], false);
     assert_eq!(report["failedStep"], "readiness");
@@ -232,6 +236,8 @@ async fn a_probe_that_never_answers_still_ends_in_a_verified_delete() {
     assert_eq!(readiness["status"], "notReady");
     let attempts = readiness["attemptCount"].as_u64().unwrap();
     assert!((2..=3).contains(&attempts), "{readiness:#}");
+    let probes = received_at(&server, "GET", "/v1/models").await.len() as u64;
+    assert_eq!(probes, attempts, "one request per reported attempt");
     assert_eq!(readiness["attempts"][0]["status"], 503);
     assert_eq!(readiness["attempts"][0]["code"], "HTTP_503");
     assert_eq!(report["steps"]["smoke"]["status"], "skipped");

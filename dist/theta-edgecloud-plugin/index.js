@@ -907,7 +907,7 @@ const TOOLS = [
     "name": "theta_ai_gpuNode_list",
     "label": "theta.ai.gpuNode.list",
     "command": "theta.ai.gpuNode.list",
-    "description": "Lists the project's GPU node deployments.",
+    "description": "Lists the project's GPU node deployments on the older controller (theta.gpu.deployments.list is the v1 listing, by stable id).",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -1368,6 +1368,536 @@ const TOOLS = [
     ]
   },
   {
+    "name": "theta_gpu_resources_list",
+    "label": "theta.gpu.resources.list",
+    "command": "theta.gpu.resources.list",
+    "description": "Lists the hosted and community GPU resources the project can deploy on, with hourly prices where available.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "projectId": {
+          "type": "string",
+          "description": "Project id (`prj_...`); defaults to THETA_EC_PROJECT_ID.",
+          "maxLength": 128,
+          "pattern": "^prj_[A-Za-z0-9_]+$"
+        }
+      }
+    },
+    "gated": false,
+    "secrets": [
+      "THETA_EC_API_KEY"
+    ]
+  },
+  {
+    "name": "theta_gpu_resources_get",
+    "label": "theta.gpu.resources.get",
+    "command": "theta.gpu.resources.get",
+    "description": "Shows one GPU resource (hosted or community) by id, optionally in one region.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "resource_id": {
+          "type": "string",
+          "description": "The resource id from `theta.gpu.resources.list` (hosted, or community such as\n`community_node/1`; `/` is allowed and sent encoded).",
+          "minLength": 1,
+          "maxLength": 256,
+          "pattern": "^[^\\u0000-\\u001F\\u007F]*$"
+        },
+        "region": {
+          "type": "string",
+          "description": "Region of a hosted resource; needed when the same hosted resource id exists in several\nregions.",
+          "minLength": 1,
+          "maxLength": 128,
+          "pattern": "^[^\\u0000-\\u001F\\u007F]*$"
+        },
+        "projectId": {
+          "type": "string",
+          "description": "Project id (`prj_...`); defaults to THETA_EC_PROJECT_ID.",
+          "maxLength": 128,
+          "pattern": "^prj_[A-Za-z0-9_]+$"
+        }
+      },
+      "required": [
+        "resource_id"
+      ]
+    },
+    "gated": false,
+    "secrets": [
+      "THETA_EC_API_KEY"
+    ]
+  },
+  {
+    "name": "theta_gpu_templates_list",
+    "label": "theta.gpu.templates.list",
+    "command": "theta.gpu.templates.list",
+    "description": "Lists the GPU node deployment templates and the container images each one allows.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "projectId": {
+          "type": "string",
+          "description": "Project id (`prj_...`); defaults to THETA_EC_PROJECT_ID.",
+          "maxLength": 128,
+          "pattern": "^prj_[A-Za-z0-9_]+$"
+        }
+      }
+    },
+    "gated": false,
+    "secrets": [
+      "THETA_EC_API_KEY"
+    ]
+  },
+  {
+    "name": "theta_gpu_deployments_list",
+    "label": "theta.gpu.deployments.list",
+    "command": "theta.gpu.deployments.list",
+    "description": "Lists the project's GPU node deployments, running and stopped, with their stable ids.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "projectId": {
+          "type": "string",
+          "description": "Project id (`prj_...`); defaults to THETA_EC_PROJECT_ID.",
+          "maxLength": 128,
+          "pattern": "^prj_[A-Za-z0-9_]+$"
+        }
+      }
+    },
+    "gated": false,
+    "secrets": [
+      "THETA_EC_API_KEY"
+    ]
+  },
+  {
+    "name": "theta_gpu_deployments_get",
+    "label": "theta.gpu.deployments.get",
+    "command": "theta.gpu.deployments.get",
+    "description": "Shows one GPU node deployment's status and safe details by its stable id.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "deployment_id": {
+          "type": "string",
+          "description": "The deployment's stable id (`dplb_...`) from `theta.gpu.deployments.list`.",
+          "minLength": 1,
+          "maxLength": 256,
+          "pattern": "^[^\\u0000-\\u001F\\u007F]*$"
+        },
+        "projectId": {
+          "type": "string",
+          "description": "Project id (`prj_...`); defaults to THETA_EC_PROJECT_ID.",
+          "maxLength": 128,
+          "pattern": "^prj_[A-Za-z0-9_]+$"
+        }
+      },
+      "required": [
+        "deployment_id"
+      ]
+    },
+    "gated": false,
+    "secrets": [
+      "THETA_EC_API_KEY"
+    ]
+  },
+  {
+    "name": "theta_gpu_deployments_create",
+    "label": "theta.gpu.deployments.create",
+    "command": "theta.gpu.deployments.create",
+    "description": "Creates a GPU node deployment from a template on a hosted or community GPU resource, which starts billable capacity. Paid command: call it with dryRun true first and confirm with the user.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "deployment_template_id": {
+          "type": "string",
+          "description": "The GPU node template (`dplt_...`) from `theta.gpu.templates.list`.",
+          "minLength": 1,
+          "maxLength": 256,
+          "pattern": "^[^\\u0000-\\u001F\\u007F]*$"
+        },
+        "resource_id": {
+          "type": "string",
+          "description": "The hosted or community GPU resource from `theta.gpu.resources.list` (e.g.\n`community_node/1`).",
+          "minLength": 1,
+          "maxLength": 256,
+          "pattern": "^[^\\u0000-\\u001F\\u007F]*$"
+        },
+        "container_image": {
+          "type": "string",
+          "description": "A container image the chosen template allows (see `theta.gpu.templates.list`).",
+          "minLength": 1,
+          "maxLength": 1024,
+          "pattern": "^[^\\u0000-\\u001F\\u007F]*$"
+        },
+        "ssh_public_key": {
+          "type": "string",
+          "description": "The SSH public key installed on the node (one line, e.g. `ssh-ed25519 AAAA... me`).",
+          "minLength": 1,
+          "maxLength": 16384,
+          "pattern": "^[^\\u0000-\\u001F\\u007F]*$"
+        },
+        "name": {
+          "type": "string",
+          "description": "Short deployment name: 1 to 20 letters and digits.",
+          "pattern": "^[A-Za-z0-9]{1,20}$"
+        },
+        "display_name": {
+          "type": "string",
+          "description": "Human-readable name, at most 100 characters.",
+          "maxLength": 100,
+          "pattern": "^[^\\u0000-\\u001F\\u007F]*$"
+        },
+        "region": {
+          "type": "string",
+          "description": "Region of a hosted resource; needed when the same hosted resource id exists in several\nregions.",
+          "minLength": 1,
+          "maxLength": 128,
+          "pattern": "^[^\\u0000-\\u001F\\u007F]*$"
+        },
+        "ssh_port": {
+          "type": "integer",
+          "description": "SSH port on the node (1 to 65535; the controller's default is 22).",
+          "minimum": 1,
+          "maximum": 65535
+        },
+        "http_port": {
+          "type": "integer",
+          "description": "Optional HTTP service port (0 to 65535).",
+          "minimum": 0,
+          "maximum": 65535
+        },
+        "max_price_per_hour_usd": {
+          "type": "number",
+          "exclusiveMinimum": 0,
+          "description": "Hourly price ceiling in USD, greater than 0. Needed for a community GPU resource."
+        },
+        "confirm": {
+          "type": "boolean",
+          "description": "Optional, for callers of the official MCP tool: `false` turns this call into a dry-run\npreview (nothing is sent); `true` or absent changes nothing, and never turns a dry-run\noff. Show the preview to the user and get a yes before running it for real."
+        },
+        "projectId": {
+          "type": "string",
+          "description": "Project id (`prj_...`); defaults to THETA_EC_PROJECT_ID.",
+          "maxLength": 128,
+          "pattern": "^prj_[A-Za-z0-9_]+$"
+        },
+        "dryRun": {
+          "type": "boolean",
+          "description": "Preview the exact request without sending it (recommended before any paid or mutating call)."
+        }
+      },
+      "required": [
+        "deployment_template_id",
+        "resource_id",
+        "container_image",
+        "ssh_public_key"
+      ]
+    },
+    "gated": true,
+    "secrets": [
+      "THETA_EC_API_KEY"
+    ]
+  },
+  {
+    "name": "theta_gpu_deployments_start",
+    "label": "theta.gpu.deployments.start",
+    "command": "theta.gpu.deployments.start",
+    "description": "Starts a stopped GPU node deployment by its stable id; billing resumes while it runs. Paid command: call it with dryRun true first and confirm with the user.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "deployment_id": {
+          "type": "string",
+          "description": "The deployment's stable id (`dplb_...`) from `theta.gpu.deployments.list`.",
+          "minLength": 1,
+          "maxLength": 256,
+          "pattern": "^[^\\u0000-\\u001F\\u007F]*$"
+        },
+        "confirm": {
+          "type": "boolean",
+          "description": "Optional, for callers of the official MCP tools: `false` turns this call into a\ndry-run preview (nothing is sent); `true` or absent changes nothing, and never turns\na dry-run off. Show the preview to the user and get a yes before running it for real."
+        },
+        "projectId": {
+          "type": "string",
+          "description": "Project id (`prj_...`); defaults to THETA_EC_PROJECT_ID.",
+          "maxLength": 128,
+          "pattern": "^prj_[A-Za-z0-9_]+$"
+        },
+        "dryRun": {
+          "type": "boolean",
+          "description": "Preview the exact request without sending it (recommended before any paid or mutating call)."
+        }
+      },
+      "required": [
+        "deployment_id"
+      ]
+    },
+    "gated": true,
+    "secrets": [
+      "THETA_EC_API_KEY"
+    ]
+  },
+  {
+    "name": "theta_gpu_deployments_stop",
+    "label": "theta.gpu.deployments.stop",
+    "command": "theta.gpu.deployments.stop",
+    "description": "Stops a GPU node deployment's compute by its stable id, keeping its configuration so it can be started again. Mutating command: call it with dryRun true first and confirm with the user.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "deployment_id": {
+          "type": "string",
+          "description": "The deployment's stable id (`dplb_...`) from `theta.gpu.deployments.list`.",
+          "minLength": 1,
+          "maxLength": 256,
+          "pattern": "^[^\\u0000-\\u001F\\u007F]*$"
+        },
+        "confirm": {
+          "type": "boolean",
+          "description": "Optional, for callers of the official MCP tools: `false` turns this call into a\ndry-run preview (nothing is sent); `true` or absent changes nothing, and never turns\na dry-run off. Show the preview to the user and get a yes before running it for real."
+        },
+        "projectId": {
+          "type": "string",
+          "description": "Project id (`prj_...`); defaults to THETA_EC_PROJECT_ID.",
+          "maxLength": 128,
+          "pattern": "^prj_[A-Za-z0-9_]+$"
+        },
+        "dryRun": {
+          "type": "boolean",
+          "description": "Preview the exact request without sending it (recommended before any paid or mutating call)."
+        }
+      },
+      "required": [
+        "deployment_id"
+      ]
+    },
+    "gated": true,
+    "secrets": [
+      "THETA_EC_API_KEY"
+    ]
+  },
+  {
+    "name": "theta_gpu_deployments_delete",
+    "label": "theta.gpu.deployments.delete",
+    "command": "theta.gpu.deployments.delete",
+    "description": "Deletes a GPU node deployment and its restartable configuration by its stable id, irreversibly. Mutating command: call it with dryRun true first and confirm with the user.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "deployment_id": {
+          "type": "string",
+          "description": "The deployment's stable id (`dplb_...`) from `theta.gpu.deployments.list`.",
+          "minLength": 1,
+          "maxLength": 256,
+          "pattern": "^[^\\u0000-\\u001F\\u007F]*$"
+        },
+        "confirm": {
+          "type": "boolean",
+          "description": "Optional, for callers of the official MCP tools: `false` turns this call into a\ndry-run preview (nothing is sent); `true` or absent changes nothing, and never turns\na dry-run off. Show the preview to the user and get a yes before running it for real."
+        },
+        "projectId": {
+          "type": "string",
+          "description": "Project id (`prj_...`); defaults to THETA_EC_PROJECT_ID.",
+          "maxLength": 128,
+          "pattern": "^prj_[A-Za-z0-9_]+$"
+        },
+        "dryRun": {
+          "type": "boolean",
+          "description": "Preview the exact request without sending it (recommended before any paid or mutating call)."
+        }
+      },
+      "required": [
+        "deployment_id"
+      ]
+    },
+    "gated": true,
+    "secrets": [
+      "THETA_EC_API_KEY"
+    ]
+  },
+  {
+    "name": "theta_gpu_deployments_events",
+    "label": "theta.gpu.deployments.events",
+    "command": "theta.gpu.deployments.events",
+    "description": "Shows the recent Kubernetes events of a running GPU node deployment.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "deployment_id": {
+          "type": "string",
+          "description": "The deployment's stable id (`dplb_...`) from `theta.gpu.deployments.list`.",
+          "minLength": 1,
+          "maxLength": 256,
+          "pattern": "^[^\\u0000-\\u001F\\u007F]*$"
+        },
+        "projectId": {
+          "type": "string",
+          "description": "Project id (`prj_...`); defaults to THETA_EC_PROJECT_ID.",
+          "maxLength": 128,
+          "pattern": "^prj_[A-Za-z0-9_]+$"
+        }
+      },
+      "required": [
+        "deployment_id"
+      ]
+    },
+    "gated": false,
+    "secrets": [
+      "THETA_EC_API_KEY"
+    ]
+  },
+  {
+    "name": "theta_gpu_deployments_logs",
+    "label": "theta.gpu.deployments.logs",
+    "command": "theta.gpu.deployments.logs",
+    "description": "Shows the logs of a running GPU node deployment.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "deployment_id": {
+          "type": "string",
+          "description": "The deployment's stable id (`dplb_...`) from `theta.gpu.deployments.list`.",
+          "minLength": 1,
+          "maxLength": 256,
+          "pattern": "^[^\\u0000-\\u001F\\u007F]*$"
+        },
+        "projectId": {
+          "type": "string",
+          "description": "Project id (`prj_...`); defaults to THETA_EC_PROJECT_ID.",
+          "maxLength": 128,
+          "pattern": "^prj_[A-Za-z0-9_]+$"
+        }
+      },
+      "required": [
+        "deployment_id"
+      ]
+    },
+    "gated": false,
+    "secrets": [
+      "THETA_EC_API_KEY"
+    ]
+  },
+  {
+    "name": "theta_billing_projectBalance",
+    "label": "theta.billing.projectBalance",
+    "command": "theta.billing.projectBalance",
+    "description": "Shows the credit balance of the organization behind the project, with no organization id needed.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "projectId": {
+          "type": "string",
+          "description": "Project id (`prj_...`); defaults to THETA_EC_PROJECT_ID.",
+          "maxLength": 128,
+          "pattern": "^prj_[A-Za-z0-9_]+$"
+        }
+      }
+    },
+    "gated": false,
+    "secrets": [
+      "THETA_EC_API_KEY"
+    ]
+  },
+  {
+    "name": "theta_billing_usage",
+    "label": "theta.billing.usage",
+    "command": "theta.billing.usage",
+    "description": "Shows the project's usage totals with a daily breakdown per category, for a window of up to 366 days.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "start_date": {
+          "type": "string",
+          "description": "First day of the window, `YYYY-MM-DD`, inclusive.",
+          "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+        },
+        "end_date": {
+          "type": "string",
+          "description": "Last day of the window, `YYYY-MM-DD`, inclusive; the window is at most 366 days.",
+          "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+        },
+        "projectId": {
+          "type": "string",
+          "description": "Project id (`prj_...`); defaults to THETA_EC_PROJECT_ID.",
+          "maxLength": 128,
+          "pattern": "^prj_[A-Za-z0-9_]+$"
+        }
+      }
+    },
+    "gated": false,
+    "secrets": [
+      "THETA_EC_API_KEY"
+    ]
+  },
+  {
+    "name": "theta_billing_topUps_list",
+    "label": "theta.billing.topUps.list",
+    "command": "theta.billing.topUps.list",
+    "description": "Lists the credit top-ups of the organization behind the project, one page at a time.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "page": {
+          "type": "integer",
+          "maximum": 1000000,
+          "minimum": 1,
+          "description": "One-based page number (1 or more)."
+        },
+        "number": {
+          "type": "integer",
+          "maximum": 100,
+          "minimum": 1,
+          "description": "Records per page, 1 to 100."
+        },
+        "projectId": {
+          "type": "string",
+          "description": "Project id (`prj_...`); defaults to THETA_EC_PROJECT_ID.",
+          "maxLength": 128,
+          "pattern": "^prj_[A-Za-z0-9_]+$"
+        }
+      }
+    },
+    "gated": false,
+    "secrets": [
+      "THETA_EC_API_KEY"
+    ]
+  },
+  {
+    "name": "theta_billing_pricing",
+    "label": "theta.billing.pricing",
+    "command": "theta.billing.pricing",
+    "description": "Shows the prices of chatbot, storage and on-demand inference (GPU prices come from theta.gpu.resources.list).",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "projectId": {
+          "type": "string",
+          "description": "Project id (`prj_...`); defaults to THETA_EC_PROJECT_ID.",
+          "maxLength": 128,
+          "pattern": "^prj_[A-Za-z0-9_]+$"
+        }
+      }
+    },
+    "gated": false,
+    "secrets": [
+      "THETA_EC_API_KEY"
+    ]
+  },
+  {
     "name": "theta_billing_balance",
     "label": "theta.billing.balance",
     "command": "theta.billing.balance",
@@ -1804,6 +2334,7 @@ const PASS_ENV = [
   "THETA_HTTP_MAX_RETRIES",
   "THETA_HTTP_RETRY_BACKOFF_MS",
   "THETA_CONTROLLER_BASE_URL",
+  "THETA_CONTROLLER_V1_BASE_URL",
   "THETA_PLATFORM_BASE_URL",
   "THETA_ONDEMAND_API_BASE_URL",
   "THETA_VIDEO_API_BASE_URL"

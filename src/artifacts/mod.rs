@@ -1,7 +1,7 @@
 //! Generated files: `schemas/`, the skill folder `skill/` and the ClawHub bundle `dist/`.
 //!
 //! Generators return one pack's complete file set as a map from relative path to content,
-//! every path under a folder of that pack's own (`theta/`, `theta-edgecloud/`, …); [`sync`]
+//! every path under a folder of that pack's own (`<pack>/`, `<skill>/`, `<skill>-plugin/`); [`sync`]
 //! either writes it (removing files the generator no longer produces in those folders) or
 //! checks that they hold exactly that set, which is what CI's freshness check runs. Another
 //! pack's folders beside them are left alone, so every pack's binary writes to the same

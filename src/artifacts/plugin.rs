@@ -5,7 +5,6 @@
 use serde_json::{Map, Value, json};
 
 use crate::command::Effect;
-use crate::config::variables;
 use crate::pack::Pack;
 use crate::runtime::registry::tool_name;
 
@@ -52,7 +51,7 @@ fn pass_env(pack: &Pack) -> Vec<String> {
     .collect();
     names.push(pack.var("LOG"));
     names.extend(
-        variables(pack)
+        pack.variables()
             .into_iter()
             .map(|(name, _)| name.into_owned()),
     );

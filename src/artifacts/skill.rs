@@ -4,7 +4,6 @@
 use serde_json::{Value, json};
 
 use crate::command::{DynCommand, Effect};
-use crate::config::variables;
 use crate::pack::Pack;
 use crate::runtime::registry::tool_name;
 
@@ -21,7 +20,7 @@ pub fn declared_variables(pack: &Pack) -> Vec<(String, bool, String)> {
             ));
         }
     }
-    for (name, description) in variables(pack) {
+    for (name, description) in pack.variables() {
         out.push((name.into_owned(), false, description.into_owned()));
     }
     out.push((

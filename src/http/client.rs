@@ -19,12 +19,27 @@ use super::auth::Auth;
 use super::endpoint::SafeResolver;
 use super::failure::{Failure, classify_transport};
 use super::request::{ApiRequest, Body, RequestPreview, build_form, preview_form};
-use super::response::{ApiResponse, StreamingResponse, header_string, read_capped};
+use super::response::{ApiResponse, StreamingResponse, header_string, read_body};
 use super::retry;
 use crate::error::{Error, ErrorCode};
 use crate::secrets::Secrets;
 use crate::secrets::redact;
-use crate::vocab::{Effect, Service, UserAgent};
+use crate::vocab::{Service, UserAgent};
+
+/// How a success is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Read {
+    /// The whole body, under the cap.
+    Buffered,
+    /// Handed back as a stream.
+    Streaming,
+}
+
+/// What a successful attempt produced.
+enum Sent {
+    Buffered(ApiResponse),
+    Streaming(reqwest::Response, Url),
+}
 
 /// The process-wide HTTP transport: one connection pool and one TLS root store, built the
 /// first time a command needs the network (a command that makes no request pays nothing).
@@ -196,35 +211,27 @@ impl<'a> ServiceClient<'a> {
         })
     }
 
-    /// Sends `request`, retrying as the policy allows, and buffers the (capped) body.
+    /// Sends `request`, retrying as the policy allows, and buffers the (capped) body. The
+    /// body is read inside the retry loop: a read-only request whose body is cut short after
+    /// a success status is sent again, like any other interrupted read.
     pub async fn send(&self, request: &ApiRequest) -> Result<ApiResponse, Error> {
         let url = self.url(request)?;
-        let (response, url) = self.send_with_retries(request, url).await?;
-        let status = response.status().as_u16();
-        let content_type = header_string(response.headers(), CONTENT_TYPE.as_str());
-        let headers = response.headers().clone();
-        let body = read_capped(
-            response,
-            self.service,
-            &url,
-            request.effect,
-            self.settings.env_prefix,
-        )
-        .await?;
-        Ok(ApiResponse {
-            status,
-            headers,
-            content_type,
-            body,
-            url: url.to_string(),
-        })
+        match self.send_with_retries(request, url, Read::Buffered).await? {
+            Sent::Buffered(response) => Ok(response),
+            Sent::Streaming(..) => Err(Error::internal("a buffered send returned a stream")),
+        }
     }
 
     /// Sends `request` like [`Self::send`] but hands back the body as a stream once a
     /// success status arrived. Retries happen only before the status line.
     pub async fn send_streaming(&self, request: &ApiRequest) -> Result<StreamingResponse, Error> {
         let url = self.url(request)?;
-        let (response, url) = self.send_with_retries(request, url).await?;
+        let Sent::Streaming(response, url) = self
+            .send_with_retries(request, url, Read::Streaming)
+            .await?
+        else {
+            return Err(Error::internal("a streaming send returned a buffered body"));
+        };
         Ok(StreamingResponse {
             status: response.status().as_u16(),
             content_type: header_string(response.headers(), CONTENT_TYPE.as_str()),
@@ -237,43 +244,62 @@ impl<'a> ServiceClient<'a> {
         })
     }
 
+    /// The attempt loop. After each failed attempt [`retry::decide`] says whether to wait and
+    /// try again; the error reports the same decision's `retriable`.
     async fn send_with_retries(
         &self,
         request: &ApiRequest,
         url: Url,
-    ) -> Result<(reqwest::Response, Url), Error> {
+        read: Read,
+    ) -> Result<Sent, Error> {
         let client = self.transport.client()?;
+        let max_retries = request.max_retries.unwrap_or(self.settings.max_retries);
         let mut retry = 0u32;
         loop {
             let started = Instant::now();
             let attempt = self.send_once(client, request, &url).await;
-            let elapsed_ms = started.elapsed().as_millis();
             let failure = match attempt {
                 Ok(response) if response.status().is_success() => {
+                    let status = response.status().as_u16();
                     tracing::debug!(
                         service = self.service.as_str(),
                         method = %request.method,
                         url = %redact::redact_text(url.as_str()),
-                        status = response.status().as_u16(),
-                        elapsed_ms,
+                        status,
+                        elapsed_ms = started.elapsed().as_millis(),
                         "http request"
                     );
-                    return Ok((response, url));
+                    if read == Read::Streaming {
+                        return Ok(Sent::Streaming(response, url));
+                    }
+                    let content_type = header_string(response.headers(), CONTENT_TYPE.as_str());
+                    let headers = response.headers().clone();
+                    match read_body(response).await {
+                        Ok(body) => {
+                            return Ok(Sent::Buffered(ApiResponse {
+                                status,
+                                headers,
+                                content_type,
+                                body,
+                                url: url.to_string(),
+                            }));
+                        }
+                        Err(failure) => failure,
+                    }
                 }
-                Ok(response) => self.failed_status(response, &url, request.effect).await,
+                Ok(response) => self.failed_status(response).await,
                 Err(e) => Failure::Transport(classify_transport(&e)),
             };
             let outcome = failure.outcome();
-            let retriable = retry::retriable(outcome, request.effect);
-            let wait = failure
-                .retry_after()
-                .map(|ra| ra.max(retry::backoff(self.settings.retry_backoff, retry)))
-                .unwrap_or_else(|| retry::backoff(self.settings.retry_backoff, retry));
-            let waits_too_long = failure
-                .retry_after()
-                .is_some_and(|ra| ra > retry::MAX_RETRY_AFTER);
-            let max_retries = request.max_retries.unwrap_or(self.settings.max_retries);
-            if retriable && retry < max_retries && !waits_too_long {
+            let decision = retry::decide(
+                outcome,
+                request.effect,
+                failure.retry_after(),
+                retry,
+                max_retries,
+                self.settings.retry_backoff,
+            );
+            if let Some(wait) = decision.retry_after {
                 tracing::warn!(
                     service = self.service.as_str(),
                     method = %request.method,
@@ -291,7 +317,7 @@ impl<'a> ServiceClient<'a> {
                 service = self.service.as_str(),
                 url = %redact::redact_text(url.as_str()),
                 outcome = ?outcome,
-                elapsed_ms,
+                elapsed_ms = started.elapsed().as_millis(),
                 "http request failed"
             );
             let timeout = self.timeout_for(request);
@@ -329,28 +355,18 @@ impl<'a> ServiceClient<'a> {
         builder.send().await
     }
 
-    async fn failed_status(
-        &self,
-        response: reqwest::Response,
-        url: &Url,
-        effect: Effect,
-    ) -> Failure {
+    async fn failed_status(&self, response: reqwest::Response) -> Failure {
         let status = response.status().as_u16();
         let retry_after = header_string(response.headers(), RETRY_AFTER.as_str())
-            .and_then(|v| retry::parse_retry_after(&v, SystemTime::now()));
+            .map(|v| retry::parse_retry_after(&v, SystemTime::now()))
+            .unwrap_or_default();
         let location = header_string(response.headers(), "location");
         let headers = response.headers().clone();
         // The error body is informative only; a failure to read it is not the error to report.
-        let body = read_capped(
-            response,
-            self.service,
-            url,
-            effect,
-            self.settings.env_prefix,
-        )
-        .await
-        .map(|b| String::from_utf8_lossy(&b).into_owned())
-        .unwrap_or_default();
+        let body = read_body(response)
+            .await
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default();
         if (300..400).contains(&status) {
             return Failure::Redirect { status, location };
         }
@@ -370,7 +386,93 @@ mod tests {
     use crate::http::MAX_BODY_BYTES;
     use crate::secrets::redact::MASK;
     use crate::testing::{DEMO_API, DEMO_DEDICATED, DEMO_KEY};
+    use crate::vocab::Effect;
     use serde_json::json;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpListener;
+
+    /// A raw HTTP server on 127.0.0.1 whose first `cut` answers promise 100 bytes and close
+    /// after five; later answers are whole. Returns its URL and the count of requests seen.
+    async fn cutting_server(cut: usize) -> (Url, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = Url::parse(&format!("http://{}", listener.local_addr().unwrap())).unwrap();
+        let seen = std::sync::Arc::new(AtomicUsize::new(0));
+        let counter = std::sync::Arc::clone(&seen);
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let n = counter.fetch_add(1, Ordering::SeqCst);
+                let mut buf = vec![0u8; 4096];
+                let _ = socket.read(&mut buf).await;
+                let answer: &[u8] = if n < cut {
+                    b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\nconnection: close\r\n\r\n{\"a\":"
+                } else {
+                    b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 7\r\nconnection: close\r\n\r\n{\"a\":1}"
+                };
+                let _ = socket.write_all(answer).await;
+                let _ = socket.shutdown().await;
+            }
+        });
+        (url, seen)
+    }
+
+    fn client_at(base: Url, retries: u32) -> ServiceClient<'static> {
+        ServiceClient::new(
+            DEMO_API,
+            base,
+            &TRANSPORT,
+            Auth::None,
+            HttpSettings {
+                timeout: Duration::from_millis(1_000),
+                max_retries: retries,
+                retry_backoff: Duration::from_millis(25),
+                ..HttpSettings::default()
+            },
+        )
+    }
+
+    #[tokio::test]
+    async fn a_read_whose_body_is_cut_after_a_success_is_sent_again() {
+        use std::sync::atomic::Ordering;
+        let (url, seen) = cutting_server(1).await;
+        let response = client_at(url, 2)
+            .send(&ApiRequest::get(&["x"]))
+            .await
+            .unwrap();
+        assert_eq!(response.json_value().unwrap(), json!({"a": 1}));
+        assert_eq!(seen.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn a_paid_request_whose_body_is_cut_is_not_sent_again() {
+        use std::sync::atomic::Ordering;
+        let (url, seen) = cutting_server(5).await;
+        let request = ApiRequest::post(&["x"], Effect::Paid).json(json!({}));
+        let error = client_at(url, 3).send(&request).await.unwrap_err();
+        assert_eq!(error.code(), ErrorCode::NetworkError, "{error:?}");
+        assert!(!error.retriable());
+        assert_eq!(seen.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn an_unusable_retry_after_stops_the_retries_and_says_so() {
+        for value in ["99999999999999999999999", "whenever"] {
+            let server = MockServer::start().await;
+            Mock::given(method("POST"))
+                .respond_with(ResponseTemplate::new(429).insert_header("retry-after", value))
+                .mount(&server)
+                .await;
+            let request = ApiRequest::post(&["x"], Effect::Paid).json(json!({}));
+            let error = client(&server, 3).send(&request).await.unwrap_err();
+            assert_eq!(error.code(), ErrorCode::Http(429));
+            assert!(error.retriable(), "{error:?}");
+            assert!(
+                error.hint().unwrap_or_default().contains(value),
+                "{error:?}"
+            );
+            assert_eq!(count(&server).await, 1, "{value}: not re-sent");
+        }
+    }
     use wiremock::matchers::{method, path};
     use wiremock::{Mock, MockServer, ResponseTemplate};
 

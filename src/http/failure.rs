@@ -7,8 +7,10 @@ use reqwest::Url;
 use serde_json::Value;
 
 use super::endpoint::ForbiddenResolution;
-use super::retry::{self, Outcome};
-use crate::error::{Error, ErrorCode, truncate_chars};
+use super::response::MAX_BODY_BYTES;
+use super::retry::{self, Outcome, RetryAfter};
+use crate::error::{Error, ErrorCode};
+use crate::secrets::excerpt;
 use crate::vocab::{Effect, Service, StatusReading, UpstreamAnswer};
 
 /// A transport failure, classified.
@@ -137,10 +139,12 @@ pub(crate) enum Failure {
     Status {
         status: u16,
         capacity_exhausted: bool,
-        retry_after: Option<Duration>,
+        retry_after: RetryAfter,
         body: String,
         headers: reqwest::header::HeaderMap,
     },
+    /// The body exceeded the size cap.
+    TooLarge,
     Redirect {
         status: u16,
         location: Option<String>,
@@ -159,14 +163,15 @@ impl Failure {
                 status: *status,
                 capacity_exhausted: *capacity_exhausted,
             },
-            Failure::Redirect { .. } => Outcome::Refused,
+            Failure::Redirect { .. } | Failure::TooLarge => Outcome::Refused,
         }
     }
 
-    pub(crate) fn retry_after(&self) -> Option<Duration> {
+    pub(crate) fn retry_after(&self) -> &RetryAfter {
+        const ABSENT: &RetryAfter = &RetryAfter::Absent;
         match self {
-            Failure::Status { retry_after, .. } => *retry_after,
-            _ => None,
+            Failure::Status { retry_after, .. } => retry_after,
+            _ => ABSENT,
         }
     }
 
@@ -192,6 +197,7 @@ impl Failure {
                 }
                 error
             }
+            Failure::TooLarge => too_large(service, url.as_str()),
             Failure::Redirect { status, location } => Error::new(
                 ErrorCode::RedirectRefused,
                 format!(
@@ -225,8 +231,16 @@ impl Failure {
                     ),
                 };
                 let mut hint = status_hint(service, status, capacity_exhausted, retriable);
-                if let Some(ra) = retry_after.filter(|_| retriable) {
-                    hint = format!("{hint} The server asked to wait {} s.", ra.as_secs());
+                match retry_after {
+                    RetryAfter::Wait(wait) if retriable => {
+                        hint = format!("{hint} The server asked to wait {} s.", wait.as_secs());
+                    }
+                    RetryAfter::Unusable(raw) if retriable => {
+                        hint = format!(
+                            "{hint} The server asked to wait (Retry-After: {raw}) longer than this command waits by itself; retry later."
+                        );
+                    }
+                    _ => {}
                 }
                 let error = Error::new(code, message)
                     .with_status(status)
@@ -284,7 +298,7 @@ pub(crate) fn body_excerpt(body: &str) -> String {
     });
     let text = from_json.unwrap_or_else(|| body.to_owned());
     let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    truncate_chars(&collapsed, 300)
+    excerpt(&collapsed, 300)
 }
 
 fn status_hint(service: Service, status: u16, capacity: bool, retriable: bool) -> String {
@@ -306,6 +320,19 @@ fn status_hint(service: Service, status: u16, capacity: bool, retriable: bool) -
     }
 }
 
+pub(crate) fn too_large(service: Service, url: &str) -> Error {
+    Error::new(
+        ErrorCode::ResponseTooLarge,
+        format!(
+            "the response from {} exceeded {} MiB",
+            service.as_str(),
+            MAX_BODY_BYTES / (1024 * 1024)
+        ),
+    )
+    .with_service(service)
+    .with_endpoint(url)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -319,5 +346,17 @@ mod tests {
         assert_eq!(body_excerpt(r#"{"error":{"message":"nope"}}"#), "nope");
         assert_eq!(body_excerpt("plain\ttext"), "plain text");
         assert!(body_excerpt(&"x".repeat(1000)).chars().count() <= 300);
+    }
+
+    #[test]
+    fn a_secret_at_the_cut_is_masked_whole() {
+        let secret = "excerpt-canary-secret-7a1b9c";
+        crate::secrets::redact::remember(&secrecy::SecretString::from(secret));
+        // The secret starts at character 276 and would be cut after its 23rd character.
+        let body = format!("{} {secret} trailing", "p".repeat(275));
+        let excerpt = body_excerpt(&body);
+        assert!(excerpt.chars().count() <= 300, "{excerpt}");
+        assert!(!excerpt.contains(&secret[..6]), "{excerpt}");
+        assert!(excerpt.starts_with(&"p".repeat(275)));
     }
 }

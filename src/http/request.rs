@@ -182,7 +182,7 @@ impl ApiRequest {
         self
     }
 
-    /// Overrides `THETA_HTTP_MAX_RETRIES` for this request. A caller that polls on its own
+    /// Overrides `<PREFIX>HTTP_MAX_RETRIES` for this request. A caller that polls on its own
     /// schedule (and reports each attempt) passes 0, so one call is exactly one attempt. The
     /// retry policy still decides which outcomes may be retried at all.
     #[must_use]

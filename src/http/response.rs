@@ -1,12 +1,11 @@
 //! Responses: a buffered body under the size cap, or a stream read chunk by chunk.
 
 use bytes::Bytes;
-use reqwest::Url;
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use super::failure::{classify_transport, transport_error};
+use super::failure::{Failure, classify_transport, too_large, transport_error};
 use crate::error::{Error, ErrorCode};
 use crate::vocab::{Effect, Service};
 
@@ -151,52 +150,27 @@ pub(crate) fn header_string(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-pub(crate) async fn read_capped(
-    mut response: reqwest::Response,
-    service: Service,
-    url: &Url,
-    effect: Effect,
-    env_prefix: &str,
-) -> Result<Bytes, Error> {
+/// Reads a whole body under the cap. A failure is classified for the retry policy: a body
+/// cut short is [`Failure::Transport`] (a read-only request may be sent again), an oversized
+/// one [`Failure::TooLarge`].
+pub(crate) async fn read_body(mut response: reqwest::Response) -> Result<Bytes, Failure> {
     if response
         .content_length()
         .is_some_and(|len| len > MAX_BODY_BYTES as u64)
     {
-        return Err(too_large(service, url.as_str()));
+        return Err(Failure::TooLarge);
     }
     let mut body = Vec::new();
     loop {
         match response.chunk().await {
             Ok(Some(chunk)) => {
                 if body.len() + chunk.len() > MAX_BODY_BYTES {
-                    return Err(too_large(service, url.as_str()));
+                    return Err(Failure::TooLarge);
                 }
                 body.extend_from_slice(&chunk);
             }
             Ok(None) => return Ok(Bytes::from(body)),
-            Err(e) => {
-                let failure = classify_transport(&e);
-                return Err(transport_error(
-                    service,
-                    url.as_str(),
-                    &failure,
-                    effect,
-                    env_prefix,
-                ));
-            }
+            Err(e) => return Err(Failure::Transport(classify_transport(&e))),
         }
     }
-}
-
-pub(crate) fn too_large(service: Service, url: &str) -> Error {
-    Error::new(
-        ErrorCode::ResponseTooLarge,
-        format!(
-            "the response from {} exceeded {} MiB",
-            service.as_str(),
-            MAX_BODY_BYTES / (1024 * 1024)
-        ),
-    )
-    .with_service(service)
-    .with_endpoint(url)
 }

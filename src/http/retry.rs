@@ -5,7 +5,7 @@
 //! |---|---|---|
 //! | connect failure (the request never left) | retry | retry |
 //! | 429 Too Many Requests (refused before processing) | retry | retry |
-//! | an answer the service's capacity rule matches (Theta on-demand: 409 "No instances available") | retry | retry |
+//! | an answer the service's capacity rule matches (e.g. a 409 "No instances available") | retry | retry |
 //! | timeout, connection lost mid-request | retry | **no**: it may have been processed |
 //! | 408, 425, 500–599 | retry | **no**: it may have been processed |
 //! | any other status, redirects, refused endpoints | no | no |
@@ -97,19 +97,159 @@ fn duration_nanos(d: Duration) -> u64 {
     u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
 }
 
+/// What a `Retry-After` header asked for.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum RetryAfter {
+    /// No header.
+    #[default]
+    Absent,
+    /// A wait: delay-seconds, or an HTTP-date relative to now.
+    Wait(Duration),
+    /// A header that is neither (garbage, or more seconds than a `u64` holds): the server
+    /// asked to wait, for an unknown time longer than the runtime will wait itself.
+    Unusable(String),
+}
+
 /// Parses a `Retry-After` value: delay-seconds or an HTTP-date (relative to `now`).
-pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+pub fn parse_retry_after(value: &str, now: SystemTime) -> RetryAfter {
     let value = value.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        return match value.parse::<u64>() {
+            Ok(seconds) => RetryAfter::Wait(Duration::from_secs(seconds)),
+            Err(_) => RetryAfter::Unusable(value.chars().take(40).collect()),
+        };
     }
-    let when = httpdate::parse_http_date(value).ok()?;
-    Some(when.duration_since(now).unwrap_or(Duration::ZERO))
+    match httpdate::parse_http_date(value) {
+        Ok(when) => RetryAfter::Wait(when.duration_since(now).unwrap_or(Duration::ZERO)),
+        Err(_) => RetryAfter::Unusable(value.chars().take(40).collect()),
+    }
+}
+
+/// What to do after a failed attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decision {
+    /// Whether the same call may succeed later (the error's `retriable`).
+    pub retriable: bool,
+    /// Retry now, after this wait; `None`: stop and report.
+    pub retry_after: Option<Duration>,
+}
+
+/// The one decision after a failed attempt: whether it is retriable at all ([`retriable`]),
+/// and whether the runtime retries it itself — only while attempts remain (`retry` of
+/// `max_retries` used) and only when the server did not ask for a longer wait than
+/// [`MAX_RETRY_AFTER`] (or for a wait it could not state). The wait is the backoff, or the
+/// server's `Retry-After` when longer. The HTTP layer retries exactly when this says so and
+/// reports `retriable` from the same value, so the two never disagree.
+pub fn decide(
+    outcome: Outcome,
+    effect: Effect,
+    retry_after: &RetryAfter,
+    retry: u32,
+    max_retries: u32,
+    backoff_base: Duration,
+) -> Decision {
+    let retriable = retriable(outcome, effect);
+    let backoff = backoff(backoff_base, retry);
+    let wait = match retry_after {
+        RetryAfter::Absent => Some(backoff),
+        RetryAfter::Wait(wait) if *wait <= MAX_RETRY_AFTER => Some((*wait).max(backoff)),
+        RetryAfter::Wait(_) | RetryAfter::Unusable(_) => None,
+    };
+    Decision {
+        retriable,
+        retry_after: wait.filter(|_| retriable && retry < max_retries),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn retry_after_values_parse_or_are_marked_unusable() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        assert_eq!(
+            parse_retry_after(" 7 ", now),
+            RetryAfter::Wait(Duration::from_secs(7))
+        );
+        let later = httpdate::fmt_http_date(now + Duration::from_secs(10));
+        assert_eq!(
+            parse_retry_after(&later, now),
+            RetryAfter::Wait(Duration::from_secs(10))
+        );
+        let earlier = httpdate::fmt_http_date(now - Duration::from_secs(7));
+        assert_eq!(
+            parse_retry_after(&earlier, now),
+            RetryAfter::Wait(Duration::ZERO)
+        );
+        for garbage in ["99999999999999999999999", "soon", "-1", "1.5", ""] {
+            assert!(
+                matches!(parse_retry_after(garbage, now), RetryAfter::Unusable(_)),
+                "{garbage}"
+            );
+        }
+    }
+
+    #[test]
+    fn decisions_stop_at_long_or_unknown_waits_and_keep_retriable() {
+        let base = Duration::from_millis(25);
+        let paid_429 =
+            |ra: RetryAfter, retry| decide(status(429), Effect::Paid, &ra, retry, 3, base);
+        let short = paid_429(RetryAfter::Wait(Duration::from_secs(1)), 0);
+        assert_eq!(
+            short,
+            Decision {
+                retriable: true,
+                retry_after: Some(Duration::from_secs(1))
+            }
+        );
+        for stop in [
+            RetryAfter::Wait(MAX_RETRY_AFTER + Duration::from_secs(1)),
+            RetryAfter::Unusable("99999999999999999999999".into()),
+        ] {
+            assert_eq!(
+                paid_429(stop, 0),
+                Decision {
+                    retriable: true,
+                    retry_after: None
+                }
+            );
+        }
+        assert_eq!(
+            paid_429(RetryAfter::Absent, 3).retry_after,
+            None,
+            "attempts used up"
+        );
+        let paid_502 = decide(status(502), Effect::Paid, &RetryAfter::Absent, 0, 3, base);
+        assert_eq!(
+            paid_502,
+            Decision {
+                retriable: false,
+                retry_after: None
+            }
+        );
+        let read_502 = decide(
+            status(502),
+            Effect::ReadOnly,
+            &RetryAfter::Absent,
+            0,
+            3,
+            base,
+        );
+        assert!(read_502.retriable && read_502.retry_after.is_some());
+        let cut_read = decide(
+            Outcome::Interrupted,
+            Effect::ReadOnly,
+            &RetryAfter::Absent,
+            0,
+            1,
+            base,
+        );
+        assert!(
+            cut_read.retriable && cut_read.retry_after.is_some(),
+            "a read cut short is retried"
+        );
+    }
 
     const ALL_EFFECTS: [Effect; 3] = [Effect::ReadOnly, Effect::Mutating, Effect::Paid];
 
@@ -211,17 +351,5 @@ mod tests {
             assert!(d >= full / 2 && d <= full, "retry {retry}: {d:?}");
         }
         assert!(backoff(base, 30) <= MAX_BACKOFF);
-    }
-
-    #[test]
-    fn retry_after_accepts_seconds_and_dates() {
-        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
-        assert_eq!(parse_retry_after("3", now), Some(Duration::from_secs(3)));
-        let later = httpdate::fmt_http_date(now + Duration::from_secs(7));
-        assert_eq!(parse_retry_after(&later, now), Some(Duration::from_secs(7)));
-        let earlier = httpdate::fmt_http_date(now - Duration::from_secs(7));
-        assert_eq!(parse_retry_after(&earlier, now), Some(Duration::ZERO));
-        assert_eq!(parse_retry_after("soon", now), None);
-        assert_eq!(parse_retry_after("-1", now), None);
     }
 }

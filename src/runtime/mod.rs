@@ -126,8 +126,9 @@ impl Runtime {
             id,
             command: Some(command.id()),
             outcome: outcome
-                .map(|result| Success {
-                    dry_run,
+                .map(|(result, previewed)| Success {
+                    // The arguments may have asked the gate for a dry-run of their own.
+                    dry_run: dry_run || previewed,
                     result,
                     warnings,
                 })
@@ -146,7 +147,7 @@ impl Runtime {
         host_secrets: &dyn SecretProvider,
         host: Option<&dyn SecretProvider>,
         warnings: &mut Vec<String>,
-    ) -> Result<Value, Error> {
+    ) -> Result<(Value, bool), Error> {
         let args = self.reject_endpoint_override(args)?;
         let compiled = self.compiled_schema(command)?;
         let problems = schema::problems(&compiled.validator, &compiled.schema, &args, &|field| {
@@ -195,8 +196,9 @@ impl Runtime {
         let outcome = command.execute(&ctx, args).await;
         warnings.extend(ctx.take_warnings());
         match outcome? {
-            Invoked::Ran(result) => Ok(result),
+            Invoked::Ran(result) => Ok((result, false)),
             Invoked::Previewed(preview) => serde_json::to_value(preview)
+                .map(|preview| (preview, true))
                 .map_err(|e| Error::internal(format!("preview not serializable: {e}"))),
         }
     }

@@ -9,7 +9,7 @@ use secrecy::SecretString;
 use super::{SecretName, SecretProvider, accept};
 use crate::error::Error;
 
-/// The envelope's `secrets` map, keyed by variable name (`THETA_EC_API_KEY`, …).
+/// The envelope's `secrets` map, keyed by variable name (`ACME_API_KEY`, …).
 #[derive(Default)]
 pub struct HostSecrets {
     values: HashMap<String, SecretString>,

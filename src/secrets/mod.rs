@@ -22,6 +22,13 @@ pub use crate::vocab::SecretName;
 pub use env::EnvSecrets;
 pub use host::HostSecrets;
 
+/// At most `max` characters of `text`, every known secret masked *before* the cut: a secret
+/// cut in half would no longer match the redactor and its first characters would be printed.
+/// Every excerpt of upstream text (error bodies, unexpected answers) goes through here.
+pub fn excerpt(text: &str, max: usize) -> String {
+    crate::error::truncate_chars(&redact::redact_text(text), max)
+}
+
 /// The named error for `name` being absent, with the pack's hint saying where to get it.
 pub fn missing_error(name: SecretName) -> Error {
     let def = name.def();

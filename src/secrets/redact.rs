@@ -234,7 +234,7 @@ mod tests {
             "refreshToken": "t",
             "nested": [{"token": {"deep": 1}}, {"secret": 42}],
             "usage": {"prompt_tokens": 10, "total_tokens": 12, "max_tokens": 5},
-            "links": {"apiKeyDoc": "https://docs.thetatoken.org/docs/edgecloud-api-keys"},
+            "links": {"apiKeyDoc": "https://docs.example.com/docs/api-keys"},
             "tokenizer": "bpe",
             "empty_token": null
         });
@@ -253,7 +253,7 @@ mod tests {
         );
         assert_eq!(
             doc["links"]["apiKeyDoc"],
-            "https://docs.thetatoken.org/docs/edgecloud-api-keys"
+            "https://docs.example.com/docs/api-keys"
         );
         assert_eq!(doc["tokenizer"], "bpe");
         assert!(doc["empty_token"].is_null());

@@ -13,8 +13,9 @@ use theta_skill::skills::theta::PACK;
 use wiremock::MockServer;
 
 /// The base-URL variable of every fixed-origin service.
-pub const BASE_URL_VARS: [&str; 4] = [
+pub const BASE_URL_VARS: [&str; 5] = [
     "THETA_CONTROLLER_BASE_URL",
+    "THETA_CONTROLLER_V1_BASE_URL",
     "THETA_PLATFORM_BASE_URL",
     "THETA_ONDEMAND_API_BASE_URL",
     "THETA_VIDEO_API_BASE_URL",

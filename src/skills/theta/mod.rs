@@ -10,10 +10,13 @@ pub mod ai;
 pub mod billing;
 pub mod codes;
 mod controller;
+mod controller_v1;
 pub mod deployments;
+pub mod gpu;
 pub mod inference;
 pub mod meta;
 pub mod ondemand;
+pub mod project_billing;
 pub mod video;
 
 use serde_json::Value;
@@ -187,6 +190,27 @@ pub const PLATFORM: Service = Service::new(&ServiceDef {
     origin: Origin::Fixed {
         default: "https://api.thetaedgecloud.com",
         override_var: "THETA_PLATFORM_BASE_URL",
+        hosts: THETA_ORIGINS,
+        invalid_code: codes::INVALID_THETA_BASE_URL,
+    },
+    auth: AuthScheme::Headers(&[("x-api-key", EC_API_KEY)]),
+    user_agent: UserAgent::Fixed(BROWSER_USER_AGENT),
+    accept: BROWSER_ACCEPT,
+    credential_hint: EC_KEY_HINT,
+    status_hints: STATUS_HINTS,
+    capacity: None,
+    read_status: None,
+});
+
+/// `https://controller-beta.thetaedgecloud.com`: the project-scoped v1 controller
+/// (`/v1/projects/{project}/…`: GPU nodes, project billing), the only host that serves it
+/// while those APIs are beta (`spec/theta-gpu-api.md` §1). Same key and Cloudflare front as
+/// the controller; `THETA_CONTROLLER_BASE_URL` does not move it.
+pub const CONTROLLER_V1: Service = Service::new(&ServiceDef {
+    name: "edgecloud-controller-v1",
+    origin: Origin::Fixed {
+        default: "https://controller-beta.thetaedgecloud.com",
+        override_var: "THETA_CONTROLLER_V1_BASE_URL",
         hosts: THETA_ORIGINS,
         invalid_code: codes::INVALID_THETA_BASE_URL,
     },
@@ -475,6 +499,33 @@ pub static FAMILIES: &[Family] = &[
         ..Family::EMPTY
     },
     Family {
+        name: "controller.v1",
+        title: "GPU nodes and project billing (v1 controller, beta)",
+        blurb: "Project-scoped v1 controller (beta host; THETA_CONTROLLER_V1_BASE_URL overrides it): hosted and community GPU resources with hourly prices, GPU node templates, GPU node deployments (create, start, stop, delete, events, logs) by stable id, and the project's balance, usage, top-ups and prices. Needs THETA_EC_API_KEY and THETA_EC_PROJECT_ID. The aliases are the official Theta MCP tool names; create, start, stop and delete also take `confirm`: `false` returns the dry-run preview instead of sending. Set `max_price_per_hour_usd` on a community resource.",
+        example: "theta.gpu.resources.list",
+        requires: &["THETA_EC_API_KEY", "THETA_EC_PROJECT_ID"],
+        missing: Some(controller_missing),
+        probe: Some(gpu::capability_probe),
+        commands: &[
+            &gpu::ResourcesList,
+            &gpu::ResourcesGet,
+            &gpu::TemplatesList,
+            &gpu::deployments::List,
+            &gpu::deployments::Get,
+            &gpu::deployments::Create,
+            &gpu::deployments::Start,
+            &gpu::deployments::Stop,
+            &gpu::deployments::Delete,
+            &gpu::deployments::Events,
+            &gpu::deployments::Logs,
+            &project_billing::ProjectBalance,
+            &project_billing::Usage,
+            &project_billing::TopUpsList,
+            &project_billing::Pricing,
+        ],
+        ..Family::EMPTY
+    },
+    Family {
         name: "billing.balance",
         title: "Billing",
         blurb: "The organization's credit balance. Needs THETA_EC_API_KEY and THETA_ORG_ID.",
@@ -528,7 +579,7 @@ pub static PACK: Pack = Pack {
     title: "Theta EdgeCloud",
     env_prefix: "THETA_",
     runtime: RUNTIME,
-    services: &[CONTROLLER, PLATFORM, ONDEMAND, DEDICATED, VIDEO],
+    services: &[CONTROLLER, CONTROLLER_V1, PLATFORM, ONDEMAND, DEDICATED, VIDEO],
     secrets: &[
         EC_API_KEY,
         ONDEMAND_TOKEN,

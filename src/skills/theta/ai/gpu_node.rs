@@ -23,7 +23,7 @@ pub struct GpuNodeList;
 impl Command for GpuNodeList {
     const ID: &'static str = "theta.ai.gpuNode.list";
     const EFFECT: Effect = Effect::ReadOnly;
-    const SUMMARY: &'static str = "Lists the project's GPU node deployments.";
+    const SUMMARY: &'static str = "Lists the project's GPU node deployments on the older controller (theta.gpu.deployments.list is the v1 listing, by stable id).";
     const SERVICE: Service = theta::CONTROLLER;
     const SECRETS: &'static [SecretNeed] = &[SecretNeed::required(theta::EC_API_KEY)];
     type Args = ProjectArgs;

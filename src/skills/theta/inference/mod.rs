@@ -89,15 +89,17 @@ fn segments(path: &[String]) -> Vec<&str> {
 }
 
 /// Re-labels the statuses a warming deployment answers with (404, 502, 503) as
-/// `THETA_DEDICATED_ENDPOINT_UPSTREAM_UNREADY`, retriable, keeping status and endpoint. The
-/// runtime itself does not resend a paid request; `retriable` tells the caller that sending it
-/// again once the endpoint is ready can succeed.
+/// `THETA_DEDICATED_ENDPOINT_UPSTREAM_UNREADY`, keeping status and endpoint. A read, and a
+/// 404 (no route: nothing was processed), is retriable once the endpoint is ready; a paid
+/// request answered 502/503 may have reached the model, so it keeps the HTTP layer's
+/// verdict (not retriable) — the same rule that kept the runtime from resending it.
 fn annotate_unready(error: Error, paid: bool) -> Error {
     let (ErrorCode::Http(_), Some(status @ (404 | 502 | 503))) = (error.code(), error.status())
     else {
         return error;
     };
     let upstream = error.message().to_owned();
+    let retriable = !paid || status == 404 || error.retriable();
     let mut hint = String::from(
         "Fresh deployments answer 404, then 502/503, for a minute or more while the model loads: run theta.inference.ready to wait until the endpoint serves, then retry.",
     );
@@ -118,7 +120,7 @@ fn annotate_unready(error: Error, paid: bool) -> Error {
                 "Dedicated inference endpoint is not ready upstream (HTTP {status}); it may still be warming up. Upstream: {upstream}"
             ),
         )
-        .with_retriable(true)
+        .with_retriable(retriable)
         .with_hint(hint)
 }
 
@@ -155,7 +157,8 @@ mod tests {
                 annotated.code(),
                 codes::THETA_DEDICATED_ENDPOINT_UPSTREAM_UNREADY
             );
-            assert!(annotated.retriable());
+            // A paid request answered 502/503 may have reached the model: not retriable.
+            assert_eq!(annotated.retriable(), status == 404, "{status}");
             assert_eq!(annotated.status(), Some(status));
             assert_eq!(
                 annotated.endpoint(),

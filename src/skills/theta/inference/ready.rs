@@ -23,7 +23,7 @@ use tokio::time::Instant;
 
 use super::{SECRETS, client, openai_path, segments};
 use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
-use crate::error::{Error, ErrorCode, truncate_chars};
+use crate::error::{Error, ErrorCode};
 use crate::http::ApiRequest;
 
 /// Default deadline.
@@ -233,7 +233,7 @@ where
         };
         record.status = error.status();
         record.code = Some(error.code().as_str().into_owned());
-        record.message = Some(truncate_chars(error.message(), 240));
+        record.message = Some(crate::secrets::excerpt(error.message(), 240));
         attempts.push(record);
         let stopped = match final_failure(&error) {
             Some(reason) => Some(reason),

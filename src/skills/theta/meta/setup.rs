@@ -127,6 +127,18 @@ impl Command for Setup {
             },
             Step {
                 step: 5,
+                title: "Optional, for GPU nodes and project billing (theta.gpu.*, theta.billing.projectBalance/usage/topUps.list/pricing): nothing more to set; they use THETA_EC_API_KEY and THETA_EC_PROJECT_ID on Theta's v1 controller, which is beta (https://controller-beta.thetaedgecloud.com; THETA_CONTROLLER_V1_BASE_URL overrides it, THETA_CONTROLLER_BASE_URL does not).",
+                detail: None,
+                env: &[],
+                optional: true,
+                status: if project_status == "done" {
+                    secret_status(&[theta::EC_API_KEY])
+                } else {
+                    "todo"
+                },
+            },
+            Step {
+                step: 6,
                 title: "Optional, for on-demand models: create a key under On-demand Model APIs -> API Key (https://www.thetaedgecloud.com/dashboard/api-keys) and set THETA_ONDEMAND_API_KEY (or THETA_ONDEMAND_API_TOKEN).",
                 detail: None,
                 env: &["THETA_ONDEMAND_API_KEY", "THETA_ONDEMAND_API_TOKEN"],
@@ -134,7 +146,7 @@ impl Command for Setup {
                 status: secret_status(&[theta::ONDEMAND_TOKEN]),
             },
             Step {
-                step: 6,
+                step: 7,
                 title: "Optional, for a dedicated inference endpoint: set THETA_INFERENCE_ENDPOINT and THETA_INFERENCE_AUTH_TOKEN (or THETA_INFERENCE_AUTH_USER and THETA_INFERENCE_AUTH_PASS).",
                 detail: None,
                 env: &[
@@ -147,7 +159,7 @@ impl Command for Setup {
                 status: status(inference_done),
             },
             Step {
-                step: 7,
+                step: 8,
                 title: "Optional, for the Video API: set THETA_VIDEO_SA_ID and THETA_VIDEO_SA_SECRET from your service account at https://www.thetavideoapi.com/.",
                 detail: None,
                 env: &["THETA_VIDEO_SA_ID", "THETA_VIDEO_SA_SECRET"],
@@ -155,7 +167,7 @@ impl Command for Setup {
                 status: secret_status(&[theta::VIDEO_SA_ID, theta::VIDEO_SA_SECRET]),
             },
             Step {
-                step: 8,
+                step: 9,
                 title: "Run theta.auth.capabilities to verify which command families your credentials unlock.",
                 detail: None,
                 env: &[],
@@ -177,9 +189,17 @@ impl Command for Setup {
                         "THETA_INFERENCE_ENDPOINT",
                         "THETA_INFERENCE_AUTH_TOKEN or THETA_INFERENCE_AUTH_USER/PASS"
                     ],
-                    "video": ["THETA_VIDEO_SA_ID", "THETA_VIDEO_SA_SECRET"]
+                    "video": ["THETA_VIDEO_SA_ID", "THETA_VIDEO_SA_SECRET"],
+                    "gpuNodesAndProjectBilling": [
+                        "THETA_EC_API_KEY",
+                        "THETA_EC_PROJECT_ID",
+                        "THETA_CONTROLLER_V1_BASE_URL (optional override of the beta host)"
+                    ]
                 },
-                "safety": ["THETA_DRY_RUN=1 previews every paid or mutating command without sending it"]
+                "safety": [
+                    "THETA_DRY_RUN=1 previews every paid or mutating command without sending it",
+                    "confirm: false on theta.gpu.deployments.create/start/stop/delete previews that call without sending it"
+                ]
             }),
             links: json!({
                 "thetaDashboard": "https://www.thetaedgecloud.com/",

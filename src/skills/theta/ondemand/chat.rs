@@ -491,14 +491,14 @@ impl Answer {
                 ErrorCode::InvalidResponse,
                 format!(
                     "the chat answer has neither `choices` nor `body.infer_requests`: {}",
-                    crate::error::truncate_chars(&value.to_string(), 200)
+                    crate::secrets::excerpt(&value.to_string(), 200)
                 ),
             )),
             Decoded::Text(text) => Err(Error::new(
                 ErrorCode::InvalidResponse,
                 format!(
                     "the chat answer is neither JSON nor an event stream: {}",
-                    crate::error::truncate_chars(&text, 200)
+                    crate::secrets::excerpt(&text, 200)
                 ),
             )),
         }

@@ -40,12 +40,14 @@ impl Probe {
         }
     }
 
-    /// One probe request.
+    /// One probe request: one attempt, so each probe the report counts is one request on
+    /// the wire (the poll schedule does the waiting, not the HTTP layer's retries).
     pub(crate) fn request(self) -> ApiRequest {
         match self {
             Probe::Openai => ApiRequest::get(&["v1", "models"]),
             Probe::Gradio => ApiRequest::get(&["config"]),
         }
+        .max_retries(0)
     }
 }
 

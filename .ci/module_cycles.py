@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""Fails when the crate's top-level modules import each other in a loop.
+
+Reads every `crate::<module>` path outside comments and `#[cfg(test)]` blocks, builds the
+graph of top-level modules (src/<module>.rs or src/<module>/), prints it, and exits 1 on a
+cycle. The packs under src/skills may use any core module; no core module may use a pack.
+"""
+import collections
+import pathlib
+import re
+import sys
+
+src = pathlib.Path(__file__).resolve().parent.parent / "src"
+modules = sorted(
+    p.stem if p.is_file() else p.name
+    for p in src.iterdir()
+    if (p.suffix == ".rs" and p.stem not in ("lib", "testing")) or (p.is_dir() and p.name != "bin")
+)
+deps = collections.defaultdict(set)
+for path in src.rglob("*.rs"):
+    top = path.relative_to(src).parts[0].removesuffix(".rs")
+    if top not in modules:
+        continue
+    text = path.read_text()
+    cut = text.find("#[cfg(test)]")
+    if cut >= 0:
+        text = text[:cut]
+    for line in text.splitlines():
+        if line.strip().startswith("//"):
+            continue
+        for match in re.finditer(r"crate::(\w+)", line):
+            if match.group(1) != top and match.group(1) in modules:
+                deps[top].add(match.group(1))
+
+for module in modules:
+    print(f"{module:10} -> {', '.join(sorted(deps[module])) or '-'}")
+bad = [m for m in modules if m != "skills" and "skills" in deps[m]]
+if bad:
+    print(f"core modules that use a pack: {bad}")
+    sys.exit(1)
+state = {}
+cycles = []
+
+
+def visit(node, stack):
+    state[node] = "open"
+    stack.append(node)
+    for nxt in sorted(deps[node]):
+        if state.get(nxt) == "open":
+            cycles.append(stack[stack.index(nxt):] + [nxt])
+        elif nxt not in state:
+            visit(nxt, stack)
+    stack.pop()
+    state[node] = "done"
+
+
+for module in modules:
+    if module not in state:
+        visit(module, [])
+if cycles:
+    for cycle in cycles:
+        print("import loop:", " -> ".join(cycle))
+    sys.exit(1)
+print("no import loops")

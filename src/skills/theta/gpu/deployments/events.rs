@@ -1,0 +1,44 @@
+//! `theta.gpu.deployments.events` (alias `get_gpu_deployment_events`): recent Kubernetes
+//! events of a running GPU node deployment.
+//!
+//! `GET https://controller-beta.thetaedgecloud.com/v1/projects/<p>/gpu-deployments/<id>/events`
+//! with `x-api-key`; the id is one encoded path segment. Read-only and free; the result is
+//! the envelope's `body`.
+
+use crate::skills::theta;
+use serde_json::{Value, json};
+
+use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
+use crate::error::{Error, ErrorCode};
+use crate::skills::theta::controller_v1;
+
+use super::{DeploymentArgs, read_request};
+
+/// `theta.gpu.deployments.events`.
+#[derive(Debug, Clone, Copy)]
+pub struct Events;
+
+impl Command for Events {
+    const ID: &'static str = "theta.gpu.deployments.events";
+    const ALIASES: &'static [&'static str] = &["get_gpu_deployment_events"];
+    const EFFECT: Effect = Effect::ReadOnly;
+    const SUMMARY: &'static str =
+        "Shows the recent Kubernetes events of a running GPU node deployment.";
+    const SERVICE: Service = theta::CONTROLLER_V1;
+    const SECRETS: &'static [SecretNeed] = crate::skills::theta::gpu::SECRETS;
+    type Args = DeploymentArgs;
+    type Output = Value;
+
+    async fn run(&self, ctx: &Ctx<'_>, args: DeploymentArgs) -> Result<Value, Error> {
+        let request = read_request(ctx, &args, Some("events"))?;
+        controller_v1::send(ctx, &request).await
+    }
+
+    fn example() -> Value {
+        json!({"projectId": "prj_example", "deployment_id": "dplb_example"})
+    }
+
+    fn field_code(field: &str) -> Option<ErrorCode> {
+        controller_v1::field_code(field)
+    }
+}

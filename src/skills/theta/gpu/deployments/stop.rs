@@ -1,0 +1,51 @@
+//! `theta.gpu.deployments.stop` (alias `stop_gpu_deployment`): stops a GPU node
+//! deployment's compute.
+//!
+//! `POST https://controller-beta.thetaedgecloud.com/v1/projects/<p>/gpu-deployments/<id>/stop`
+//! with `x-api-key`, no body. Mutating: compute stops, the restartable configuration stays.
+//! Sent once: never retried once it may have reached the controller. Previewed in dry-run,
+//! and when `confirm` is `false`. The result is the envelope's `body` (`null` on 204).
+
+use crate::skills::theta;
+use serde_json::{Value, json};
+
+use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
+use crate::error::{Error, ErrorCode};
+use crate::skills::theta::controller_v1;
+
+use super::{Action, LifecycleArgs, preview_action, run_action};
+
+/// `theta.gpu.deployments.stop`.
+#[derive(Debug, Clone, Copy)]
+pub struct Stop;
+
+impl Command for Stop {
+    const ID: &'static str = "theta.gpu.deployments.stop";
+    const ALIASES: &'static [&'static str] = &["stop_gpu_deployment"];
+    const EFFECT: Effect = Effect::Mutating;
+    const SUMMARY: &'static str = "Stops a GPU node deployment's compute by its stable id, keeping its configuration so it can be started again.";
+    const SERVICE: Service = theta::CONTROLLER_V1;
+    const SECRETS: &'static [SecretNeed] = crate::skills::theta::gpu::SECRETS;
+    type Args = LifecycleArgs;
+    type Output = Value;
+
+    async fn run(&self, ctx: &Ctx<'_>, args: LifecycleArgs) -> Result<Value, Error> {
+        run_action(ctx, Action::Stop, &args).await
+    }
+
+    fn preview(&self, ctx: &Ctx<'_>, args: &LifecycleArgs) -> Result<Preview, Error> {
+        preview_action(ctx, Action::Stop, args)
+    }
+
+    fn requests_dry_run(args: &LifecycleArgs) -> bool {
+        args.confirm == Some(false)
+    }
+
+    fn example() -> Value {
+        json!({"projectId": "prj_example", "deployment_id": "dplb_example", "confirm": true})
+    }
+
+    fn field_code(field: &str) -> Option<ErrorCode> {
+        controller_v1::field_code(field)
+    }
+}

@@ -1,0 +1,441 @@
+//! The core is pack-agnostic: a tiny pack declared here, in the test tree (one service on a
+//! wiremock fake, one secret, one read-only and one paid command), runs through the same
+//! dispatcher, dry-run gate, secret chain, redaction, schema checks, CLI and artifact
+//! generators as the real skills, and nothing of another pack leaks into it.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is a failed test"
+)]
+
+use std::ffi::OsString;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use theta_skill::cli::{Input, execute};
+use theta_skill::command::{Command, Ctx, Preview, SecretNeed};
+use theta_skill::config::Config;
+use theta_skill::http::ApiRequest;
+use theta_skill::pack::{Family, Pack, Setting, SkillMeta};
+use theta_skill::secrets::EnvSecrets;
+use theta_skill::vocab::{
+    AuthScheme, Effect, ErrorCode, HostRule, Origin, SecretDef, SecretName, Service, ServiceDef,
+};
+use theta_skill::{Error, Runtime};
+use wiremock::matchers::{body_json, header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const TOKEN: SecretName = SecretName::new(&SecretDef {
+    names: &["TINY_TOKEN"],
+    description: "Tiny API token.",
+    plugin_key: "token",
+    missing_code: ErrorCode::pack_failure("MISSING_TINY_TOKEN"),
+    missing_message: "TINY_TOKEN is missing.",
+    missing_hint: "Create a token in the Tiny console and set TINY_TOKEN.",
+});
+
+const API: Service = Service::new(&ServiceDef {
+    name: "tiny-api",
+    origin: Origin::Fixed {
+        default: "https://api.tiny.example",
+        override_var: "TINY_BASE_URL",
+        hosts: HostRule {
+            domains: &["tiny.example"],
+        },
+        invalid_code: ErrorCode::pack_failure("INVALID_TINY_BASE_URL"),
+    },
+    auth: AuthScheme::Bearer(TOKEN),
+    credential_hint: "TINY_TOKEN",
+    ..ServiceDef::NONE
+});
+
+const RUNTIME: Service = Service::new(&ServiceDef {
+    name: "tiny-runtime",
+    ..ServiceDef::NONE
+});
+
+/// Arguments of `tiny.things.get`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct GetArgs {
+    /// The thing's id.
+    #[schemars(length(min = 1, max = 16))]
+    id: String,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Get;
+
+impl Command for Get {
+    const ID: &'static str = "tiny.things.get";
+    const EFFECT: Effect = Effect::ReadOnly;
+    const SUMMARY: &'static str = "Reads a thing.";
+    const SERVICE: Service = API;
+    const SECRETS: &'static [SecretNeed] = &[SecretNeed::required(TOKEN)];
+    type Args = GetArgs;
+    type Output = Value;
+
+    async fn run(&self, ctx: &Ctx<'_>, args: GetArgs) -> Result<Value, Error> {
+        ctx.client(API)?
+            .send(&ApiRequest::get(&["things", &args.id]))
+            .await?
+            .json_value()
+    }
+
+    fn example() -> Value {
+        json!({"id": "t1"})
+    }
+}
+
+/// Arguments of `tiny.things.buy`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct BuyArgs {
+    /// How many.
+    #[schemars(range(min = 1, max = 5))]
+    count: u32,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Buy;
+
+impl Buy {
+    fn request(args: &BuyArgs) -> ApiRequest {
+        ApiRequest::post(&["orders"], Effect::Paid).json(json!({"count": args.count}))
+    }
+}
+
+impl Command for Buy {
+    const ID: &'static str = "tiny.things.buy";
+    const ALIASES: &'static [&'static str] = &["buy_things"];
+    const EFFECT: Effect = Effect::Paid;
+    const SUMMARY: &'static str = "Buys things (paid).";
+    const SERVICE: Service = API;
+    const SECRETS: &'static [SecretNeed] = &[SecretNeed::required(TOKEN)];
+    type Args = BuyArgs;
+    type Output = Value;
+
+    async fn run(&self, ctx: &Ctx<'_>, args: BuyArgs) -> Result<Value, Error> {
+        ctx.client(API)?
+            .send(&Self::request(&args))
+            .await?
+            .json_value()
+    }
+
+    fn preview(&self, ctx: &Ctx<'_>, args: &BuyArgs) -> Result<Preview, Error> {
+        Ok(Preview::request(
+            ctx.client(API)?.preview(&Self::request(args))?,
+        ))
+    }
+
+    fn example() -> Value {
+        json!({"count": 2})
+    }
+}
+
+static TINY: Pack = Pack {
+    name: "tiny",
+    binary: "tiny-skill",
+    title: "Tiny Cloud",
+    env_prefix: "TINY_",
+    runtime: RUNTIME,
+    services: &[API],
+    secrets: &[TOKEN],
+    settings: &[Setting {
+        name: "TINY_REGION",
+        description: "Region.",
+        plugin_key: Some("region"),
+    }],
+    families: &[Family {
+        name: "things",
+        title: "Things",
+        blurb: "Things. Needs TINY_TOKEN.",
+        example: "tiny.things.get",
+        requires: &["TINY_TOKEN"],
+        commands: &[&Get, &Buy],
+        ..Family::EMPTY
+    }],
+    field_code: |field| (field == "id").then_some(ErrorCode::pack_request("INVALID_TINY_ID")),
+    endpoint_arg: None,
+    help_examples: "  tiny-skill run tiny.things.get '{\"id\":\"t1\"}'",
+    skill: SkillMeta {
+        name: "tiny",
+        description: "Tiny Cloud from OpenClaw.",
+        homepage: "https://tiny.example",
+        emoji: "🔹",
+        primary_env: "TINY_TOKEN",
+        body: "# Tiny\n\n{{GATED}}\n\n{{FAMILIES}}\n",
+        plugin_name: "Tiny",
+        plugin_description: "Tiny tools.",
+        package_name: "tiny-openclaw-plugin",
+    },
+};
+
+const CANARY: &str = "tiny-canary-token-9f8e7d";
+
+fn runtime(server: &MockServer, extra: &[(&str, &str)]) -> Runtime {
+    let mut vars: Vec<(String, String)> = vec![
+        ("TINY_BASE_URL".into(), server.uri()),
+        ("TINY_HTTP_RETRY_BACKOFF_MS".into(), "25".into()),
+    ];
+    vars.extend(extra.iter().map(|(k, v)| ((*k).into(), (*v).into())));
+    let lookup = vars.clone();
+    Runtime::new(
+        &TINY,
+        Config::from_lookup(&TINY, move |k| {
+            lookup.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
+        }),
+        EnvSecrets::from_pairs(vars),
+    )
+}
+
+async fn requests(server: &MockServer) -> usize {
+    server.received_requests().await.unwrap().len()
+}
+
+#[tokio::test]
+async fn a_read_runs_with_the_environment_secret_as_the_pack_declares_it() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/things/t%2F1"))
+        .and(header("authorization", format!("Bearer {CANARY}").as_str()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "t/1"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let response = runtime(&server, &[("TINY_TOKEN", CANARY)])
+        .run("tiny_things_get", json!({"id": "t/1"}), false)
+        .await
+        .to_json();
+    assert_eq!(response["ok"], json!(true), "{response:#}");
+    assert_eq!(response["command"], json!("tiny.things.get"));
+    assert_eq!(response["result"], json!({"id": "t/1"}));
+}
+
+#[tokio::test]
+async fn the_envelope_secret_beats_the_environment() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(header("authorization", "Bearer from-the-host-1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let response = runtime(&server, &[("TINY_TOKEN", "from-the-env-2")])
+        .handle(json!({
+            "command": "tiny.things.get",
+            "args": {"id": "x"},
+            "secrets": {"TINY_TOKEN": "from-the-host-1"}
+        }))
+        .await
+        .to_json();
+    assert_eq!(response["ok"], json!(true), "{response:#}");
+}
+
+#[tokio::test]
+async fn a_paid_command_is_gated_by_the_pack_prefix_and_by_the_request() {
+    let server = MockServer::start().await;
+    for (extra, dry) in [(vec![("TINY_DRY_RUN", "yes")], false), (vec![], true)] {
+        let response = runtime(&server, &extra)
+            .run("buy_things", json!({"count": 2}), dry)
+            .await
+            .to_json();
+        assert_eq!(response["ok"], json!(true), "{response:#}");
+        assert_eq!(response["dryRun"], json!(true));
+        let preview = &response["result"];
+        assert_eq!(preview["requests"][0]["method"], json!("POST"));
+        assert_eq!(
+            preview["requests"][0]["url"],
+            json!(format!("{}/orders", server.uri()))
+        );
+        assert_eq!(preview["requests"][0]["body"], json!({"count": 2}));
+        assert_eq!(
+            preview["requests"][0]["headers"]["authorization"],
+            json!("<missing TINY_TOKEN>")
+        );
+        assert_eq!(
+            preview["credentials"],
+            json!([{"name": "TINY_TOKEN", "present": false, "required": true}])
+        );
+    }
+    assert_eq!(requests(&server).await, 0, "a dry-run sends nothing");
+}
+
+#[tokio::test]
+async fn a_paid_command_runs_once_and_a_missing_secret_is_the_packs_named_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/orders"))
+        .and(body_json(json!({"count": 3})))
+        .respond_with(ResponseTemplate::new(502))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let response = runtime(&server, &[("TINY_TOKEN", CANARY)])
+        .run("tiny.things.buy", json!({"count": 3}), false)
+        .await
+        .to_json();
+    assert_eq!(response["error"]["code"], json!("HTTP_502"), "{response:#}");
+    assert_eq!(response["error"]["retriable"], json!(false));
+    assert_eq!(response["error"]["service"], json!("tiny-api"));
+
+    let missing = runtime(&server, &[])
+        .run("tiny.things.buy", json!({"count": 3}), false)
+        .await;
+    assert_eq!(missing.exit_status(), 1);
+    let missing = missing.to_json();
+    assert_eq!(missing["error"]["code"], json!("MISSING_TINY_TOKEN"));
+    assert_eq!(
+        missing["error"]["hint"],
+        json!("Create a token in the Tiny console and set TINY_TOKEN.")
+    );
+}
+
+#[tokio::test]
+async fn an_echoed_secret_is_redacted() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_body_json(json!({"message": format!("token {CANARY} is not valid")})),
+        )
+        .mount(&server)
+        .await;
+    let response = runtime(&server, &[("TINY_TOKEN", CANARY)])
+        .run("tiny.things.get", json!({"id": "x"}), false)
+        .await
+        .to_json();
+    assert_eq!(response["error"]["code"], json!("HTTP_401"));
+    let text = response.to_string();
+    assert!(!text.contains(CANARY), "{text}");
+    assert!(
+        response["error"]["hint"]
+            .as_str()
+            .unwrap()
+            .contains("check TINY_TOKEN"),
+        "{response:#}"
+    );
+}
+
+#[tokio::test]
+async fn schema_problems_and_unknown_names_speak_of_this_pack() {
+    let server = MockServer::start().await;
+    let runtime = runtime(&server, &[("TINY_TOKEN", CANARY)]);
+    let bad = runtime
+        .run("tiny.things.get", json!({"id": "", "extra": 1}), false)
+        .await;
+    assert_eq!(bad.exit_status(), 2);
+    let bad = bad.to_json();
+    assert_eq!(bad["error"]["code"], json!("INVALID_ARGS"));
+    let problems = bad["error"]["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 2, "every problem is reported: {bad:#}");
+    assert!(
+        problems
+            .iter()
+            .any(|p| p["path"] == json!("/id") && p["code"] == json!("INVALID_TINY_ID"))
+    );
+    assert!(
+        bad["error"]["hint"]
+            .as_str()
+            .unwrap()
+            .contains("tiny-skill schema tiny.things.get")
+    );
+
+    let unknown = runtime
+        .run("tiny.things.gte", json!({}), false)
+        .await
+        .to_json();
+    assert_eq!(unknown["error"]["code"], json!("UNKNOWN_COMMAND"));
+    assert_eq!(
+        unknown["error"]["details"]["suggestions"][0],
+        json!("tiny.things.get")
+    );
+    assert!(
+        unknown["error"]["hint"]
+            .as_str()
+            .unwrap()
+            .contains("tiny-skill list")
+    );
+    let other = runtime.run("theta.setup", json!({}), false).await.to_json();
+    assert_eq!(
+        other["error"]["code"],
+        json!("UNKNOWN_COMMAND"),
+        "another pack's command is not in this one"
+    );
+    assert_eq!(requests(&server).await, 0);
+}
+
+#[test]
+fn an_override_outside_the_packs_hosts_is_refused_with_its_code() {
+    let config = Config::from_lookup(&TINY, |k| {
+        (k == "TINY_BASE_URL").then(|| "https://api.other.example".to_owned())
+    });
+    let error = config.base_url(API).unwrap_err();
+    assert_eq!(error.code().as_str(), "INVALID_TINY_BASE_URL");
+    let fine = Config::from_lookup(&TINY, |k| {
+        (k == "TINY_BASE_URL").then(|| "https://eu.tiny.example".to_owned())
+    });
+    assert!(fine.base_url(API).is_ok());
+}
+
+fn cli(args: &[&str]) -> (u8, String) {
+    let args: Vec<OsString> = std::iter::once("tiny-skill")
+        .chain(args.iter().copied())
+        .map(OsString::from)
+        .collect();
+    let mut stdin = std::io::empty();
+    let outcome = execute(
+        &TINY,
+        &args,
+        Input {
+            stdin: &mut stdin,
+            stdin_is_terminal: false,
+            stdout_is_terminal: false,
+        },
+    );
+    (outcome.status, outcome.stdout)
+}
+
+#[test]
+fn the_cli_lists_describes_and_bundles_only_this_pack() {
+    let (status, out) = cli(&["list", "--json"]);
+    assert_eq!(status, 0);
+    let list: Value = serde_json::from_str(&out).unwrap();
+    let ids: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["tiny.things.get", "tiny.things.buy"]);
+    assert_eq!(list[1]["credentials"][0]["name"], json!("TINY_TOKEN"));
+
+    let (status, out) = cli(&["schema", "buy_things"]);
+    assert_eq!(status, 0);
+    let schema: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(schema["required"], json!(["count"]));
+
+    let (status, help) = cli(&["--help"]);
+    assert_eq!(status, 0);
+    assert!(
+        help.contains("tiny-skill") && help.contains("TINY_DRY_RUN"),
+        "{help}"
+    );
+
+    let files = theta_skill::artifacts::bundle_files(&TINY);
+    let roots: std::collections::BTreeSet<String> = files
+        .keys()
+        .map(|p| p.iter().next().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        roots.into_iter().collect::<Vec<_>>(),
+        ["tiny", "tiny-plugin"]
+    );
+    let skill = &files[std::path::Path::new("tiny/SKILL.md")];
+    assert!(skill.contains(r#""requires":{"bins":["tiny-skill"],"env":["TINY_TOKEN"]}"#));
+    assert!(skill.contains("TINY_REGION") && !skill.to_lowercase().contains("theta"));
+    let plugin = &files[std::path::Path::new("tiny-plugin/index.js")];
+    assert!(plugin.contains("\"tiny_things_buy\"") && !plugin.to_lowercase().contains("theta"));
+}
