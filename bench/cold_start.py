@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Cold-start benchmark: how long one `theta-skill` process takes, against a Node baseline.
+"""Cold-start benchmark: how long one skill process (`theta-skill`, `elizacloud-skill`) takes,
+against a Node baseline; several `--binary` arguments are measured side by side.
 
 Every run is a new process (that is how an agent calls the skill). Each case runs N times,
 interleaved with the baseline so machine load affects both alike; the report gives the median
@@ -8,7 +9,8 @@ child started from Python would also count the interpreter's pages before exec),
 to the baseline measured in the same run. The baseline is `node -e` printing a JSON document: the floor of any Node
 runtime, which the earlier JavaScript skill (≈130 ms with its modules) sat well above.
 
-    python3 bench/cold_start.py --binary target/release/theta-skill [--runs 40]
+    python3 bench/cold_start.py --binary target/release/theta-skill \
+        [--binary target/release/elizacloud-skill] [--runs 40]
 """
 
 import argparse
@@ -20,6 +22,23 @@ import subprocess
 import time
 
 INFER_ARGS = json.dumps({"service": "flux", "input": {"prompt": "a lighthouse at dusk"}})
+CHAT_ARGS = json.dumps({"model": "openai/gpt-4o-mini", "messages": [{"role": "user", "content": "Hi"}]})
+
+
+def cases_for(binary):
+    """The same five cases for each pack's binary, with that pack's own commands."""
+    name = os.path.basename(binary)
+    if name.startswith("elizacloud"):
+        pack, setup, gated, gated_args, bad = "elizacloud", "elizacloud.setup", "elizacloud.chat", CHAT_ARGS, ("elizacloud.discovery", '{"limit":0}')
+    else:
+        pack, setup, gated, gated_args, bad = "theta", "theta.setup", "theta.ondemand.infer", INFER_ARGS, ("theta.auth.capabilities", '{"orgId":"../x"}')
+    return [
+        (f"{name} --version", [binary, "--version"]),
+        (f"{name} run {setup}", [binary, "run", setup]),
+        (f"{name} run {gated} --dry-run", [binary, "run", gated, gated_args, "--dry-run"]),
+        (f"{name} run bad args (schema error)", [binary, "run", *bad]),
+        (f"{name} list --json", [binary, "list", "--json"]),
+    ], pack
 
 
 def measure(argv, env, runs_out):
@@ -48,17 +67,16 @@ def summary(runs):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--binary", required=True)
+    parser.add_argument("--binary", required=True, action="append")
     parser.add_argument("--runs", type=int, default=40)
     args = parser.parse_args()
     env = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp")}
-    cases = [
-        ("--version", [args.binary, "--version"]),
-        ("run theta.setup", [args.binary, "run", "theta.setup"]),
-        ("run theta.ondemand.infer --dry-run", [args.binary, "run", "theta.ondemand.infer", INFER_ARGS, "--dry-run"]),
-        ("run bad args (schema error)", [args.binary, "run", "theta.auth.capabilities", '{"orgId":"../x"}']),
-        ("list --json", [args.binary, "list", "--json"]),
-    ]
+    cases = []
+    must_succeed = set()
+    for binary in args.binary:
+        binary_cases, _ = cases_for(binary)
+        cases += binary_cases
+        must_succeed |= {binary_cases[1][0], binary_cases[2][0]}
     node = shutil.which("node")
     baseline = ("node -e (baseline)", [node, "-e", "process.stdout.write(JSON.stringify({ok:true}))"]) if node else None
 
@@ -67,14 +85,14 @@ def main():
     for _ in range(args.runs):
         for name, argv in cases:
             code, output = measure(argv, env, results[name])
-            if name.startswith("run theta.") and code != 0:
+            if name in must_succeed and code != 0:
                 raise SystemExit(f"{name} failed with {code}: {output[:500]!r}")
         if baseline:
             measure(baseline[1], env, baseline_runs)
 
     base_median = summary(baseline_runs)[0] if baseline_runs else None
     print(f"cold start, {args.runs} runs each ({os.cpu_count()} cores)")
-    print(f"{'case':40} {'median ms':>10} {'p90 ms':>8} {'max RSS MB':>11} {'vs node':>8}")
+    print(f"{'case':58} {'median ms':>10} {'p90 ms':>8} {'max RSS MB':>11} {'vs node':>8}")
     rows = list(results.items()) + ([(baseline[0], baseline_runs)] if baseline else [])
     argvs = dict(cases + ([baseline] if baseline else []))
     for name, runs in rows:
@@ -82,7 +100,7 @@ def main():
         rss = peak_rss_mb(argvs[name], env)
         rss_text = f"{rss:11.1f}" if rss is not None else f"{'-':>11}"
         ratio = f"{base_median / median:6.1f}x" if base_median and runs is not baseline_runs else ""
-        print(f"{name:40} {median:10.2f} {p90:8.2f} {rss_text} {ratio:>8}")
+        print(f"{name:58} {median:10.2f} {p90:8.2f} {rss_text} {ratio:>8}")
 
 
 if __name__ == "__main__":

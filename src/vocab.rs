@@ -358,6 +358,43 @@ pub struct CapacityRule {
     pub hint: &'static str,
 }
 
+/// A non-success answer, as a pack's [`StatusReader`] sees it: the status, the (capped) body
+/// text and a header lookup (case-insensitive names).
+pub struct UpstreamAnswer<'a> {
+    /// The HTTP status.
+    pub status: u16,
+    /// The body, as text.
+    pub body: &'a str,
+    /// The value of a response header, when sent.
+    pub header: &'a dyn Fn(&str) -> Option<String>,
+}
+
+impl fmt::Debug for UpstreamAnswer<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UpstreamAnswer")
+            .field("status", &self.status)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a pack reads from an answer whose meaning depends on its body or headers (a 402 that
+/// names the balance it needs, a 429 with rate-limit headers). Each field that is `Some`
+/// replaces the core's own; `retriable` is never changed (the retry policy decides it).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StatusReading {
+    /// The code reported instead of `HTTP_<status>`.
+    pub code: Option<ErrorCode>,
+    /// The message.
+    pub message: Option<String>,
+    /// The hint.
+    pub hint: Option<String>,
+    /// Structured detail taken from the answer (never a credential).
+    pub details: Option<serde_json::Value>,
+}
+
+/// A pack's reading of non-success answers (see [`StatusReading`]); `None` keeps the core's.
+pub type StatusReader = fn(&UpstreamAnswer<'_>) -> Option<StatusReading>;
+
 /// Everything the core needs to know about one upstream service.
 #[derive(Debug)]
 pub struct ServiceDef {
@@ -377,6 +414,8 @@ pub struct ServiceDef {
     pub status_hints: &'static [(u16, &'static str)],
     /// An answer that means "not processed, try again shortly".
     pub capacity: Option<CapacityRule>,
+    /// Reads codes, hints and details out of non-success answers.
+    pub read_status: Option<StatusReader>,
 }
 
 impl ServiceDef {
@@ -390,6 +429,7 @@ impl ServiceDef {
         credential_hint: "the credentials",
         status_hints: &[],
         capacity: None,
+        read_status: None,
     };
 }
 

@@ -239,41 +239,55 @@ fn list_and_schema() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+/// Every pack's binary, for the freshness checks of its generated files.
+fn pack_bins() -> [(Command, &'static str); 2] {
+    let mut eliza = assert_cmd::cargo::cargo_bin_cmd!("elizacloud-skill");
+    eliza
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .timeout(Duration::from_secs(30));
+    [(bin(), "theta-skill"), (eliza, "elizacloud-skill")]
+}
+
 #[test]
 fn checked_in_schemas_are_fresh() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/schemas");
-    let out = bin()
-        .args(["schemas", "--check", "--out", dir])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "schemas/ is stale; run `cargo run -- schemas --out schemas`: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    for (mut bin, name) in pack_bins() {
+        let out = bin
+            .args(["schemas", "--check", "--out", dir])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "schemas/ is stale; run `cargo run --bin {name} -- schemas --out schemas`: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 }
 
 #[test]
 fn checked_in_skill_and_bundle_are_fresh() {
     let root = env!("CARGO_MANIFEST_DIR");
-    let out = bin()
-        .args([
-            "bundle",
-            "--check",
-            "--out",
-            &format!("{root}/dist"),
-            "--skill-out",
-            &format!("{root}/skill"),
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "skill/ or dist/ is stale; run `cargo run -- bundle`: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    for (mut bin, name) in pack_bins() {
+        let out = bin
+            .args([
+                "bundle",
+                "--check",
+                "--out",
+                &format!("{root}/dist"),
+                "--skill-out",
+                &format!("{root}/skill"),
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "skill/ or dist/ is stale; run `cargo run --bin {name} -- bundle --out dist --skill-out skill`: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 }
 
 #[test]

@@ -182,6 +182,9 @@ impl<'a> ServiceClient<'a> {
         } else {
             auth.preview_headers()
         };
+        for (name, value) in &request.headers {
+            headers.insert((*name).to_owned(), value.clone());
+        }
         for (name, value) in auth_headers {
             headers.insert(name.to_owned(), value);
         }
@@ -270,10 +273,12 @@ impl<'a> ServiceClient<'a> {
                         return Ok(Sent::Streaming(response, url));
                     }
                     let content_type = header_string(response.headers(), CONTENT_TYPE.as_str());
+                    let headers = response.headers().clone();
                     match read_body(response).await {
                         Ok(body) => {
                             return Ok(Sent::Buffered(ApiResponse {
                                 status,
+                                headers,
                                 content_type,
                                 body,
                                 url: url.to_string(),
@@ -338,6 +343,9 @@ impl<'a> ServiceClient<'a> {
         for (name, value) in self.default_headers() {
             builder = builder.header(name, value);
         }
+        for (name, value) in &request.headers {
+            builder = builder.header(*name, value);
+        }
         builder = self.auth_for(request).apply(builder);
         builder = match &request.body {
             Body::Empty => builder,
@@ -353,6 +361,7 @@ impl<'a> ServiceClient<'a> {
             .map(|v| retry::parse_retry_after(&v, SystemTime::now()))
             .unwrap_or_default();
         let location = header_string(response.headers(), "location");
+        let headers = response.headers().clone();
         // The error body is informative only; a failure to read it is not the error to report.
         let body = read_body(response)
             .await
@@ -366,6 +375,7 @@ impl<'a> ServiceClient<'a> {
             capacity_exhausted: retry::is_capacity_exhausted(self.service, status, &body),
             retry_after,
             body,
+            headers,
         }
     }
 }
@@ -713,5 +723,55 @@ mod tests {
                 .unwrap()
                 .contains("tok-123456")
         );
+    }
+
+    fn read_demo_status(
+        answer: &crate::vocab::UpstreamAnswer<'_>,
+    ) -> Option<crate::vocab::StatusReading> {
+        (answer.status == 402).then(|| crate::vocab::StatusReading {
+            code: Some(ErrorCode::pack_failure("DEMO_NO_CREDITS")),
+            message: Some(format!("needs {}", answer.body)),
+            hint: (answer.header)("x-demo-hint"),
+            details: Some(json!({"status": answer.status})),
+        })
+    }
+
+    static READING_API: crate::vocab::ServiceDef = crate::vocab::ServiceDef {
+        name: "demo-reading",
+        read_status: Some(read_demo_status),
+        ..crate::vocab::ServiceDef::NONE
+    };
+
+    #[tokio::test]
+    async fn a_pack_reads_codes_hints_and_details_from_error_answers() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(
+                ResponseTemplate::new(402)
+                    .insert_header("x-demo-hint", "top up")
+                    .set_body_string("$1"),
+            )
+            .mount(&server)
+            .await;
+        let client = ServiceClient::new(
+            Service::new(&READING_API),
+            Url::parse(&server.uri()).unwrap(),
+            &TRANSPORT,
+            Auth::None,
+            HttpSettings::default(),
+        );
+        let request =
+            ApiRequest::post(&["x"], Effect::Paid).header("idempotency-key", "k-12345678");
+        let error = client.send(&request).await.unwrap_err();
+        assert_eq!(error.code(), ErrorCode::pack_failure("DEMO_NO_CREDITS"));
+        assert_eq!(error.message(), "needs $1");
+        assert_eq!(error.hint(), Some("top up"));
+        assert_eq!(error.status(), Some(402));
+        assert!(!error.retriable(), "the policy still decides");
+        let received = server.received_requests().await.unwrap();
+        assert_eq!(received.len(), 1);
+        assert_eq!(received[0].headers["idempotency-key"], "k-12345678");
+        let preview = client.preview(&request).unwrap();
+        assert_eq!(preview.headers["idempotency-key"], "k-12345678");
     }
 }

@@ -11,7 +11,7 @@ use super::response::MAX_BODY_BYTES;
 use super::retry::{self, Outcome, RetryAfter};
 use crate::error::{Error, ErrorCode};
 use crate::secrets::excerpt;
-use crate::vocab::{Effect, Service};
+use crate::vocab::{Effect, Service, StatusReading, UpstreamAnswer};
 
 /// A transport failure, classified.
 #[derive(Debug)]
@@ -141,6 +141,7 @@ pub(crate) enum Failure {
         capacity_exhausted: bool,
         retry_after: RetryAfter,
         body: String,
+        headers: reqwest::header::HeaderMap,
     },
     /// The body exceeded the size cap.
     TooLarge,
@@ -214,6 +215,7 @@ impl Failure {
                 capacity_exhausted,
                 retry_after,
                 body,
+                headers,
             } => {
                 let detail = body_excerpt(&body);
                 let capacity = service.capacity.filter(|_| capacity_exhausted);
@@ -240,14 +242,43 @@ impl Failure {
                     }
                     _ => {}
                 }
-                Error::new(code, message)
+                let error = Error::new(code, message)
                     .with_status(status)
                     .with_service(service)
                     .with_endpoint(url.as_str())
-                    .with_retriable(retriable)
-                    .with_hint(hint)
+                    .with_retriable(retriable);
+                let header = |name: &str| {
+                    headers
+                        .get(name)
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_owned)
+                };
+                let answer = UpstreamAnswer {
+                    status,
+                    body: &body,
+                    header: &header,
+                };
+                match service.read_status.and_then(|read| read(&answer)) {
+                    Some(reading) => apply_reading(error, reading, hint),
+                    None => error.with_hint(hint),
+                }
             }
         }
+    }
+}
+
+/// The pack's reading replaces the code, message and hint it names and adds its details.
+fn apply_reading(error: Error, reading: StatusReading, hint: String) -> Error {
+    let code = reading.code.unwrap_or_else(|| error.code());
+    let message = reading
+        .message
+        .unwrap_or_else(|| error.message().to_owned());
+    let error = error
+        .recode(code, message)
+        .with_hint(reading.hint.unwrap_or(hint));
+    match reading.details {
+        Some(details) => error.with_details(details),
+        None => error,
     }
 }
 

@@ -86,6 +86,8 @@ pub struct ApiRequest {
     pub(crate) max_retries: Option<u32>,
     pub(crate) effect: Effect,
     pub(crate) with_auth: bool,
+    /// Extra request headers (never credentials: those come from the service's auth).
+    pub(crate) headers: Vec<(&'static str, String)>,
 }
 
 impl ApiRequest {
@@ -102,6 +104,7 @@ impl ApiRequest {
             max_retries: None,
             effect,
             with_auth: true,
+            headers: Vec::new(),
         }
     }
 
@@ -185,6 +188,19 @@ impl ApiRequest {
     #[must_use]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.max_retries = Some(retries);
+        self
+    }
+
+    /// A `PATCH` with the given effect.
+    pub fn patch(path: &[&str], effect: Effect) -> Self {
+        Self::new(Method::PATCH, path, effect)
+    }
+
+    /// Adds a request header that is not a credential (an `Idempotency-Key`, a price
+    /// acceptance); previews show it as is.
+    #[must_use]
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
         self
     }
 

@@ -16,6 +16,7 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 #[derive(Debug, Clone)]
 pub struct ApiResponse {
     pub(crate) status: u16,
+    pub(crate) headers: HeaderMap,
     pub(crate) content_type: Option<String>,
     pub(crate) body: Bytes,
     pub(crate) url: String,
@@ -33,6 +34,10 @@ impl ApiResponse {
     /// The `content-type`, if sent.
     pub fn content_type(&self) -> Option<&str> {
         self.content_type.as_deref()
+    }
+    /// A response header, if sent and readable as text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
     }
     /// The raw body.
     pub fn bytes(&self) -> &[u8] {

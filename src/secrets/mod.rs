@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 use futures_util::future::BoxFuture;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 
 use crate::error::Error;
 pub use crate::vocab::SecretName;
@@ -133,6 +133,12 @@ impl Secrets {
     /// Adds every value of `other` (the later set wins on a clash).
     pub fn extend(&mut self, other: Secrets) {
         self.values.extend(other.values);
+    }
+
+    /// Whether the value of `name`, when present, passes `check` (a format test such as "looks
+    /// like a key"); `None` when absent. The value itself never leaves this module.
+    pub fn value_matches(&self, name: SecretName, check: fn(&str) -> bool) -> Option<bool> {
+        self.values.get(&name).map(|v| check(v.expose_secret()))
     }
 
     /// Whether the secret is present.

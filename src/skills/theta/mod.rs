@@ -181,6 +181,7 @@ pub const CONTROLLER: Service = Service::new(&ServiceDef {
     credential_hint: EC_KEY_HINT,
     status_hints: STATUS_HINTS,
     capacity: None,
+    read_status: None,
 });
 
 /// `https://api.thetaedgecloud.com` (VM types, balance).
@@ -198,6 +199,7 @@ pub const PLATFORM: Service = Service::new(&ServiceDef {
     credential_hint: EC_KEY_HINT,
     status_hints: STATUS_HINTS,
     capacity: None,
+    read_status: None,
 });
 
 /// `https://controller-beta.thetaedgecloud.com`: the project-scoped v1 controller
@@ -218,6 +220,7 @@ pub const CONTROLLER_V1: Service = Service::new(&ServiceDef {
     credential_hint: EC_KEY_HINT,
     status_hints: STATUS_HINTS,
     capacity: None,
+    read_status: None,
 });
 
 /// `https://ondemand.thetaedgecloud.com` (on-demand model API). A 409 "No instances

@@ -1,0 +1,272 @@
+//! The registry invariants of `tests/registry.rs`, over the elizaOS Cloud pack: ids, schemas
+//! (provider-safe, documented, examples valid), zero-request dry-run previews for every gated
+//! command, families, and the generated skill.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is a failed test"
+)]
+
+mod elizacloud_fake;
+
+use std::collections::HashSet;
+
+use serde_json::{Value, json};
+use theta_skill::Effect;
+use theta_skill::runtime::registry::{find, tool_name};
+use theta_skill::schema::{compile, provider_safety_problems};
+use theta_skill::skills::elizacloud::PACK;
+use wiremock::MockServer;
+
+use elizacloud_fake::Env;
+
+#[test]
+fn ids_aliases_and_tool_names_are_unique() {
+    let mut seen = HashSet::new();
+    for command in PACK.commands() {
+        let names = std::iter::once(command.id().to_owned())
+            .chain(command.aliases().iter().map(|a| (*a).to_owned()))
+            .chain(std::iter::once(tool_name(command.id())));
+        for name in names {
+            assert!(seen.insert(name.clone()), "`{name}` is used twice");
+        }
+    }
+}
+
+#[test]
+fn ids_and_aliases_are_well_formed() {
+    let segment = |s: &str| {
+        let mut chars = s.chars();
+        chars.next().is_some_and(|c| c.is_ascii_lowercase())
+            && chars.all(|c| c.is_ascii_alphanumeric())
+    };
+    for command in PACK.commands() {
+        let id = command.id();
+        let mut parts = id.split('.');
+        assert_eq!(parts.next(), Some("elizacloud"), "{id}");
+        assert!(parts.clone().count() >= 1 && parts.all(segment), "{id}");
+        let tool = tool_name(id);
+        assert!(tool.len() <= 64, "{tool} is too long for providers");
+        for alias in command.aliases() {
+            let mut chars = alias.chars();
+            assert!(
+                chars.next().is_some_and(|c| c.is_ascii_lowercase())
+                    && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+                "alias {alias}"
+            );
+        }
+    }
+}
+
+#[test]
+fn summaries_are_one_sentence() {
+    for command in PACK.commands() {
+        let summary = command.summary();
+        assert!(summary.ends_with('.'), "{}: {summary}", command.id());
+        assert!(
+            !summary.trim_end_matches('.').contains(". "),
+            "{}: {summary}",
+            command.id()
+        );
+        assert!(summary.len() <= 200, "{}: summary too long", command.id());
+    }
+}
+
+#[test]
+fn every_schema_is_provider_safe_and_compiles() {
+    for command in PACK.commands() {
+        let schema = command.input_schema();
+        assert_eq!(
+            provider_safety_problems(&schema),
+            Vec::<String>::new(),
+            "{}: {schema:#}",
+            command.id()
+        );
+        compile(&schema).unwrap_or_else(|e| panic!("{}: {e}", command.id()));
+    }
+}
+
+#[test]
+fn every_property_is_documented() {
+    fn walk(id: &str, path: &str, schema: &Value) {
+        if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+            for (name, prop) in props {
+                assert!(
+                    prop.get("description")
+                        .and_then(Value::as_str)
+                        .is_some_and(|d| !d.is_empty()),
+                    "{id}: property {path}/{name} has no description"
+                );
+                walk(id, &format!("{path}/{name}"), prop);
+            }
+        }
+    }
+    for command in PACK.commands() {
+        walk(command.id(), "", &command.input_schema());
+    }
+}
+
+#[test]
+fn every_example_validates() {
+    for command in PACK.commands() {
+        let schema = command.input_schema();
+        let validator = compile(&schema).unwrap();
+        let example = command.example();
+        let errors: Vec<String> = validator
+            .iter_errors(&example)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "{}: example {example} fails: {errors:?}",
+            command.id()
+        );
+    }
+}
+
+/// Every gated command, run on its example in dry-run with no credentials at all, answers
+/// with a preview and sends nothing: fake servers for every service expect zero requests.
+#[tokio::test]
+async fn every_gated_command_previews_without_network_or_secrets() {
+    let server = MockServer::start().await;
+    let env = Env::new().set("ELIZACLOUD_BASE_URL", &server.uri());
+    let mut gated = 0;
+    for command in PACK.commands().filter(|c| c.effect() != Effect::ReadOnly) {
+        gated += 1;
+        let response = env.dry_run(command.id(), command.example()).await;
+        assert_eq!(
+            response["ok"],
+            json!(true),
+            "{}: {response:#}",
+            command.id()
+        );
+        assert_eq!(response["dryRun"], json!(true));
+        let result = &response["result"];
+        let requests = result["requests"].as_array().cloned().unwrap_or_default();
+        assert!(
+            !requests.is_empty(),
+            "{}: preview lists no request: {result:#}",
+            command.id()
+        );
+        for request in &requests {
+            assert!(
+                request["method"].is_string() && request["url"].is_string(),
+                "{request:#}"
+            );
+        }
+        for need in command.secrets().iter().filter(|n| n.required) {
+            let listed = result["credentials"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|c| c["name"] == need.name.canonical() && c["present"] == json!(false));
+            assert!(
+                listed,
+                "{}: preview does not report {} missing",
+                command.id(),
+                need.name
+            );
+        }
+    }
+    let received = server.received_requests().await.unwrap_or_default();
+    assert!(
+        received.is_empty(),
+        "dry-run sent {} request(s)",
+        received.len()
+    );
+    assert!(gated >= 17, "only {gated} gated command(s) checked");
+}
+
+#[test]
+fn every_command_belongs_to_exactly_one_family() {
+    let mut seen = HashSet::new();
+    for family in PACK.families {
+        assert!(
+            !family.commands.is_empty(),
+            "{} has no command",
+            family.name
+        );
+        assert!(
+            family.commands.iter().any(|c| c.id() == family.example),
+            "{}: its example {} is not one of its commands",
+            family.name,
+            family.example
+        );
+        for command in family.commands {
+            assert!(
+                seen.insert(command.id()),
+                "{} is in two families",
+                command.id()
+            );
+            assert!(command.id().starts_with(&format!("{}.", PACK.name)));
+        }
+    }
+    assert_eq!(seen.len(), PACK.commands().count());
+    assert_eq!(seen.len(), 37);
+}
+
+#[test]
+fn the_skill_only_mentions_commands_that_exist() {
+    use theta_skill::artifacts::skill::{commands_md, skill_md};
+    let text = format!("{}\n{}", skill_md(&PACK), commands_md(&PACK));
+    let mut mentioned = 0;
+    for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '_')) {
+        let word = word.trim_end_matches('.');
+        if word.starts_with("elizacloud.") && word.split('.').count() >= 2 {
+            mentioned += 1;
+            assert!(
+                find(&PACK, word).is_some(),
+                "the skill mentions `{word}`, which is not a command"
+            );
+        }
+    }
+    assert!(mentioned >= 37, "{mentioned}");
+}
+
+#[test]
+fn the_skill_requires_only_its_own_binary_and_key() {
+    use theta_skill::artifacts::skill::skill_md;
+    let skill = skill_md(&PACK);
+    let line = skill.lines().find(|l| l.starts_with("metadata: ")).unwrap();
+    let metadata: Value = serde_json::from_str(line.trim_start_matches("metadata: ")).unwrap();
+    let openclaw = &metadata["openclaw"];
+    assert_eq!(openclaw["requires"]["bins"], json!(["elizacloud-skill"]));
+    assert_eq!(openclaw["requires"]["env"], json!(["ELIZACLOUD_API_KEY"]));
+    for line in skill.lines().filter(|l| l.starts_with("elizacloud-skill ")) {
+        for secret in PACK.secrets {
+            for name in secret.env_names() {
+                assert!(!line.contains(name), "{line}");
+            }
+        }
+    }
+}
+
+#[test]
+fn destructive_commands_say_so_and_the_ids_are_the_issues() {
+    for id in [
+        "elizacloud.keys.revokeCurrent",
+        "elizacloud.agents.delete",
+        "elizacloud.containers.delete",
+    ] {
+        let command = find(&PACK, id).unwrap();
+        assert!(command.summary().starts_with("Destructive"), "{id}");
+        assert_ne!(command.effect(), Effect::ReadOnly);
+    }
+    for (id, effect) in [
+        ("elizacloud.chat", Effect::Paid),
+        ("elizacloud.embeddings", Effect::Paid),
+        ("elizacloud.images.generate", Effect::Paid),
+        ("elizacloud.video.generate", Effect::Paid),
+        ("elizacloud.voice.tts", Effect::Paid),
+        ("elizacloud.containers.deploy", Effect::Paid),
+        ("elizacloud.agents.resume", Effect::Paid),
+        ("elizacloud.credits.checkout", Effect::Mutating),
+        ("elizacloud.billing.set", Effect::Mutating),
+        ("elizacloud.documents.add", Effect::Mutating),
+        ("elizacloud.setup", Effect::ReadOnly),
+        ("elizacloud.jobs.pollUntilDone", Effect::ReadOnly),
+    ] {
+        assert_eq!(find(&PACK, id).unwrap().effect(), effect, "{id}");
+    }
+}
