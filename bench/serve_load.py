@@ -36,6 +36,13 @@ INFER = {
     "dryRun": True,
     "secrets": {"THETA_ONDEMAND_API_TOKEN": "bench-token-0123456789"},
 }
+# The same dry-run case for elizacloud-skill (--eliza-binary): a paid chat, previewed.
+ELIZA_CHAT = {
+    "command": "elizacloud.chat",
+    "args": {"model": "openai/gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]},
+    "dryRun": True,
+    "secrets": {"ELIZACLOUD_API_KEY": "eliza_" + "0" * 64},
+}
 LIST = {
     "command": "theta.ondemand.listServices",
     "secrets": {"THETA_ONDEMAND_API_TOKEN": "bench-token-0123456789"},
@@ -126,6 +133,8 @@ def main():
     parser.add_argument("--max-in-flight", type=int, default=None,
                         help="pass --max-in-flight (omit for binaries without the flag)")
     parser.add_argument("--skip-slow", action="store_true")
+    parser.add_argument("--eliza-binary", default=None,
+                        help="also run the dry-run case on elizacloud-skill, side by side")
     args = parser.parse_args()
     env = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp")}
     extra = ["--max-in-flight", str(args.max_in_flight)] if args.max_in_flight else []
@@ -138,6 +147,17 @@ def main():
             "requests_per_s": round(answers / elapsed), "peak_rss_mib": round(peak / 1024, 1),
         }
         print(json.dumps({f"dry_run_{n}": report[f"dry_run_{n}"]}), flush=True)
+
+    if args.eliza_binary:
+        for n in sorted({args.lines // 5, args.lines}):
+            elapsed, answers, ok, peak, code = run_serve(
+                args.eliza_binary, lines_of(ELIZA_CHAT, n), env, extra)
+            key = f"elizacloud_dry_run_{n}"
+            report[key] = {
+                "answers": answers, "ok": ok, "exit": code, "seconds": round(elapsed, 3),
+                "requests_per_s": round(answers / elapsed), "peak_rss_mib": round(peak / 1024, 1),
+            }
+            print(json.dumps({key: report[key]}), flush=True)
 
     if not args.skip_slow:
         fake = SlowFake(args.delay)

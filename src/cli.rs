@@ -117,19 +117,22 @@ impl Outcome {
         } else {
             serde_json::to_string(value)
         };
+        let mut stdout = text.unwrap_or_else(|_| "null".into());
+        stdout.push('\n');
         Self {
-            stdout: format!("{}\n", text.unwrap_or_else(|_| "null".into())),
+            stdout,
             stderr: String::new(),
             status,
         }
     }
 
-    fn response(response: &Response, pretty: bool) -> Self {
-        Self::json(&response.to_json(), response.exit_status(), pretty)
+    fn response(response: Response, pretty: bool) -> Self {
+        let status = response.exit_status();
+        Self::json(&response.into_json(), status, pretty)
     }
 
     fn error(error: Error, pretty: bool) -> Self {
-        Self::response(&Response::failure(None, None, error), pretty)
+        Self::response(Response::failure(None, None, error), pretty)
     }
 }
 
@@ -481,7 +484,7 @@ fn execute_job(pack: &'static Pack, job: Job, pretty: bool) -> Outcome {
             } => runtime.run(&command, args, dry_run).await,
         }
     });
-    Outcome::response(&response, pretty)
+    Outcome::response(response, pretty)
 }
 
 fn read_stdin(pack: &Pack, input: &mut Input<'_>) -> Result<String, Error> {

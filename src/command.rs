@@ -397,7 +397,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Whether progress reports reach the caller (then a command need not write its own
-    /// progress to stderr, as `theta.ondemand.pollUntilDone` does in `run`).
+    /// progress to stderr, as a poll command does in `run`).
     pub fn reports_progress(&self) -> bool {
         self.hooks.progress.is_some()
     }

@@ -4,7 +4,7 @@
 //! **Progress** of commands that wait (design §9): a sink the mode provides and
 //! [`crate::command::Ctx::progress`] feeds. `serve` turns each report into a `{"type":"progress","requestId":…,"message":…}` line; `mcp`
 //! into a `notifications/progress` when the call carried a progress token; `run` has no sink
-//! (`theta.ondemand.pollUntilDone` writes its own lines to stderr there). A report is one human
+//! (a poll command writes its own lines to stderr there). A report is one human
 //! sentence and never carries arguments or secrets; it is redacted here all the same.
 //!
 //! **Cancellation** (MCP `notifications/cancelled`): the mode drops a cancelled command's

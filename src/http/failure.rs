@@ -7,7 +7,7 @@ use reqwest::Url;
 use serde_json::Value;
 
 use super::endpoint::ForbiddenResolution;
-use super::response::MAX_BODY_BYTES;
+use super::response::{MAX_BODY_BYTES, too_many_json_values};
 use super::retry::{self, Outcome, RetryAfter};
 use crate::error::{Error, ErrorCode};
 use crate::secrets::excerpt;
@@ -285,7 +285,10 @@ fn apply_reading(error: Error, reading: StatusReading, hint: String) -> Error {
 /// A short, single-line excerpt of an error body: the `message`/`error` field of a JSON body
 /// when there is one, otherwise the text, whitespace collapsed, at most 300 characters.
 pub(crate) fn body_excerpt(body: &str) -> String {
-    let from_json = serde_json::from_str::<Value>(body).ok().and_then(|v| {
+    let parsed = (!too_many_json_values(body.as_bytes()))
+        .then(|| serde_json::from_str::<Value>(body).ok())
+        .flatten();
+    let from_json = parsed.and_then(|v| {
         ["message", "error", "detail", "msg"]
             .iter()
             .find_map(|k| match v.get(*k) {

@@ -26,7 +26,9 @@ use std::time::Duration;
 pub(crate) use auth::Auth;
 pub use client::{ServiceClient, Transport};
 pub use request::{ApiRequest, Body, FormPart, FormValue, RequestPreview};
-pub use response::{ApiResponse, MAX_BODY_BYTES, StreamingResponse};
+pub use response::{
+    ApiResponse, MAX_BODY_BYTES, MAX_JSON_VALUES, StreamingResponse, too_many_json_values,
+};
 
 /// HTTP knobs shared by every service client of a pack.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

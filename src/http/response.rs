@@ -12,6 +12,47 @@ use crate::vocab::{Effect, Service};
 /// Largest response body the runtime reads.
 pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 
+/// Most JSON values a body may hold before it is parsed. Parsed, a value costs far more than
+/// its text: a 16 MiB body of empty objects (`[{},{},…]`, 5.6 million values) took 846 MiB of
+/// peak RSS in one `run` (the parsed value, the redacted copy and the printed document), and
+/// 900,000 values about 160 MiB. Refusing bodies with more values than this, by a linear scan
+/// of the bytes before any parse, bounds what an accepted response costs: the 16 MiB body and
+/// at most 250,000 values through parse, redaction and output stay under 160 MiB peak for one
+/// request (`bench/memory.py` measures the worst shapes). Listings are paginated well below
+/// this.
+pub const MAX_JSON_VALUES: usize = 250_000;
+
+/// Whether `text` (JSON, or something that may be JSON) holds more than [`MAX_JSON_VALUES`]
+/// values: it counts the `{`, `[` and `,` outside strings (between one and two per value, so
+/// the bound errs on the safe side) and stops counting as soon as the bound is passed.
+pub fn too_many_json_values(text: &[u8]) -> bool {
+    let mut count = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for &byte in text {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'{' | b'[' | b',' => {
+                count += 1;
+                if count > MAX_JSON_VALUES {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
 /// A buffered response with a success status.
 #[derive(Debug, Clone)]
 pub struct ApiResponse {
@@ -48,8 +89,23 @@ impl ApiResponse {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 
-    /// Decodes the body; a mismatch names the JSON path that failed.
+    /// The `RESPONSE_TOO_LARGE` error for a body with too many JSON values.
+    fn too_many_values(&self) -> Error {
+        Error::new(
+            ErrorCode::ResponseTooLarge,
+            format!("the response holds more than {MAX_JSON_VALUES} JSON values"),
+        )
+        .with_endpoint(self.url.clone())
+        .with_status(self.status)
+        .with_hint("Narrow the request (page size, filters).")
+    }
+
+    /// Decodes the body; a mismatch names the JSON path that failed. A body with more than
+    /// [`MAX_JSON_VALUES`] values is refused before it is parsed.
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        if too_many_json_values(&self.body) {
+            return Err(self.too_many_values());
+        }
         let mut de = serde_json::Deserializer::from_slice(&self.body);
         serde_path_to_error::deserialize(&mut de).map_err(|e| {
             let path = e.path().to_string();
@@ -77,6 +133,9 @@ impl ApiResponse {
             .content_type
             .as_deref()
             .is_some_and(|ct| ct.contains("json"));
+        if too_many_json_values(&self.body) {
+            return Err(self.too_many_values());
+        }
         let text = self.text();
         if is_json && !text.trim().is_empty() {
             return self.json_value();
@@ -172,5 +231,28 @@ pub(crate) async fn read_body(mut response: reqwest::Response) -> Result<Bytes, 
             Ok(None) => return Ok(Bytes::from(body)),
             Err(e) => return Err(Failure::Transport(classify_transport(&e))),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_values_are_counted_outside_strings_only() {
+        let many = format!("[{}{{}}]", "{},".repeat(MAX_JSON_VALUES));
+        assert!(too_many_json_values(many.as_bytes()));
+        let few = format!("[{}{{}}]", "{},".repeat(1000));
+        assert!(!too_many_json_values(few.as_bytes()));
+        let in_string = format!("{{\"a\": \"{}\"}}", ",".repeat(MAX_JSON_VALUES + 5));
+        assert!(
+            !too_many_json_values(in_string.as_bytes()),
+            "commas in a string are text"
+        );
+        let escaped = format!("[\"\\\"{}\"]", ",".repeat(MAX_JSON_VALUES + 5));
+        assert!(
+            !too_many_json_values(escaped.as_bytes()),
+            "an escaped quote does not end the string"
+        );
     }
 }

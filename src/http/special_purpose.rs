@@ -11,7 +11,7 @@
 //! special-purpose block — except the forms that carry an IPv4 address meant to be reached
 //! through them (IPv4-mapped, the NAT64 well-known prefix, 6to4), which are judged by that
 //! IPv4 address. Every special-purpose block is refused, including the few the registry marks
-//! globally reachable (anycast relays, AS112, AMT, ORCHID): no Theta API host is one of them,
+//! globally reachable (anycast relays, AS112, AMT, ORCHID): no skill API host is one of them,
 //! and refusing a block costs nothing while admitting one is a hole.
 
 use std::fmt;

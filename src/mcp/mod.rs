@@ -3,8 +3,8 @@
 //!
 //! A `tools/call` goes through the same dispatcher as `run` ([`Runtime::handle_observed`]):
 //! schema validation reporting every problem, secrets from the environment (the server's
-//! `env`; MCP has no way to ask the host lazily), the dry-run gate (`THETA_DRY_RUN`, or a
-//! `dryRun: true` argument on a paid or mutating tool (the pack's `<PREFIX>DRY_RUN` too) — a call can turn it on, never off),
+//! `env`; MCP has no way to ask the host lazily), the dry-run gate (`<PREFIX>DRY_RUN`, or a
+//! `dryRun: true` argument on a paid or mutating tool — a call can turn it on, never off),
 //! and redaction ([`Response::to_json`]). What the command says — success or failure — is a
 //! tool result; a failure has `isError: true` and carries the error document (code, message,
 //! hint, problems) so the model can act on it. JSON-RPC errors are kept for protocol

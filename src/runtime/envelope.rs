@@ -144,6 +144,22 @@ impl Response {
 
     /// The JSON document, redacted. Redaction happens here, once, for every response.
     pub fn to_json(&self) -> Value {
+        let result = self.outcome.as_ref().ok().map(|s| s.result.clone());
+        self.document(result)
+    }
+
+    /// Like [`Response::to_json`], moving the result instead of copying it: a large answer is
+    /// held once, not twice, while it is redacted and printed.
+    pub fn into_json(mut self) -> Value {
+        let result = self
+            .outcome
+            .as_mut()
+            .ok()
+            .map(|s| std::mem::take(&mut s.result));
+        self.document(result)
+    }
+
+    fn document(&self, result: Option<Value>) -> Value {
         let mut doc = Map::new();
         if let Some(id) = &self.id {
             doc.insert("id".into(), id.clone());
@@ -155,7 +171,7 @@ impl Response {
         match &self.outcome {
             Ok(success) => {
                 doc.insert("dryRun".into(), json!(success.dry_run));
-                doc.insert("result".into(), success.result.clone());
+                doc.insert("result".into(), result.unwrap_or_default());
                 if !success.warnings.is_empty() {
                     doc.insert("warnings".into(), json!(success.warnings));
                 }

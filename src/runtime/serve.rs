@@ -248,7 +248,7 @@ where
             };
             let handle = tasks.spawn(async move {
                 let response = runtime.handle_observed(request, Some(&ask), hooks).await;
-                let _ = out.send(render(&response.to_json())).await;
+                let _ = out.send(render(&response.into_json())).await;
             });
             running.insert(handle.id(), (request_id, size));
         }

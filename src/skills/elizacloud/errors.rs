@@ -22,7 +22,11 @@ use crate::vocab::{StatusReading, UpstreamAnswer};
 
 /// The service's [`crate::vocab::StatusReader`].
 pub fn read_status(answer: &UpstreamAnswer<'_>) -> Option<StatusReading> {
-    let body: Value = serde_json::from_str(answer.body).unwrap_or(Value::Null);
+    let body: Value = if crate::http::too_many_json_values(answer.body.as_bytes()) {
+        Value::Null
+    } else {
+        serde_json::from_str(answer.body).unwrap_or(Value::Null)
+    };
     let message = server_message(&body);
     let server_code = server_code(&body);
     let mut details = Map::new();

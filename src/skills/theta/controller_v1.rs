@@ -125,6 +125,16 @@ pub(crate) fn unwrap_envelope(response: &ApiResponse) -> Result<Value, Error> {
         .with_hint("The v1 controller API is beta and may have changed; report the message.")
     };
     let text = response.text();
+    if crate::http::too_many_json_values(text.as_bytes()) {
+        return Err(Error::new(
+            crate::vocab::ErrorCode::ResponseTooLarge,
+            format!(
+                "the response holds more than {} JSON values",
+                crate::http::MAX_JSON_VALUES
+            ),
+        )
+        .with_endpoint(response.url().to_owned()));
+    }
     let parsed = if text.trim().is_empty() {
         Value::Object(Map::new())
     } else {

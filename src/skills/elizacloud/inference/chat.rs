@@ -270,6 +270,15 @@ impl Command for Chat {
                 streamed = true;
                 sse::aggregate_text(&text).await?
             } else {
+                if crate::http::too_many_json_values(text.as_bytes()) {
+                    return Err(Error::new(
+                        crate::vocab::ErrorCode::ResponseTooLarge,
+                        format!(
+                            "the response holds more than {} JSON values",
+                            crate::http::MAX_JSON_VALUES
+                        ),
+                    ));
+                }
                 let value: Value = serde_json::from_str(&text).map_err(|e| {
                     Error::new(
                         ErrorCode::InvalidResponse,

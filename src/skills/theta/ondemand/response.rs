@@ -34,6 +34,15 @@ pub async fn decode(response: &ApiResponse) -> Result<Decoded, Error> {
 
 /// Decodes an answer body by its content.
 pub async fn decode_text(text: &str) -> Result<Decoded, Error> {
+    if crate::http::too_many_json_values(text.as_bytes()) {
+        return Err(Error::new(
+            crate::vocab::ErrorCode::ResponseTooLarge,
+            format!(
+                "the response holds more than {} JSON values",
+                crate::http::MAX_JSON_VALUES
+            ),
+        ));
+    }
     if let Ok(value) = serde_json::from_str::<Value>(text) {
         return Ok(Decoded::Json(value));
     }
