@@ -633,43 +633,6 @@ pub static PACK: Pack = Pack {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::secrets::{EnvSecrets, HostSecrets, SecretProvider};
-    use secrecy::ExposeSecret;
-
-    /// With every alias set at once, the first in the documented order wins, in the host's
-    /// map and in the environment alike; removing it promotes the next.
-    #[tokio::test]
-    async fn the_first_alias_set_wins_when_several_are() {
-        let all = [
-            ("THETA_API_KEY", "third"),
-            ("THETA_ONDEMAND_API_KEY", "second"),
-            ("THETA_ONDEMAND_API_TOKEN", "first"),
-        ];
-        let order = ONDEMAND_TOKEN.env_names();
-        assert_eq!(
-            order,
-            [
-                "THETA_ONDEMAND_API_TOKEN",
-                "THETA_ONDEMAND_API_KEY",
-                "THETA_API_KEY"
-            ]
-        );
-        for skip in 0..order.len() {
-            let pairs: Vec<(&str, &str)> = all
-                .iter()
-                .copied()
-                .filter(|(name, _)| !order[..skip].contains(name))
-                .collect();
-            let expected = ["first", "second", "third"][skip];
-            let env = EnvSecrets::from_pairs(pairs.clone());
-            let got = env.get(ONDEMAND_TOKEN).await.unwrap().unwrap();
-            assert_eq!(got.expose_secret(), expected, "environment, {pairs:?}");
-            let host = HostSecrets::from_pairs(pairs.clone());
-            let got = host.get(ONDEMAND_TOKEN).await.unwrap().unwrap();
-            assert_eq!(got.expose_secret(), expected, "host, {pairs:?}");
-        }
-    }
-
     #[test]
     fn the_description_fits_openclaw_advice() {
         assert!(PACK.skill.description.chars().count() < 160);
