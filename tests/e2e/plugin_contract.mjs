@@ -30,6 +30,12 @@ const api = {
 process.env.THETA_VIDEO_SA_ID = "gateway-env-sa-id-1";
 process.env.THETA_VIDEO_SA_SECRET = "gateway-env-sa-secret-1";
 process.env.THETA_EC_API_KEY_UNRELATED = "must-not-leak";
+// Every upstream points at a closed local port: the capability probes below fail at once,
+// offline.
+for (const name of ["THETA_CONTROLLER_BASE_URL", "THETA_CONTROLLER_V1_BASE_URL", "THETA_PLATFORM_BASE_URL",
+  "THETA_ONDEMAND_API_BASE_URL", "THETA_VIDEO_API_BASE_URL"]) {
+  process.env[name] = "http://127.0.0.1:9";
+}
 
 plugin.register(api);
 const manifest = JSON.parse(readFileSync(`${repo}/dist/theta-edgecloud-plugin/openclaw.plugin.json`, "utf8"));
@@ -39,11 +45,21 @@ const setup = await tools.get("theta_setup").execute("call-1", {});
 const result = setup.details.result;
 const status = (env) => result.checklist.find((step) => (step.env ?? []).includes(env)).status;
 assert.equal(setup.details.ok, true);
-assert.equal(status("THETA_EC_API_KEY"), "todo", "an unresolved SecretRef counts as absent");
+// The checklist reports presence only and asks the host for no value: what the plugin did
+// not send is "host" (asked when a command needs it).
+assert.equal(status("THETA_EC_API_KEY"), "host", "the checklist asks the host for nothing");
 assert.equal(status("THETA_ONDEMAND_API_TOKEN"), "done", "a string secret from the config is used");
-assert.equal(status("THETA_VIDEO_SA_ID"), "done", "a lazily asked secret is answered from the gateway env");
+assert.equal(status("THETA_VIDEO_SA_ID"), "host", "the gateway env is asked only when a value is needed");
 assert.equal(status("THETA_EC_PROJECT_ID"), "done", "settings reach the binary");
 assert.ok(!JSON.stringify(setup).includes("config-ondemand-token-1"), "no secret in the tool result");
+
+// A command that needs the values asks for them lazily.
+const caps = await tools.get("theta_auth_capabilities").execute("call-1b", {});
+assert.equal(caps.details.ok, true, JSON.stringify(caps.details));
+const record = (name) => caps.details.result.capabilities.find((r) => r.name === name);
+assert.equal(record("video.api").configured, true, "a lazily asked secret is answered from the gateway env");
+assert.ok(record("controller.project").missing.includes("THETA_EC_API_KEY"), "an unresolved SecretRef counts as absent");
+assert.ok(!JSON.stringify(caps).includes("gateway-env-sa-secret-1"), "no secret in the tool result");
 
 // The child: argv and environment.
 const { readdirSync } = await import("node:fs");
