@@ -7,13 +7,13 @@
 )]
 
 mod common;
+mod invariants;
 
 use std::collections::HashSet;
 
 use serde_json::{Value, json};
 use theta_skill::Effect;
-use theta_skill::runtime::registry::{find, tool_name};
-use theta_skill::schema::{compile, provider_safety_problems};
+use theta_skill::runtime::registry::find;
 use theta_skill::skills::theta::PACK;
 use wiremock::MockServer;
 
@@ -21,106 +21,32 @@ use common::Env;
 
 #[test]
 fn ids_aliases_and_tool_names_are_unique() {
-    let mut seen = HashSet::new();
-    for command in PACK.commands() {
-        let names = std::iter::once(command.id().to_owned())
-            .chain(command.aliases().iter().map(|a| (*a).to_owned()))
-            .chain(std::iter::once(tool_name(command.id())));
-        for name in names {
-            assert!(seen.insert(name.clone()), "`{name}` is used twice");
-        }
-    }
+    invariants::ids_aliases_and_tool_names_are_unique(&PACK);
 }
 
 #[test]
 fn ids_and_aliases_are_well_formed() {
-    let segment = |s: &str| {
-        let mut chars = s.chars();
-        chars.next().is_some_and(|c| c.is_ascii_lowercase())
-            && chars.all(|c| c.is_ascii_alphanumeric())
-    };
-    for command in PACK.commands() {
-        let id = command.id();
-        let mut parts = id.split('.');
-        assert_eq!(parts.next(), Some("theta"), "{id}");
-        assert!(parts.clone().count() >= 1 && parts.all(segment), "{id}");
-        let tool = tool_name(id);
-        assert!(tool.len() <= 64, "{tool} is too long for providers");
-        for alias in command.aliases() {
-            let mut chars = alias.chars();
-            assert!(
-                chars.next().is_some_and(|c| c.is_ascii_lowercase())
-                    && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
-                "alias {alias}"
-            );
-        }
-    }
+    invariants::ids_and_aliases_are_well_formed(&PACK);
 }
 
 #[test]
 fn summaries_are_one_sentence() {
-    for command in PACK.commands() {
-        let summary = command.summary();
-        assert!(summary.ends_with('.'), "{}: {summary}", command.id());
-        assert!(
-            !summary.trim_end_matches('.').contains(". "),
-            "{}: {summary}",
-            command.id()
-        );
-        assert!(summary.len() <= 200, "{}: summary too long", command.id());
-    }
+    invariants::summaries_are_one_sentence(&PACK);
 }
 
 #[test]
 fn every_schema_is_provider_safe_and_compiles() {
-    for command in PACK.commands() {
-        let schema = command.input_schema();
-        assert_eq!(
-            provider_safety_problems(&schema),
-            Vec::<String>::new(),
-            "{}: {schema:#}",
-            command.id()
-        );
-        compile(&schema).unwrap_or_else(|e| panic!("{}: {e}", command.id()));
-    }
+    invariants::every_schema_is_provider_safe_and_compiles(&PACK);
 }
 
 #[test]
 fn every_property_is_documented() {
-    fn walk(id: &str, path: &str, schema: &Value) {
-        if let Some(props) = schema.get("properties").and_then(Value::as_object) {
-            for (name, prop) in props {
-                assert!(
-                    prop.get("description")
-                        .and_then(Value::as_str)
-                        .is_some_and(|d| !d.is_empty()),
-                    "{id}: property {path}/{name} has no description"
-                );
-                walk(id, &format!("{path}/{name}"), prop);
-            }
-        }
-    }
-    for command in PACK.commands() {
-        walk(command.id(), "", &command.input_schema());
-    }
+    invariants::every_property_is_documented(&PACK);
 }
 
 #[test]
 fn every_example_validates() {
-    for command in PACK.commands() {
-        let schema = command.input_schema();
-        let validator = compile(&schema).unwrap();
-        let example = command.example();
-        let errors: Vec<String> = validator
-            .iter_errors(&example)
-            .map(|e| e.to_string())
-            .collect();
-        assert!(
-            errors.is_empty(),
-            "{}: example {example} fails: {errors:?}",
-            command.id()
-        );
-    }
+    invariants::every_example_validates(&PACK);
 }
 
 /// Every gated command, run on its example in dry-run with no credentials at all, answers
