@@ -1,7 +1,7 @@
 //! `elizacloud.voice.tts`: Turns text into speech and returns the audio as base64 with its content type.
 
 use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
-use crate::error::Error;
+use crate::error::{Error, ErrorCode};
 use crate::http::ApiRequest;
 use crate::skills::elizacloud::{API, ID_PATTERN, KEY_REQUIRED, preview, send};
 use base64::Engine as _;
@@ -85,6 +85,23 @@ impl Command for Tts {
 
     async fn run(&self, ctx: &Ctx<'_>, args: TtsArgs) -> Result<TtsOutput, Error> {
         let response = send(ctx, &tts_request(&args)).await?;
+        // The route answers audio; JSON or text under a 200 is not speech (and may be
+        // broken), so it is reported rather than passed off as audio bytes.
+        if let Some(kind) = response
+            .content_type()
+            .filter(|ct| ct.contains("json") || ct.starts_with("text/"))
+        {
+            return Err(Error::new(
+                ErrorCode::InvalidResponse,
+                format!(
+                    "the speech answer is {kind}, not audio: {}",
+                    crate::secrets::excerpt(&response.text(), 200)
+                ),
+            )
+            .with_endpoint(response.url().to_owned())
+            .with_status(response.status())
+            .with_hint("The request was processed and may have been charged; retry once, or pick another voice or model."));
+        }
         Ok(TtsOutput {
             content_type: response
                 .content_type()

@@ -1,0 +1,647 @@
+//! The fault matrix (issue 13): every command family of both packs × every upstream fault,
+//! asserting the error code, `retriable`, and the exact number of requests the fake received.
+//!
+//! Commands: per family, the first read-only command whose upstream failure is its own
+//! failure, and every paid or mutating command. Faults: 404, 409, 409 capacity ("No instances
+//! available"), 429 without `Retry-After` and with a small, a huge (23 digits), an HTTP-date and
+//! a garbage one, 500, 502, 503, 504, a timeout, a reset after the request was read, bad JSON,
+//! a truncated body, a truncated SSE stream (streaming commands), an oversized body and a
+//! redirect. Each case has its own fake: wiremock for the answers with a status, a raw TCP
+//! listener for the resets, the cut bodies and the silence.
+//!
+//! The expectations are written from the rules, not read from the runtime: `spec/theta-api.md`
+//! §3.3/§3.4 and design §7 (`http::retry`). A read-only request is retried up to
+//! `<PREFIX>HTTP_MAX_RETRIES` (2 here) when its outcome is retriable. A paid or mutating one is
+//! sent once unless provably unprocessed: a 429 with a short or no wait, or the on-demand
+//! capacity 409. A 429 whose wait is too long or unreadable is retriable but not retried. Where
+//! a command has its own rule the table says so: route drift (§2.6, a 404 is asked again on the
+//! plural route), the dedicated endpoint's readiness annotation (§2.4), the catalogue fallback
+//! of `theta.ondemand.listServices` (§3.7), and the balance read that `validateDisposable`
+//! makes before its create (§2.6.1).
+//!
+//! Timeouts run on a paused clock (a current-thread runtime of their own): paid inference has
+//! minimum timeouts of minutes, which the clock skips instead of waiting for.
+//!
+//! `FAULT_MATRIX_ONLY=<text>` keeps the cases whose "<command> <Fault>" contains the text.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is a failed test"
+)]
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant, SystemTime};
+
+use futures_util::StreamExt as _;
+use serde_json::{Value, json};
+use theta_skill::config::Config;
+use theta_skill::secrets::EnvSecrets;
+use theta_skill::{DynCommand, Effect, Pack, Runtime};
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::net::{TcpListener, TcpStream};
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const MAX_RETRIES: usize = 2;
+/// Generous: cases run side by side in a debug build on two cores, and only the timeout cases
+/// (on a paused clock) are meant to reach it.
+const TIMEOUT_MS: u64 = 10_000;
+/// How many cases run at once.
+const PARALLEL: usize = 16;
+/// A case that takes longer has hung.
+const CASE_LIMIT: Duration = Duration::from_secs(60);
+
+/// One upstream fault.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Fault {
+    NotFound,
+    Conflict,
+    Capacity,
+    TooMany,
+    TooManySmall,
+    TooManyHuge,
+    TooManyDate,
+    TooManyGarbage,
+    S500,
+    S502,
+    S503,
+    S504,
+    Timeout,
+    Reset,
+    BadJson,
+    Truncated,
+    TruncatedSse,
+    Oversized,
+    Redirect,
+}
+
+/// The faults every representative meets; `TruncatedSse` is for streaming commands, and
+/// `Oversized` (a 17 MiB body) for one read of each pack.
+const COMMON_FAULTS: [Fault; 17] = [
+    Fault::NotFound,
+    Fault::Conflict,
+    Fault::Capacity,
+    Fault::TooMany,
+    Fault::TooManySmall,
+    Fault::TooManyHuge,
+    Fault::TooManyDate,
+    Fault::TooManyGarbage,
+    Fault::S500,
+    Fault::S502,
+    Fault::S503,
+    Fault::S504,
+    Fault::Timeout,
+    Fault::Reset,
+    Fault::BadJson,
+    Fault::Truncated,
+    Fault::Redirect,
+];
+
+/// Commands that stream their answer (SSE) when the upstream does.
+const STREAMING: &[&str] = &[
+    "theta.ondemand.chat",
+    "theta.inference.chat",
+    "elizacloud.chat",
+];
+
+/// Commands that ask again on the plural route when the singular one answers 404/405
+/// (`spec/theta-api.md` §2.6): a 404 costs two requests, neither of which did anything.
+const ROUTE_DRIFT: &[&str] = &[
+    "theta.deployments.list",
+    "theta.deployments.start",
+    "theta.deployments.stop",
+    "theta.deployments.delete",
+];
+
+/// The dedicated endpoint's readiness annotation (§2.4): 404, 502 and 503 become
+/// `THETA_DEDICATED_ENDPOINT_UPSTREAM_UNREADY`.
+const DEDICATED: &[&str] = &["theta.inference.models", "theta.inference.chat"];
+
+/// Answers from the embedded catalogue when the live listing fails (§3.7): never an error.
+const CATALOGUE_FALLBACK: &str = "theta.ondemand.listServices";
+
+/// Reads the balance (a read that may fail) before its paid create (§2.6.1).
+const READ_THEN_CREATE: &str = "theta.deployments.validateDisposable";
+
+/// Keeps an answer that is not JSON as `{status: "success", raw}` (§3.4): the answer to a paid
+/// job is never thrown away.
+const KEPT_RAW: &str = "theta.ondemand.infer";
+
+/// What a case must produce: an error code (`None`: a success), `retriable`, and the number
+/// of requests the fake received.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Expected {
+    code: Option<String>,
+    retriable: bool,
+    requests: usize,
+}
+
+/// What the runtime answered, and how many requests the fake received.
+#[derive(Debug)]
+struct Outcome {
+    response: Value,
+    requests: usize,
+}
+
+#[derive(Clone, Copy)]
+struct Target {
+    pack: &'static Pack,
+    command: &'static dyn DynCommand,
+}
+
+impl Target {
+    fn id(&self) -> &'static str {
+        self.command.id()
+    }
+    fn read_only(&self) -> bool {
+        self.command.effect() == Effect::ReadOnly
+    }
+}
+
+fn theta() -> &'static Pack {
+    &theta_skill::skills::theta::PACK
+}
+
+fn eliza() -> &'static Pack {
+    &theta_skill::skills::elizacloud::PACK
+}
+
+/// The environment of `pack` with every service pointed at `uri` and every secret set.
+fn env_for(pack: &'static Pack, uri: &str) -> Vec<(String, String)> {
+    let mut vars = vec![
+        (pack.var("HTTP_MAX_RETRIES"), MAX_RETRIES.to_string()),
+        (pack.var("HTTP_RETRY_BACKOFF_MS"), "25".to_owned()),
+        (pack.var("HTTP_TIMEOUT_MS"), TIMEOUT_MS.to_string()),
+    ];
+    if std::ptr::eq(pack, theta()) {
+        for var in [
+            "THETA_CONTROLLER_BASE_URL",
+            "THETA_CONTROLLER_V1_BASE_URL",
+            "THETA_PLATFORM_BASE_URL",
+            "THETA_ONDEMAND_API_BASE_URL",
+            "THETA_VIDEO_API_BASE_URL",
+            "THETA_INFERENCE_ENDPOINT",
+        ] {
+            vars.push((var.to_owned(), uri.to_owned()));
+        }
+        for (name, value) in [
+            ("THETA_PROJECT_ID", "prj_faultmatrix000"),
+            ("THETA_ORG_ID", "org_faultmatrix000"),
+            ("THETA_EC_API_KEY", "fault-ec-key"),
+            ("THETA_ONDEMAND_API_TOKEN", "fault-ondemand"),
+            ("THETA_INFERENCE_AUTH_TOKEN", "fault-inference"),
+            ("THETA_VIDEO_SA_ID", "srvacct_fault"),
+            ("THETA_VIDEO_SA_SECRET", "fault-video-secret"),
+        ] {
+            vars.push((name.to_owned(), value.to_owned()));
+        }
+    } else {
+        vars.push(("ELIZACLOUD_BASE_URL".into(), uri.to_owned()));
+        vars.push((
+            "ELIZACLOUD_API_KEY".into(),
+            format!("eliza_{}", "ab".repeat(32)),
+        ));
+    }
+    vars
+}
+
+async fn run_command(target: Target, uri: &str) -> Value {
+    let vars = env_for(target.pack, uri);
+    let lookup = vars.clone();
+    let runtime = Runtime::new(
+        target.pack,
+        Config::from_lookup(target.pack, move |k| {
+            lookup.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
+        }),
+        EnvSecrets::from_pairs(vars),
+    );
+    runtime
+        .run(target.id(), target.command.example(), false)
+        .await
+        .into_json()
+}
+
+fn http_date_in(seconds: u64) -> String {
+    httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(seconds))
+}
+
+/// The wiremock answer of a fault that has a status. `set_body_raw` keeps the content type:
+/// `set_body_string` would send `text/plain`, which the runtime reads as text, not JSON.
+fn status_template(fault: Fault) -> ResponseTemplate {
+    let json_body = |status: u16, message: &str| {
+        ResponseTemplate::new(status).set_body_json(json!({"message": message}))
+    };
+    let raw_json = |body: String| {
+        ResponseTemplate::new(200).set_body_raw(body.into_bytes(), "application/json")
+    };
+    match fault {
+        Fault::NotFound => json_body(404, "not found"),
+        Fault::Conflict => json_body(409, "conflict"),
+        Fault::Capacity => json_body(409, "No instances available"),
+        Fault::TooMany => json_body(429, "slow down"),
+        Fault::TooManySmall => json_body(429, "slow down").insert_header("retry-after", "1"),
+        Fault::TooManyHuge => {
+            json_body(429, "slow down").insert_header("retry-after", "99999999999999999999999")
+        }
+        Fault::TooManyDate => {
+            json_body(429, "slow down").insert_header("retry-after", http_date_in(1).as_str())
+        }
+        Fault::TooManyGarbage => json_body(429, "slow down").insert_header("retry-after", "soon"),
+        Fault::S500 => json_body(500, "internal"),
+        Fault::S502 => json_body(502, "bad gateway"),
+        Fault::S503 => json_body(503, "unavailable"),
+        Fault::S504 => json_body(504, "gateway timeout"),
+        Fault::BadJson => raw_json("{\"data\": [1, 2,".to_owned()),
+        Fault::Oversized => raw_json(format!("{{\"pad\":\"{}\"}}", "x".repeat(17 << 20))),
+        Fault::Redirect => {
+            ResponseTemplate::new(302).insert_header("location", "http://127.0.0.1:9/elsewhere")
+        }
+        Fault::Timeout | Fault::Reset | Fault::Truncated | Fault::TruncatedSse => {
+            unreachable!("served by the raw listener")
+        }
+    }
+}
+
+/// Reads one HTTP/1.1 request whole (head, then a `content-length` or chunked body).
+async fn read_request(stream: &mut TcpStream) -> bool {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 16 * 1024];
+    let head_end = loop {
+        if let Some(at) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break at + 4;
+        }
+        match stream.read(&mut chunk).await {
+            Ok(0) | Err(_) => return false,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).to_ascii_lowercase();
+    let length = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse::<usize>().ok());
+    let chunked = head.contains("transfer-encoding: chunked");
+    loop {
+        let body = &buf[head_end..];
+        let done = match length {
+            Some(n) => body.len() >= n,
+            None if chunked => body.ends_with(b"0\r\n\r\n"),
+            None => true,
+        };
+        if done {
+            return true;
+        }
+        match stream.read(&mut chunk).await {
+            Ok(0) | Err(_) => return false,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    }
+}
+
+const TRUNCATED: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1000\r\nconnection: close\r\n\r\n{\"data\": [";
+const TRUNCATED_SSE: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\nconnection: close\r\n\r\ndata: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Hel\"},\"finish_reason\":null}]}\n\ndata: {\"id\":\"c1\",\"choi";
+
+/// A raw fake on the current runtime: it reads each request whole, counts it, then resets
+/// the connection, cuts its answer short, or keeps silent until the client hangs up.
+async fn raw_fake(fault: Fault) -> (String, Arc<AtomicUsize>, tokio::task::JoinHandle<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let uri = format!("http://{}", listener.local_addr().unwrap());
+    let count = Arc::new(AtomicUsize::new(0));
+    let seen = Arc::clone(&count);
+    let server = tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let seen = Arc::clone(&seen);
+            tokio::spawn(async move {
+                if !read_request(&mut stream).await {
+                    return;
+                }
+                seen.fetch_add(1, Ordering::SeqCst);
+                let reply = match fault {
+                    Fault::Reset => b"".as_slice(),
+                    Fault::Truncated => TRUNCATED,
+                    Fault::TruncatedSse => TRUNCATED_SSE,
+                    Fault::Timeout => {
+                        // Silent until the client gives up.
+                        let mut sink = [0u8; 1024];
+                        while matches!(stream.read(&mut sink).await, Ok(n) if n > 0) {}
+                        return;
+                    }
+                    _ => unreachable!("served by wiremock"),
+                };
+                let _ = stream.write_all(reply).await;
+                let _ = stream.flush().await;
+            });
+        }
+    });
+    (uri, count, server)
+}
+
+async fn run_raw_case(target: Target, fault: Fault) -> Outcome {
+    let (uri, count, server) = raw_fake(fault).await;
+    let response = run_command(target, &uri).await;
+    server.abort();
+    Outcome {
+        response,
+        requests: count.load(Ordering::SeqCst),
+    }
+}
+
+async fn run_case(target: Target, fault: Fault) -> Outcome {
+    match fault {
+        // Minutes of timeouts, skipped by a paused clock. Everything the case waits on (the
+        // fake included) lives on that clock's runtime, so time only jumps when all of it
+        // is idle.
+        Fault::Timeout => tokio::task::spawn_blocking(move || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .start_paused(true)
+                .build()
+                .unwrap()
+                .block_on(run_raw_case(target, fault))
+        })
+        .await
+        .unwrap(),
+        Fault::Reset | Fault::Truncated | Fault::TruncatedSse => run_raw_case(target, fault).await,
+        _ => {
+            let server = MockServer::start().await;
+            Mock::given(any())
+                .respond_with(status_template(fault))
+                .mount(&server)
+                .await;
+            let response = run_command(target, &server.uri()).await;
+            let requests = server.received_requests().await.unwrap_or_default().len();
+            // wiremock's `Drop` blocks on its own state lock; on a worker whose cooperative
+            // budget is spent that wait spins forever, so drop it off the runtime.
+            tokio::task::spawn_blocking(move || drop(server))
+                .await
+                .unwrap();
+            Outcome { response, requests }
+        }
+    }
+}
+
+/// How many times a request of `effect` is sent under `fault` (the retry rules of design §7),
+/// for the on-demand service when `capacity_rule`.
+fn sends(read_only: bool, capacity_rule: bool, fault: Fault) -> usize {
+    let all = MAX_RETRIES + 1;
+    match fault {
+        Fault::Capacity if capacity_rule => all,
+        // Refused before any processing, with no wait or a short one.
+        Fault::TooMany | Fault::TooManySmall | Fault::TooManyDate => all,
+        Fault::S500
+        | Fault::S502
+        | Fault::S503
+        | Fault::S504
+        | Fault::Timeout
+        | Fault::Reset
+        | Fault::Truncated
+            if read_only =>
+        {
+            all
+        }
+        _ => 1,
+    }
+}
+
+/// The error code and `retriable` of a single request under `fault`.
+fn failure(read_only: bool, capacity_rule: bool, fault: Fault) -> (String, bool) {
+    let code = |c: &str| c.to_owned();
+    match fault {
+        Fault::NotFound => (code("HTTP_404"), false),
+        Fault::Capacity if capacity_rule => (code("THETA_ONDEMAND_CAPACITY_EXHAUSTED"), true),
+        Fault::Conflict | Fault::Capacity => (code("HTTP_409"), false),
+        Fault::TooMany
+        | Fault::TooManySmall
+        | Fault::TooManyHuge
+        | Fault::TooManyDate
+        | Fault::TooManyGarbage => (code("HTTP_429"), true),
+        Fault::S500 => (code("HTTP_500"), read_only),
+        Fault::S502 => (code("HTTP_502"), read_only),
+        Fault::S503 => (code("HTTP_503"), read_only),
+        Fault::S504 => (code("HTTP_504"), read_only),
+        Fault::Timeout => (code("TIMEOUT"), read_only),
+        Fault::Reset | Fault::Truncated => (code("NETWORK_ERROR"), read_only),
+        Fault::TruncatedSse => (code("INCOMPLETE_STREAM"), false),
+        Fault::BadJson => (code("INVALID_RESPONSE"), false),
+        Fault::Oversized => (code("RESPONSE_TOO_LARGE"), false),
+        Fault::Redirect => (code("REDIRECT_REFUSED"), false),
+    }
+}
+
+/// What the rules promise for `fault` on `target`.
+fn expected(target: Target, fault: Fault) -> Expected {
+    let id = target.id();
+    let read_only = target.read_only();
+    let capacity_rule = target.command.service().name() == "theta-ondemand-api";
+    let mut requests = sends(read_only, capacity_rule, fault);
+    let (mut code, mut retriable) = failure(read_only, capacity_rule, fault);
+
+    if ROUTE_DRIFT.contains(&id) && fault == Fault::NotFound {
+        requests = 2;
+    }
+    if DEDICATED.contains(&id) && matches!(fault, Fault::NotFound | Fault::S502 | Fault::S503) {
+        code = "THETA_DEDICATED_ENDPOINT_UPSTREAM_UNREADY".to_owned();
+        // A 404 proves nothing was done; a 502/503 keeps the rule of its effect.
+        retriable = fault == Fault::NotFound || read_only;
+    }
+    if id == READ_THEN_CREATE {
+        // The balance read absorbs its own failure; the create's failure is the answer.
+        requests += sends(true, false, fault);
+        if fault == Fault::BadJson {
+            // A 2xx create whose answer cannot be read may have made a deployment that
+            // nothing names: the command says so (with the balance read after), and asks for
+            // a delete by hand.
+            code = "OPERATION_FAILED".to_owned();
+            requests += 1;
+        }
+    }
+    if id == CATALOGUE_FALLBACK || (id == KEPT_RAW && fault == Fault::BadJson) {
+        return Expected {
+            code: None,
+            retriable: false,
+            requests,
+        };
+    }
+    Expected {
+        code: Some(code),
+        retriable,
+        requests,
+    }
+}
+
+/// The representatives of every family of `pack`: the first read-only command whose upstream
+/// failure is its own, and every paid or mutating command.
+fn targets(pack: &'static Pack) -> Vec<Target> {
+    let mut out = Vec::new();
+    for family in pack.families {
+        let upstream = || {
+            family
+                .commands
+                .iter()
+                .copied()
+                .filter(|c| c.service() != pack.runtime)
+        };
+        if let Some(read) =
+            upstream().find(|c| c.effect() == Effect::ReadOnly && c.id() != CATALOGUE_FALLBACK)
+        {
+            out.push(Target {
+                pack,
+                command: read,
+            });
+        }
+        out.extend(
+            upstream()
+                .filter(|c| c.effect() != Effect::ReadOnly)
+                .map(|command| Target { pack, command }),
+        );
+    }
+    out
+}
+
+fn command(pack: &'static Pack, id: &str) -> Target {
+    Target {
+        pack,
+        command: pack.commands().find(|c| c.id() == id).unwrap(),
+    }
+}
+
+fn cases() -> Vec<(Target, Fault)> {
+    let mut cases = Vec::new();
+    for pack in [theta(), eliza()] {
+        for target in targets(pack) {
+            cases.extend(COMMON_FAULTS.map(|fault| (target, fault)));
+            if STREAMING.contains(&target.id()) {
+                cases.push((target, Fault::TruncatedSse));
+            }
+        }
+    }
+    let fallback = command(theta(), CATALOGUE_FALLBACK);
+    cases.extend(COMMON_FAULTS.map(|fault| (fallback, fault)));
+    cases.push((command(theta(), "theta.billing.balance"), Fault::Oversized));
+    cases.push((command(eliza(), "elizacloud.models.list"), Fault::Oversized));
+    if let Ok(only) = std::env::var("FAULT_MATRIX_ONLY") {
+        cases.retain(|(t, f)| format!("{} {f:?}", t.id()).contains(&only));
+    }
+    cases
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_family_times_every_fault() {
+    let started = Instant::now();
+    let cases = cases();
+    let commands: BTreeSet<&str> = cases.iter().map(|(t, _)| t.id()).collect();
+    let faults: BTreeSet<Fault> = cases.iter().map(|(_, f)| *f).collect();
+    let families: usize = theta().families.len() + eliza().families.len();
+    let paid_or_mutating = cases.iter().filter(|(t, _)| !t.read_only()).count();
+
+    let results: Vec<(Target, Fault, Outcome)> =
+        futures_util::stream::iter(cases.into_iter().map(|(target, fault)| async move {
+            let outcome = match tokio::time::timeout(CASE_LIMIT, run_case(target, fault)).await {
+                Ok(outcome) => outcome,
+                Err(_) => Outcome {
+                    response: json!({"hung": format!("no answer within {CASE_LIMIT:?}")}),
+                    requests: usize::MAX,
+                },
+            };
+            (target, fault, outcome)
+        }))
+        .buffer_unordered(PARALLEL)
+        .collect()
+        .await;
+
+    let mut failures = Vec::new();
+    for (target, fault, outcome) in &results {
+        let want = expected(*target, *fault);
+        let response = &outcome.response;
+        let error = &response["error"];
+        let got = Expected {
+            code: error["code"].as_str().map(str::to_owned),
+            retriable: error["retriable"].as_bool().unwrap_or(false),
+            requests: outcome.requests,
+        };
+        // Every answer is one whole envelope; a success here is the catalogue fallback, which
+        // says why it fell back, or an answer kept raw.
+        let result = &response["result"];
+        let shaped = match &want.code {
+            Some(_) => response["ok"] == json!(false),
+            None if target.id() == CATALOGUE_FALLBACK => {
+                response["ok"] == json!(true)
+                    && result["source"] == json!("catalog")
+                    && result["fallbackReason"].is_string()
+            }
+            None => response["ok"] == json!(true) && result["raw"].is_string(),
+        };
+        if !shaped || got != want {
+            failures.push(format!(
+                "{} × {fault:?}: expected {want:?}, got {got:?}: {response}",
+                target.id()
+            ));
+        }
+    }
+    failures.sort();
+    println!(
+        "fault matrix: {} cases ({} commands of {families} families × {} faults; {paid_or_mutating} cases of paid or mutating commands), {} failures, {:.1} s",
+        results.len(),
+        commands.len(),
+        faults.len(),
+        failures.len(),
+        started.elapsed().as_secs_f64()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The table itself: a few rules that, were they wrong, would make the matrix test a lie.
+#[test]
+fn the_table_follows_the_retry_rules() {
+    let create = command(theta(), "theta.deployments.create");
+    let list = command(theta(), "theta.deployments.list");
+    let infer = command(theta(), "theta.ondemand.infer");
+    // A paid request is never re-sent once it could have been processed.
+    for fault in [
+        Fault::S500,
+        Fault::S502,
+        Fault::S503,
+        Fault::S504,
+        Fault::Timeout,
+        Fault::Reset,
+        Fault::Truncated,
+    ] {
+        assert_eq!(expected(create, fault).requests, 1, "{fault:?}");
+        assert!(!expected(create, fault).retriable, "{fault:?}");
+        assert_eq!(expected(list, fault).requests, MAX_RETRIES + 1, "{fault:?}");
+        assert!(expected(list, fault).retriable, "{fault:?}");
+    }
+    // A 429 with an unusable wait is retriable and sent once, paid or not.
+    for target in [create, list] {
+        for fault in [Fault::TooManyHuge, Fault::TooManyGarbage] {
+            assert_eq!(expected(target, fault).requests, 1);
+            assert!(expected(target, fault).retriable);
+        }
+    }
+    // Capacity is the on-demand API's rule only.
+    assert_eq!(expected(infer, Fault::Capacity).requests, MAX_RETRIES + 1);
+    assert_eq!(
+        expected(create, Fault::Capacity).code.as_deref(),
+        Some("HTTP_409")
+    );
+    // Every family has a representative, and every paid or mutating command is one.
+    let chosen: BTreeSet<&str> = cases().iter().map(|(t, _)| t.id()).collect();
+    for pack in [theta(), eliza()] {
+        for family in pack.families {
+            let calls_upstream = family.commands.iter().any(|c| c.service() != pack.runtime);
+            assert!(
+                !calls_upstream || family.commands.iter().any(|c| chosen.contains(c.id())),
+                "family {} has no representative",
+                family.name
+            );
+        }
+        for c in pack.commands() {
+            if c.effect() != Effect::ReadOnly && c.service() != pack.runtime {
+                assert!(chosen.contains(c.id()), "{} is not in the matrix", c.id());
+            }
+        }
+    }
+}
