@@ -242,13 +242,6 @@ impl Error {
             details: self.0.details.as_ref(),
         }
     }
-
-    /// A one-line summary (`CODE: message`), at most `max` characters, for reports that
-    /// embed an error inside a successful result.
-    pub fn summary(&self, max: usize) -> String {
-        let text = format!("{}: {}", self.0.code, self.0.message);
-        truncate_chars(&text, max)
-    }
 }
 
 /// Truncates to at most `max` characters, ending with "…" when something was cut.

@@ -301,7 +301,7 @@ async fn record(ctx: &Ctx<'_>, args: &Value, family: &Family) -> CapabilityRecor
         Ok(CapabilityProbe::NotSent { reason }) => {
             record.notes = format!("{} Not verified: {reason}", family.blurb);
         }
-        Err(error) => record.error = Some(error.summary(220)),
+        Err(error) => record.error = Some(crate::secrets::summary(&error, 220)),
     }
     record
 }

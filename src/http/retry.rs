@@ -116,12 +116,12 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> RetryAfter {
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
         return match value.parse::<u64>() {
             Ok(seconds) => RetryAfter::Wait(Duration::from_secs(seconds)),
-            Err(_) => RetryAfter::Unusable(value.chars().take(40).collect()),
+            Err(_) => RetryAfter::Unusable(crate::secrets::excerpt(value, 40)),
         };
     }
     match httpdate::parse_http_date(value) {
         Ok(when) => RetryAfter::Wait(when.duration_since(now).unwrap_or(Duration::ZERO)),
-        Err(_) => RetryAfter::Unusable(value.chars().take(40).collect()),
+        Err(_) => RetryAfter::Unusable(crate::secrets::excerpt(value, 40)),
     }
 }
 

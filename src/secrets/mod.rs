@@ -29,6 +29,13 @@ pub fn excerpt(text: &str, max: usize) -> String {
     crate::error::truncate_chars(&redact::redact_text(text), max)
 }
 
+/// A one-line summary of `error` (`CODE: message`), at most `max` characters, for reports
+/// that embed an error inside a successful result: redacted before it is cut, like
+/// [`excerpt`], so a secret cut in half is never printed.
+pub fn summary(error: &Error, max: usize) -> String {
+    excerpt(&format!("{}: {}", error.code(), error.message()), max)
+}
+
 /// The named error for `name` being absent, with the pack's hint saying where to get it.
 pub fn missing_error(name: SecretName) -> Error {
     let def = name.def();
@@ -152,6 +159,22 @@ mod tests {
     use super::*;
     use crate::testing::{DEMO_KEY, DEMO_TOKEN};
     use secrecy::ExposeSecret;
+
+    /// A summary cut through a secret masks it whole: the cut comes after the redaction.
+    #[test]
+    fn a_summary_never_prints_part_of_a_secret() {
+        let secret = "summary-canary-q7xk2mzt9v";
+        redact::remember(&SecretString::from(secret));
+        let error = Error::new(
+            crate::error::ErrorCode::NetworkError,
+            format!("{}{secret} and more", "p".repeat(55)),
+        );
+        let short = summary(&error, 80);
+        assert!(short.chars().count() <= 80, "{short}");
+        // Cut first, the summary would end in "summary-c…".
+        assert!(!short.contains(&secret[..6]), "{short}");
+        assert!(short.contains(redact::MASK), "{short}");
+    }
 
     #[tokio::test]
     async fn host_beats_environment_and_aliases_are_tried_in_order() {

@@ -67,7 +67,7 @@ impl Command for DedicatedDeploymentsList {
                 Ok(names) => allowed.extend(names),
                 Err(error) => warnings.push(format!(
                     "Failed to fetch {which} serving templates: {}",
-                    error.summary(220)
+                    crate::secrets::summary(&error, 220)
                 )),
             }
         }

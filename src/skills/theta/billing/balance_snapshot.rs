@@ -100,7 +100,9 @@ pub(crate) async fn snapshot(ctx: &Ctx<'_>, org_arg: Option<&str>) -> Snapshot {
         Err(error) if error.code() == codes::MISSING_THETA_ORG_ID => {
             return Snapshot::skipped("missing_org_id", None);
         }
-        Err(error) => return Snapshot::skipped("invalid_org_id", Some(error.summary(220))),
+        Err(error) => {
+            return Snapshot::skipped("invalid_org_id", Some(crate::secrets::summary(&error, 220)));
+        }
     };
     if !ctx.secrets().contains(theta::EC_API_KEY) {
         return Snapshot::skipped("missing_THETA_EC_API_KEY", None);
@@ -116,7 +118,10 @@ pub(crate) async fn snapshot(ctx: &Ctx<'_>, org_arg: Option<&str>) -> Snapshot {
         },
         Err(error) => Snapshot {
             org_id: Some(org),
-            ..Snapshot::skipped("balance_lookup_failed", Some(error.summary(220)))
+            ..Snapshot::skipped(
+                "balance_lookup_failed",
+                Some(crate::secrets::summary(&error, 220)),
+            )
         },
     }
 }

@@ -583,12 +583,12 @@ async fn exercise(
             }
             Err(error) => {
                 smoke.status = "failed";
-                smoke.error = Some(error.summary(300));
+                smoke.error = Some(crate::secrets::summary(&error, 300));
             }
         },
         Err(error) => {
             smoke.status = "failed";
-            smoke.error = Some(error.summary(300));
+            smoke.error = Some(crate::secrets::summary(&error, 300));
         }
     }
 }

@@ -71,7 +71,7 @@ impl Command for Health {
         if let Some(project) = project.filter(|_| auth_configured)
             && let Err(error) = deployments::list_deployments(ctx, &project, &[]).await
         {
-            auth_error = Some(error.summary(220));
+            auth_error = Some(crate::secrets::summary(&error, 220));
         }
         let auth_verified = auth_configured && auth_error.is_none();
         Ok(HealthOutput {

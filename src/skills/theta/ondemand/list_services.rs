@@ -164,11 +164,11 @@ impl Fallback {
             ),
             Fallback::Unavailable(e) => format!(
                 "The live on-demand service list is unavailable ({}); showing the embedded catalog (as of {as_of}).",
-                e.summary(200)
+                crate::secrets::summary(e, 200)
             ),
             Fallback::Http(e) => format!(
                 "The live on-demand service list answered with an error ({}); showing the embedded catalog (as of {as_of}).",
-                e.summary(200)
+                crate::secrets::summary(e, 200)
             ),
         }
     }

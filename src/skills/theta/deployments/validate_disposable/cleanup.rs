@@ -201,7 +201,7 @@ pub(crate) async fn delete_deployment(
                 TargetOutcome::NotFound => {}
                 TargetOutcome::Final(error) => {
                     step.status = "failed";
-                    step.error = Some(error.summary(300));
+                    step.error = Some(crate::secrets::summary(&error, 300));
                     return;
                 }
                 TargetOutcome::Transient(error) => transient = Some(error),
@@ -212,7 +212,7 @@ pub(crate) async fn delete_deployment(
                 step.status = "notFound";
                 return;
             }
-            Some(error) => step.error = Some(error.summary(300)),
+            Some(error) => step.error = Some(crate::secrets::summary(&error, 300)),
         }
     }
     step.status = "failed";
@@ -247,7 +247,7 @@ async fn delete_target(
                     ok: false,
                     status: error.status(),
                     code: Some(error.code().to_string()),
-                    message: Some(error.summary(200)),
+                    message: Some(crate::secrets::summary(&error, 200)),
                 });
                 if !route_missing(&error) {
                     return classify(error);
@@ -344,7 +344,7 @@ pub(crate) async fn verify_absent(
             },
             Err(error) => {
                 step.status = "failed";
-                step.error = Some(error.summary(300));
+                step.error = Some(crate::secrets::summary(&error, 300));
             }
         }
     }
@@ -447,7 +447,7 @@ impl OrphanCleanup {
                 Ok(base) => base.clone(),
                 Err(error) => {
                     step.status = "failed";
-                    step.error = Some(error.summary(300));
+                    step.error = Some(crate::secrets::summary(&error, 300));
                     return;
                 }
             };

@@ -162,7 +162,7 @@ pub(crate) async fn poll<F, Fut>(
                 elapsed_ms,
                 status: error.status(),
                 code: Some(error.code().to_string()),
-                message: Some(error.summary(200)),
+                message: Some(crate::secrets::summary(&error, 200)),
             }),
         }
         let left = timeout.saturating_sub(started.elapsed());
