@@ -11,6 +11,10 @@ Two cases, each one `serve` process fed from a pipe:
    that answers after DELAY seconds and records how many requests it holds at once. Reports
    the peak concurrency the fake saw (must not exceed --max-in-flight), throughput, and
    peak RSS.
+3. rotating secrets: the listing lines of case 2 against a fake that answers at once, each
+   line with its own `THETA_ONDEMAND_API_TOKEN` (a host that rotates tokens, or a
+   hostile one): every distinct secret is remembered for redaction, so this shows whether
+   that memory and the redaction time stay bounded (compare N/5 and N lines).
 
 Peak RSS is GNU time's "maximum resident set size" of the serve process.
 The binary must be built with the `local-endpoints` feature (the fake listens on
@@ -49,10 +53,13 @@ LIST = {
 }
 
 
-def lines_of(template, n):
+def lines_of(template, n, rotate=False):
     out = bytearray()
     for i in range(n):
-        out += json.dumps({"id": i, **template}, separators=(",", ":")).encode() + b"\n"
+        line = {"id": i, **template}
+        if rotate:
+            line["secrets"] = {"THETA_ONDEMAND_API_TOKEN": f"rotating-token-{i:08d}-{i * 7919:012d}"}
+        out += json.dumps(line, separators=(",", ":")).encode() + b"\n"
     return bytes(out)
 
 
@@ -133,6 +140,8 @@ def main():
     parser.add_argument("--max-in-flight", type=int, default=None,
                         help="pass --max-in-flight (omit for binaries without the flag)")
     parser.add_argument("--skip-slow", action="store_true")
+    parser.add_argument("--rotating-lines", type=int, default=20000,
+                        help="lines of the rotating-secrets case (0 skips it)")
     parser.add_argument("--eliza-binary", default=None,
                         help="also run the dry-run case on elizacloud-skill, side by side")
     args = parser.parse_args()
@@ -158,6 +167,22 @@ def main():
                 "requests_per_s": round(answers / elapsed), "peak_rss_mib": round(peak / 1024, 1),
             }
             print(json.dumps({key: report[key]}), flush=True)
+
+    if args.rotating_lines:
+        fake = SlowFake(0)
+        threading.Thread(target=fake.serve_forever, daemon=True).start()
+        fast_env = {**env, "THETA_ONDEMAND_API_BASE_URL": f"http://127.0.0.1:{fake.server_port}",
+                    "THETA_HTTP_MAX_RETRIES": "0"}
+        for n in sorted({args.rotating_lines // 5, args.rotating_lines}):
+            elapsed, answers, ok, peak, code = run_serve(
+                args.binary, lines_of(LIST, n, rotate=True), fast_env, extra)
+            key = f"rotating_secrets_{n}"
+            report[key] = {
+                "answers": answers, "ok": ok, "exit": code, "seconds": round(elapsed, 3),
+                "requests_per_s": round(answers / elapsed), "peak_rss_mib": round(peak / 1024, 1),
+            }
+            print(json.dumps({key: report[key]}), flush=True)
+        fake.shutdown()
 
     if not args.skip_slow:
         fake = SlowFake(args.delay)
