@@ -117,6 +117,8 @@ pub struct Response {
     pub command: Option<&'static str>,
     /// Result or error.
     pub outcome: Result<Success, Error>,
+    /// Keeps the secrets the request used in the redactor's memory until this is printed.
+    pub(crate) _pins: Vec<redact::Pin>,
 }
 
 impl Response {
@@ -126,6 +128,7 @@ impl Response {
             id,
             command,
             outcome: Err(error),
+            _pins: Vec::new(),
         }
     }
 
@@ -240,6 +243,7 @@ mod tests {
                 result: json!({"x": 1}),
                 warnings: vec![],
             }),
+            _pins: Vec::new(),
         };
         assert_eq!(
             ok.to_json(),

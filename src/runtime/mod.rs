@@ -24,7 +24,7 @@ use crate::gate::Gate;
 use crate::http::Transport;
 use crate::pack::Pack;
 use crate::schema;
-use crate::secrets::{Chain, EnvSecrets, SecretName, SecretProvider, Secrets};
+use crate::secrets::{Chain, EnvSecrets, SecretName, SecretProvider, Secrets, redact};
 
 pub use crate::hooks::{CancelSignal, Hooks, ProgressSink};
 pub use envelope::{Request, Response, Success};
@@ -144,6 +144,7 @@ impl Runtime {
         };
         let gate = Gate::new(self.config.dry_run, dry_run);
         let dry_run = gate.dry_run();
+        let mut pins = Vec::new();
         let outcome = self
             .run_found(
                 command,
@@ -151,12 +152,13 @@ impl Runtime {
                 gate,
                 (&host_secrets, host),
                 hooks,
-                &mut warnings,
+                (&mut warnings, &mut pins),
             )
             .await;
         Response {
             id,
             command: Some(command.id()),
+            _pins: pins,
             outcome: outcome
                 .map(|(result, previewed)| Success {
                     // The arguments may have asked the gate for a dry-run of their own.
@@ -178,7 +180,7 @@ impl Runtime {
         gate: Gate,
         (host_secrets, host): (&dyn SecretProvider, Option<&dyn SecretProvider>),
         hooks: Hooks,
-        warnings: &mut Vec<String>,
+        (warnings, pins): (&mut Vec<String>, &mut Vec<redact::Pin>),
     ) -> Result<(Value, bool), Error> {
         let args = self.reject_endpoint_override(args)?;
         let compiled = self.compiled_schema(command)?;
@@ -220,6 +222,9 @@ impl Runtime {
             None => Vec::new(),
         };
         secrets.extend(local_only);
+        // The answer is redacted when it is printed, after this run: its secrets stay
+        // remembered until then.
+        pins.extend(secrets.pins());
 
         let ctx = Ctx::new(&self.config, &self.transport, secrets, gate)
             .with_deferred(deferred)

@@ -86,10 +86,12 @@ pub(crate) fn accept(raw: &str) -> Option<SecretString> {
     Some(secret)
 }
 
-/// The secrets resolved for one command run.
+/// The secrets resolved for one command run. It pins each of them in the redactor's memory
+/// ([`redact::Pin`]); the runtime keeps the pins until the run's answer is printed.
 #[derive(Default, Clone)]
 pub struct Secrets {
     values: HashMap<SecretName, SecretString>,
+    pins: Vec<redact::Pin>,
 }
 
 impl fmt::Debug for Secrets {
@@ -115,21 +117,20 @@ impl Secrets {
         let found =
             futures_util::future::try_join_all(unique.iter().map(|name| provider.get(*name)))
                 .await?;
-        let values = unique
+        let values: HashMap<SecretName, SecretString> = unique
             .into_iter()
             .zip(found)
             .filter_map(|(name, value)| value.map(|v| (name, v)))
             .collect();
-        Ok(Self { values })
+        let pins = values.values().filter_map(redact::remember).collect();
+        Ok(Self { values, pins })
     }
 
     /// Builds a set from literal values (tests, and flows that generate credentials).
     pub fn from_values(values: impl IntoIterator<Item = (SecretName, SecretString)>) -> Self {
-        let values = values
-            .into_iter()
-            .inspect(|(_, v)| redact::remember(v))
-            .collect();
-        Self { values }
+        let values: HashMap<SecretName, SecretString> = values.into_iter().collect();
+        let pins = values.values().filter_map(redact::remember).collect();
+        Self { values, pins }
     }
 
     /// The value, when present. Only `src/http/` exposes it.
@@ -140,6 +141,12 @@ impl Secrets {
     /// Adds every value of `other` (the later set wins on a clash).
     pub fn extend(&mut self, other: Secrets) {
         self.values.extend(other.values);
+        self.pins.extend(other.pins);
+    }
+
+    /// What keeps these secrets in the redactor's memory: held until the answer is printed.
+    pub fn pins(&self) -> Vec<redact::Pin> {
+        self.pins.clone()
     }
 
     /// Whether the value of `name`, when present, passes `check` (a format test such as "looks

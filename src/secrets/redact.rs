@@ -3,7 +3,9 @@
 //! Two rules, applied to every response document, error and log line:
 //! 1. every value of a secret this process has seen (resolved from the host or environment, or
 //!    generated, e.g. deployment credentials) is replaced wherever it appears, whole or inside
-//!    a longer string (a URL, an echoed header, an upstream error body);
+//!    a longer string (a URL, an echoed header, an upstream error body). Every secret of a
+//!    request in flight is kept, and the [`MAX_REMEMBERED`] most recently used others: a host
+//!    that rotates its token on every line cannot grow the memory or the cost of redaction;
 //! 2. the value under a key that names a credential (`authorization`, `x-api-key`, `api_key`,
 //!    `password`, `secret`, `token`, `…_token`, …) is masked whatever it is.
 //!
@@ -23,7 +25,10 @@
 //! `"[redacted]"`.
 
 use std::borrow::Cow;
-use std::sync::RwLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
@@ -38,63 +43,205 @@ pub const MASK: &str = "***";
 /// would otherwise mask every occurrence of that letter); they are still masked by key.
 const MIN_VALUE_LEN: usize = 4;
 
-static KNOWN: RwLock<Vec<SecretString>> = RwLock::new(Vec::new());
+/// Most distinct secrets remembered at once, beyond those pinned by requests in flight.
+///
+/// Without a bound, a `serve` session whose host sends a different token on every line
+/// remembers every one of them, and every answer is searched for all of them: 2,000 such
+/// lines took 13 s where 2,000 with one token took 1.8 s, and 4,000 took 50 s. With the
+/// bound (and one automaton for all forms), 20,000 such lines take 29 s, at a flat 700 per
+/// second against the same fake (`bench/serve_load.py`, rotating case). The least recently
+/// used unpinned secret is forgotten first; a request pins the secrets it resolved until its
+/// answer is printed, so an answer is always redacted with every secret its request used.
+pub const MAX_REMEMBERED: usize = 256;
 
-/// Remembers a secret value so that it is masked wherever it appears from now on, in its
-/// plain and its encoded forms.
-pub fn remember(secret: &SecretString) {
+static KNOWN: RwLock<Known> = RwLock::new(Known::new(MAX_REMEMBERED));
+
+/// Orders uses: a larger stamp is a more recent use.
+static CLOCK: AtomicU64 = AtomicU64::new(0);
+
+/// One remembered secret and the forms it is masked in.
+struct Entry {
+    /// What identifies it: the value, or `user:pass` for a Basic pair.
+    key: SecretString,
+    /// The plain value and its encodings, each at least [`MIN_VALUE_LEN`] long.
+    forms: Vec<SecretString>,
+    /// The [`CLOCK`] stamp of its last use.
+    last_used: AtomicU64,
+}
+
+impl Entry {
+    fn touch(&self) {
+        self.last_used
+            .store(CLOCK.fetch_add(1, Ordering::Relaxed), Ordering::Relaxed);
+    }
+}
+
+/// Keeps a remembered secret from being forgotten while it is held: the runtime holds one for
+/// every secret a request resolved until the request's answer is printed.
+#[derive(Clone)]
+pub struct Pin {
+    /// Counted, never read: an entry with a pin is never forgotten ([`Known::make_room`]).
+    _entry: Arc<Entry>,
+}
+
+impl std::fmt::Debug for Pin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Pin(***)")
+    }
+}
+
+/// The remembered secrets, and one automaton over all their forms: a text is scanned once,
+/// however many secrets there are.
+struct Known {
+    capacity: usize,
+    entries: Vec<Arc<Entry>>,
+    matcher: Option<AhoCorasick>,
+}
+
+impl Known {
+    const fn new(capacity: usize) -> Self {
+        Self {
+            capacity,
+            entries: Vec::new(),
+            matcher: None,
+        }
+    }
+
+    fn find(&self, key: &str) -> Option<&Arc<Entry>> {
+        self.entries.iter().find(|e| e.key.expose_secret() == key)
+    }
+
+    /// The entry for `key` (touched), added with `forms` when new.
+    fn remember(&mut self, key: &str, forms: impl FnOnce() -> Vec<String>) -> Pin {
+        if let Some(entry) = self.find(key) {
+            entry.touch();
+            return Pin {
+                _entry: Arc::clone(entry),
+            };
+        }
+        let mut kept: Vec<String> = Vec::new();
+        for form in forms() {
+            if form.chars().count() >= MIN_VALUE_LEN && !kept.contains(&form) {
+                kept.push(form);
+            }
+        }
+        let entry = Arc::new(Entry {
+            key: SecretString::from(key),
+            forms: kept.into_iter().map(SecretString::from).collect(),
+            last_used: AtomicU64::new(0),
+        });
+        entry.touch();
+        self.make_room();
+        self.entries.push(Arc::clone(&entry));
+        self.rebuild();
+        Pin { _entry: entry }
+    }
+
+    /// Forgets the least recently used unpinned entries so that one more fits in the
+    /// capacity. Pinned ones stay and do not count (they are bounded by the requests in
+    /// flight).
+    fn make_room(&mut self) {
+        let unpinned = |e: &&Arc<Entry>| Arc::strong_count(e) == 1;
+        let mut excess =
+            (self.entries.iter().filter(unpinned).count() + 1).saturating_sub(self.capacity);
+        while excess > 0 {
+            let Some(oldest) = self
+                .entries
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| unpinned(e))
+                .min_by_key(|(_, e)| e.last_used.load(Ordering::Relaxed))
+                .map(|(at, _)| at)
+            else {
+                break;
+            };
+            self.entries.swap_remove(oldest);
+            excess -= 1;
+        }
+    }
+
+    fn rebuild(&mut self) {
+        let forms: Vec<&str> = self
+            .entries
+            .iter()
+            .flat_map(|e| e.forms.iter().map(ExposeSecret::expose_secret))
+            .collect();
+        // Leftmost-longest: a secret that contains another is masked whole.
+        self.matcher = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
+            .build(forms)
+            .ok();
+    }
+
+    /// `text` with every form masked, when it holds one.
+    fn mask(&self, text: &str) -> Option<String> {
+        let matcher = self.matcher.as_ref()?;
+        if !matcher.is_match(text) {
+            return None;
+        }
+        let mut out = String::with_capacity(text.len());
+        matcher.replace_all_with(text, &mut out, |_, _, dst| {
+            dst.push_str(MASK);
+            true
+        });
+        Some(out)
+    }
+}
+
+/// Remembers a secret value so that it is masked wherever it appears, in its plain and its
+/// encoded forms, for as long as the returned [`Pin`] is held, and afterwards until
+/// [`MAX_REMEMBERED`] more recently used secrets push it out. `None` for a value too short to
+/// search for.
+pub fn remember(secret: &SecretString) -> Option<Pin> {
     let value = secret.expose_secret();
     if value.chars().count() < MIN_VALUE_LEN {
-        return;
+        return None;
     }
-    // Every request of a `serve` session resolves its secrets again: skip the encodings of a
-    // value already known.
-    if KNOWN
-        .read()
-        .is_ok_and(|known| known.iter().any(|k| k.expose_secret() == value))
+    // Every request of a `serve` session resolves its secrets again: a known value is only
+    // touched, under the read lock.
+    if let Ok(known) = KNOWN.read()
+        && let Some(entry) = known.find(value)
     {
-        return;
+        entry.touch();
+        return Some(Pin {
+            _entry: Arc::clone(entry),
+        });
     }
-    let mut forms = encodings::of(value);
-    forms.push(value.to_owned());
-    remember_all(forms);
+    let mut known = KNOWN.write().ok()?;
+    Some(known.remember(value, || {
+        let mut forms = encodings::of(value);
+        forms.push(value.to_owned());
+        forms
+    }))
 }
 
 /// Remembers the base64 forms of a Basic credential (`user:pass`), so an upstream that
 /// echoes the header value without its `Basic ` prefix is masked too. The user and the
-/// password are remembered one by one already.
+/// password are remembered one by one already. Called each time the header is built, which
+/// also marks the pair as in use.
 pub fn remember_basic(user: &SecretString, pass: &SecretString) {
-    remember_all(encodings::basic(user.expose_secret(), pass.expose_secret()));
-}
-
-fn remember_all(forms: Vec<String>) {
-    let Ok(mut known) = KNOWN.write() else {
+    let key = format!("{}:{}", user.expose_secret(), pass.expose_secret());
+    if let Ok(known) = KNOWN.read()
+        && let Some(entry) = known.find(&key)
+    {
+        entry.touch();
         return;
-    };
-    let mut added = false;
-    for form in forms {
-        if form.chars().count() >= MIN_VALUE_LEN && known.iter().all(|k| k.expose_secret() != form)
-        {
-            known.push(SecretString::from(form));
-            added = true;
-        }
     }
-    if added {
-        // Longest first, so a secret that contains another is masked whole.
-        known.sort_by_key(|k| std::cmp::Reverse(k.expose_secret().len()));
+    if let Ok(mut known) = KNOWN.write() {
+        known.remember(&key, || {
+            encodings::basic(user.expose_secret(), pass.expose_secret())
+        });
     }
 }
 
 /// Masks every known secret value and every `Bearer …`/`Basic …` credential inside `text`.
 pub fn redact_text(text: &str) -> Cow<'_, str> {
     let mut out = Cow::Borrowed(text);
-    if let Ok(known) = KNOWN.read() {
-        for secret in known.iter() {
-            let value = secret.expose_secret();
-            if out.contains(value) {
-                out = Cow::Owned(out.replace(value, MASK));
-            }
-        }
+    if let Ok(known) = KNOWN.read()
+        && let Some(masked) = known.mask(text)
+    {
+        out = Cow::Owned(masked);
     }
     match mask_auth_schemes(&out) {
         Some(masked) => Cow::Owned(masked),
@@ -272,6 +419,73 @@ fn is_masked(value: &Value) -> bool {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    fn plain(value: &str) -> impl FnOnce() -> Vec<String> + '_ {
+        move || vec![value.to_owned()]
+    }
+
+    fn masks(known: &Known, value: &str) -> bool {
+        known.mask(&format!("<{value}>")).as_deref() == Some(&format!("<{MASK}>"))
+    }
+
+    /// The memory is bounded: past the capacity the least recently used secret goes first,
+    /// and a secret used again counts as recent.
+    #[test]
+    fn the_least_recently_used_secret_is_forgotten_first() {
+        let mut known = Known::new(3);
+        for value in ["alpha-1111", "bravo-2222", "charlie-3333"] {
+            drop(known.remember(value, plain(value)));
+        }
+        drop(known.remember("alpha-1111", plain("alpha-1111")));
+        for value in ["delta-4444", "echo-5555"] {
+            drop(known.remember(value, plain(value)));
+        }
+        assert_eq!(known.entries.len(), 3);
+        for kept in ["alpha-1111", "delta-4444", "echo-5555"] {
+            assert!(masks(&known, kept), "{kept} forgotten");
+        }
+        for gone in ["bravo-2222", "charlie-3333"] {
+            assert!(!masks(&known, gone), "{gone} kept");
+        }
+        // 1,000 distinct secrets (a host rotating its token on every line) leave 3.
+        for i in 0..1_000 {
+            let value = format!("rotating-{i:05}");
+            drop(known.remember(&value, plain(&value)));
+        }
+        assert_eq!(known.entries.len(), 3);
+    }
+
+    /// A pinned secret (one a request in flight resolved) is never forgotten, however many
+    /// secrets come after it; its pin dropped, it is the first to go.
+    #[test]
+    fn a_pinned_secret_is_kept_until_its_pin_is_dropped() {
+        let mut known = Known::new(2);
+        let pin = known.remember("in-flight-secret", plain("in-flight-secret"));
+        for i in 0..100 {
+            let value = format!("other-secret-{i:03}");
+            drop(known.remember(&value, plain(&value)));
+        }
+        assert!(masks(&known, "in-flight-secret"));
+        assert_eq!(known.entries.len(), 3, "two unpinned, one pinned");
+        drop(pin);
+        drop(known.remember("one-more-secret", plain("one-more-secret")));
+        assert!(!masks(&known, "in-flight-secret"));
+        assert_eq!(known.entries.len(), 2);
+    }
+
+    /// A secret that contains another is masked whole, not around the shorter one.
+    #[test]
+    fn the_longest_form_wins() {
+        let mut known = Known::new(8);
+        drop(known.remember("inner-secret", plain("inner-secret")));
+        drop(known.remember("outer-inner-secret-tail", plain("outer-inner-secret-tail")));
+        assert_eq!(
+            known
+                .mask("x outer-inner-secret-tail y inner-secret z")
+                .as_deref(),
+            Some("x *** y *** z")
+        );
+    }
 
     #[test]
     fn known_values_are_masked_anywhere() {
