@@ -42,10 +42,13 @@ use base64::Engine as _;
 use futures_util::StreamExt as _;
 use serde_json::{Map, Value, json};
 use theta_skill::{DynCommand, Pack};
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::io::AsyncWriteExt as _;
 use tokio::net::TcpListener;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+mod upstream_fault;
+use upstream_fault::{COMMON, Fault, read_request, services_at};
 
 /// Sessions or runs at once.
 const PARALLEL: usize = 4;
@@ -54,51 +57,13 @@ const TIMEOUT_MS: u64 = 1_000;
 /// A session that takes longer has hung.
 const SESSION_LIMIT: Duration = Duration::from_secs(120);
 
-/// One upstream fault; every one echoes what it can.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Fault {
-    NotFound,
-    Conflict,
-    Capacity,
-    TooMany,
-    TooManySmall,
-    TooManyHuge,
-    TooManyDate,
-    TooManyGarbage,
-    S500,
-    S502,
-    S503,
-    S504,
-    Timeout,
-    Reset,
-    BadJson,
-    Truncated,
-    TruncatedSse,
-    Redirect,
-    Success,
+/// Every fault of the matrix but the 17 MiB body, a cut event stream, and a success.
+fn faults() -> Vec<Fault> {
+    COMMON
+        .into_iter()
+        .chain([Fault::TruncatedSse, Fault::Success])
+        .collect()
 }
-
-const FAULTS: [Fault; 19] = [
-    Fault::NotFound,
-    Fault::Conflict,
-    Fault::Capacity,
-    Fault::TooMany,
-    Fault::TooManySmall,
-    Fault::TooManyHuge,
-    Fault::TooManyDate,
-    Fault::TooManyGarbage,
-    Fault::S500,
-    Fault::S502,
-    Fault::S503,
-    Fault::S504,
-    Fault::Timeout,
-    Fault::Reset,
-    Fault::BadJson,
-    Fault::Truncated,
-    Fault::TruncatedSse,
-    Fault::Redirect,
-    Fault::Success,
-];
 
 /// How a `serve` session receives the secrets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -300,43 +265,7 @@ impl Respond for Echoer {
             Fault::Reset | Fault::Truncated | Fault::TruncatedSse => {
                 unreachable!("served by the raw listener")
             }
-        }
-    }
-}
-
-/// Reads one request whole; `None` when the client went away first.
-async fn read_request(stream: &mut tokio::net::TcpStream) -> Option<(String, Vec<u8>)> {
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 16 * 1024];
-    let head_end = loop {
-        if let Some(at) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            break at + 4;
-        }
-        match stream.read(&mut chunk).await {
-            Ok(0) | Err(_) => return None,
-            Ok(n) => buf.extend_from_slice(&chunk[..n]),
-        }
-    };
-    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
-    let lower = head.to_ascii_lowercase();
-    let length = lower
-        .lines()
-        .find_map(|l| l.strip_prefix("content-length:"))
-        .and_then(|v| v.trim().parse::<usize>().ok());
-    let chunked = lower.contains("transfer-encoding: chunked");
-    loop {
-        let body = &buf[head_end..];
-        let done = match length {
-            Some(n) => body.len() >= n,
-            None if chunked => body.ends_with(b"0\r\n\r\n"),
-            None => true,
-        };
-        if done {
-            return Some((head, buf[head_end..].to_vec()));
-        }
-        match stream.read(&mut chunk).await {
-            Ok(0) | Err(_) => return None,
-            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            Fault::Oversized => unreachable!("not a canary fault: its 17 MiB echo nothing"),
         }
     }
 }
@@ -407,7 +336,7 @@ enum Fake {
 
 async fn start_fake(fault: Fault) -> (String, Fake) {
     match fault {
-        Fault::Reset | Fault::Truncated | Fault::TruncatedSse => {
+        fault if fault.below_http() => {
             let seen = Seen::default();
             let (uri, handle) = raw_fake(fault, Arc::clone(&seen)).await;
             (uri, Fake::Raw(handle, seen))
@@ -457,10 +386,7 @@ async fn stop_fake(fake: Fake, canaries: &Canaries) -> usize {
                     ))
                 })
                 .count();
-            // wiremock's `Drop` blocks on its state lock: off the runtime (see fault_matrix.rs).
-            tokio::task::spawn_blocking(move || drop(server))
-                .await
-                .unwrap();
+            upstream_fault::stop(server).await;
             carrying
         }
     }
@@ -484,21 +410,10 @@ fn base_env(pack: &'static Pack, uri: &str) -> Vec<(String, String)> {
         (pack.var("HTTP_RETRY_BACKOFF_MS"), "10".to_owned()),
         (pack.var("HTTP_TIMEOUT_MS"), TIMEOUT_MS.to_string()),
     ];
+    vars.extend(services_at(pack, uri));
     if pack.binary == "theta-skill" {
-        for var in [
-            "THETA_CONTROLLER_BASE_URL",
-            "THETA_CONTROLLER_V1_BASE_URL",
-            "THETA_PLATFORM_BASE_URL",
-            "THETA_ONDEMAND_API_BASE_URL",
-            "THETA_VIDEO_API_BASE_URL",
-            "THETA_INFERENCE_ENDPOINT",
-        ] {
-            vars.push((var.to_owned(), uri.to_owned()));
-        }
         vars.push(("THETA_PROJECT_ID".into(), "prj_canaries000".into()));
         vars.push(("THETA_ORG_ID".into(), "org_canaries000".into()));
-    } else {
-        vars.push(("ELIZACLOUD_BASE_URL".into(), uri.to_owned()));
     }
     vars
 }
@@ -731,7 +646,7 @@ async fn no_piece_of_any_canary_is_ever_printed() {
             .commands()
             .map(|c| (c.id().to_owned(), hastened_example(c)))
             .collect();
-        for fault in FAULTS {
+        for fault in faults() {
             for way in [Way::Host, Way::Envelope, Way::Environment] {
                 let canaries = Arc::clone(&canaries);
                 let commands = commands.clone();
@@ -868,7 +783,7 @@ async fn no_piece_of_any_canary_is_ever_printed() {
     let problems: Vec<String> = results.into_iter().flat_map(|(_, p, ..)| p).collect();
     println!(
         "canaries: {command_count} commands, {canary_count} canaries; {sessions} serve sessions (every command × {} faults × 3 ways) and {} CLI runs; {carried} requests carried a canary to the echoing fakes; {:.1} MB of stdout and stderr checked; {} problems; {:.1} s",
-        FAULTS.len(),
+        faults().len(),
         total - sessions,
         printed_bytes as f64 / 1e6,
         problems.len(),

@@ -41,9 +41,12 @@ use theta_skill::config::Config;
 use theta_skill::secrets::EnvSecrets;
 use theta_skill::{DynCommand, Effect, Pack, Runtime};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
+
+mod upstream_fault;
+use upstream_fault::{COMMON, Fault, read_request, services_at};
 
 const MAX_RETRIES: usize = 2;
 /// Generous: cases run side by side in a debug build on two cores, and only the timeout cases
@@ -53,52 +56,6 @@ const TIMEOUT_MS: u64 = 10_000;
 const PARALLEL: usize = 16;
 /// A case that takes longer has hung.
 const CASE_LIMIT: Duration = Duration::from_secs(60);
-
-/// One upstream fault.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Fault {
-    NotFound,
-    Conflict,
-    Capacity,
-    TooMany,
-    TooManySmall,
-    TooManyHuge,
-    TooManyDate,
-    TooManyGarbage,
-    S500,
-    S502,
-    S503,
-    S504,
-    Timeout,
-    Reset,
-    BadJson,
-    Truncated,
-    TruncatedSse,
-    Oversized,
-    Redirect,
-}
-
-/// The faults every representative meets; `TruncatedSse` is for streaming commands, and
-/// `Oversized` (a 17 MiB body) for one read of each pack.
-const COMMON_FAULTS: [Fault; 17] = [
-    Fault::NotFound,
-    Fault::Conflict,
-    Fault::Capacity,
-    Fault::TooMany,
-    Fault::TooManySmall,
-    Fault::TooManyHuge,
-    Fault::TooManyDate,
-    Fault::TooManyGarbage,
-    Fault::S500,
-    Fault::S502,
-    Fault::S503,
-    Fault::S504,
-    Fault::Timeout,
-    Fault::Reset,
-    Fault::BadJson,
-    Fault::Truncated,
-    Fault::Redirect,
-];
 
 /// Commands that stream their answer (SSE) when the upstream does.
 const STREAMING: &[&str] = &[
@@ -176,17 +133,8 @@ fn env_for(pack: &'static Pack, uri: &str) -> Vec<(String, String)> {
         (pack.var("HTTP_RETRY_BACKOFF_MS"), "25".to_owned()),
         (pack.var("HTTP_TIMEOUT_MS"), TIMEOUT_MS.to_string()),
     ];
+    vars.extend(services_at(pack, uri));
     if std::ptr::eq(pack, theta()) {
-        for var in [
-            "THETA_CONTROLLER_BASE_URL",
-            "THETA_CONTROLLER_V1_BASE_URL",
-            "THETA_PLATFORM_BASE_URL",
-            "THETA_ONDEMAND_API_BASE_URL",
-            "THETA_VIDEO_API_BASE_URL",
-            "THETA_INFERENCE_ENDPOINT",
-        ] {
-            vars.push((var.to_owned(), uri.to_owned()));
-        }
         for (name, value) in [
             ("THETA_PROJECT_ID", "prj_faultmatrix000"),
             ("THETA_ORG_ID", "org_faultmatrix000"),
@@ -199,7 +147,6 @@ fn env_for(pack: &'static Pack, uri: &str) -> Vec<(String, String)> {
             vars.push((name.to_owned(), value.to_owned()));
         }
     } else {
-        vars.push(("ELIZACLOUD_BASE_URL".into(), uri.to_owned()));
         vars.push((
             "ELIZACLOUD_API_KEY".into(),
             format!("eliza_{}", "ab".repeat(32)),
@@ -262,42 +209,7 @@ fn status_template(fault: Fault) -> ResponseTemplate {
         Fault::Timeout | Fault::Reset | Fault::Truncated | Fault::TruncatedSse => {
             unreachable!("served by the raw listener")
         }
-    }
-}
-
-/// Reads one HTTP/1.1 request whole (head, then a `content-length` or chunked body).
-async fn read_request(stream: &mut TcpStream) -> bool {
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 16 * 1024];
-    let head_end = loop {
-        if let Some(at) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            break at + 4;
-        }
-        match stream.read(&mut chunk).await {
-            Ok(0) | Err(_) => return false,
-            Ok(n) => buf.extend_from_slice(&chunk[..n]),
-        }
-    };
-    let head = String::from_utf8_lossy(&buf[..head_end]).to_ascii_lowercase();
-    let length = head
-        .lines()
-        .find_map(|l| l.strip_prefix("content-length:"))
-        .and_then(|v| v.trim().parse::<usize>().ok());
-    let chunked = head.contains("transfer-encoding: chunked");
-    loop {
-        let body = &buf[head_end..];
-        let done = match length {
-            Some(n) => body.len() >= n,
-            None if chunked => body.ends_with(b"0\r\n\r\n"),
-            None => true,
-        };
-        if done {
-            return true;
-        }
-        match stream.read(&mut chunk).await {
-            Ok(0) | Err(_) => return false,
-            Ok(n) => buf.extend_from_slice(&chunk[..n]),
-        }
+        Fault::Success => unreachable!("not a fault of the matrix"),
     }
 }
 
@@ -315,7 +227,7 @@ async fn raw_fake(fault: Fault) -> (String, Arc<AtomicUsize>, tokio::task::JoinH
         while let Ok((mut stream, _)) = listener.accept().await {
             let seen = Arc::clone(&seen);
             tokio::spawn(async move {
-                if !read_request(&mut stream).await {
+                if read_request(&mut stream).await.is_none() {
                     return;
                 }
                 seen.fetch_add(1, Ordering::SeqCst);
@@ -364,7 +276,7 @@ async fn run_case(target: Target, fault: Fault) -> Outcome {
         })
         .await
         .unwrap(),
-        Fault::Reset | Fault::Truncated | Fault::TruncatedSse => run_raw_case(target, fault).await,
+        fault if fault.below_http() => run_raw_case(target, fault).await,
         _ => {
             let server = MockServer::start().await;
             Mock::given(any())
@@ -373,11 +285,7 @@ async fn run_case(target: Target, fault: Fault) -> Outcome {
                 .await;
             let response = run_command(target, &server.uri()).await;
             let requests = server.received_requests().await.unwrap_or_default().len();
-            // wiremock's `Drop` blocks on its own state lock; on a worker whose cooperative
-            // budget is spent that wait spins forever, so drop it off the runtime.
-            tokio::task::spawn_blocking(move || drop(server))
-                .await
-                .unwrap();
+            upstream_fault::stop(server).await;
             Outcome { response, requests }
         }
     }
@@ -428,6 +336,7 @@ fn failure(read_only: bool, capacity_rule: bool, fault: Fault) -> (String, bool)
         Fault::BadJson => (code("INVALID_RESPONSE"), false),
         Fault::Oversized => (code("RESPONSE_TOO_LARGE"), false),
         Fault::Redirect => (code("REDIRECT_REFUSED"), false),
+        Fault::Success => unreachable!("not a fault of the matrix"),
     }
 }
 
@@ -512,14 +421,14 @@ fn cases() -> Vec<(Target, Fault)> {
     let mut cases = Vec::new();
     for pack in [theta(), eliza()] {
         for target in targets(pack) {
-            cases.extend(COMMON_FAULTS.map(|fault| (target, fault)));
+            cases.extend(COMMON.map(|fault| (target, fault)));
             if STREAMING.contains(&target.id()) {
                 cases.push((target, Fault::TruncatedSse));
             }
         }
     }
     let fallback = command(theta(), CATALOGUE_FALLBACK);
-    cases.extend(COMMON_FAULTS.map(|fault| (fallback, fault)));
+    cases.extend(COMMON.map(|fault| (fallback, fault)));
     cases.push((command(theta(), "theta.billing.balance"), Fault::Oversized));
     cases.push((command(eliza(), "elizacloud.models.list"), Fault::Oversized));
     if let Ok(only) = std::env::var("FAULT_MATRIX_ONLY") {

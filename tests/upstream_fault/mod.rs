@@ -1,0 +1,142 @@
+//! What the fault matrix and the canary suite share: the upstream faults of issue 13, a
+//! reader of whole HTTP/1.1 requests for the fakes that misbehave below HTTP, the variables
+//! that point every service of a pack at one fake, and the safe way to stop a wiremock server.
+
+#![allow(dead_code, unreachable_pub)]
+
+use theta_skill::Pack;
+use tokio::io::AsyncReadExt as _;
+use tokio::net::TcpStream;
+use wiremock::MockServer;
+
+/// One upstream fault.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Fault {
+    NotFound,
+    Conflict,
+    /// 409 "No instances available".
+    Capacity,
+    /// 429 without `Retry-After`.
+    TooMany,
+    /// 429, `Retry-After: 1`.
+    TooManySmall,
+    /// 429, `Retry-After` of 23 digits.
+    TooManyHuge,
+    /// 429, `Retry-After` as an HTTP-date.
+    TooManyDate,
+    /// 429, `Retry-After` that is neither.
+    TooManyGarbage,
+    S500,
+    S502,
+    S503,
+    S504,
+    Timeout,
+    /// The connection closed once the request was read.
+    Reset,
+    /// A 200 whose JSON does not parse.
+    BadJson,
+    /// A 200 whose body stops before its `content-length`.
+    Truncated,
+    /// An event stream cut inside an event.
+    TruncatedSse,
+    /// A 200 of 17 MiB.
+    Oversized,
+    Redirect,
+    /// A 200 (the canaries' echo).
+    Success,
+}
+
+/// The faults every command of the matrix meets, and every canary run: all but the
+/// streaming, the oversized and the success cases.
+pub const COMMON: [Fault; 17] = [
+    Fault::NotFound,
+    Fault::Conflict,
+    Fault::Capacity,
+    Fault::TooMany,
+    Fault::TooManySmall,
+    Fault::TooManyHuge,
+    Fault::TooManyDate,
+    Fault::TooManyGarbage,
+    Fault::S500,
+    Fault::S502,
+    Fault::S503,
+    Fault::S504,
+    Fault::Timeout,
+    Fault::Reset,
+    Fault::BadJson,
+    Fault::Truncated,
+    Fault::Redirect,
+];
+
+impl Fault {
+    /// Served by a raw TCP listener rather than wiremock.
+    pub fn below_http(self) -> bool {
+        matches!(self, Self::Reset | Self::Truncated | Self::TruncatedSse)
+    }
+}
+
+/// The variables that point every service of `pack` at `uri`.
+pub fn services_at(pack: &Pack, uri: &str) -> Vec<(String, String)> {
+    let vars: &[&str] = match pack.binary {
+        "theta-skill" => &[
+            "THETA_CONTROLLER_BASE_URL",
+            "THETA_CONTROLLER_V1_BASE_URL",
+            "THETA_PLATFORM_BASE_URL",
+            "THETA_ONDEMAND_API_BASE_URL",
+            "THETA_VIDEO_API_BASE_URL",
+            "THETA_INFERENCE_ENDPOINT",
+        ],
+        "elizacloud-skill" => &["ELIZACLOUD_BASE_URL"],
+        other => panic!("no fake endpoints for {other}"),
+    };
+    vars.iter()
+        .map(|var| ((*var).to_owned(), uri.to_owned()))
+        .collect()
+}
+
+/// Reads one HTTP/1.1 request whole (its head, then a `content-length` or chunked body);
+/// `None` when the client went away first.
+pub async fn read_request(stream: &mut TcpStream) -> Option<(String, Vec<u8>)> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 16 * 1024];
+    let head_end = loop {
+        if let Some(at) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break at + 4;
+        }
+        match stream.read(&mut chunk).await {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+    let lower = head.to_ascii_lowercase();
+    let length = lower
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse::<usize>().ok());
+    let chunked = lower.contains("transfer-encoding: chunked");
+    loop {
+        let body = &buf[head_end..];
+        let done = match length {
+            Some(n) => body.len() >= n,
+            None if chunked => body.ends_with(b"0\r\n\r\n"),
+            None => true,
+        };
+        if done {
+            return Some((head, buf[head_end..].to_vec()));
+        }
+        match stream.read(&mut chunk).await {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    }
+}
+
+/// Stops a wiremock server. Its `Drop` blocks on the server's state lock with a nested
+/// executor; on a worker of the test's runtime whose cooperative budget is spent, that wait
+/// spins forever (the stall of the first fault matrix), so it is dropped off the runtime.
+pub async fn stop(server: MockServer) {
+    tokio::task::spawn_blocking(move || drop(server))
+        .await
+        .expect("dropping the mock server");
+}
