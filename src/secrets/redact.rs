@@ -26,7 +26,7 @@
 
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, PoisonError, RwLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
@@ -55,6 +55,16 @@ const MIN_VALUE_LEN: usize = 4;
 pub const MAX_REMEMBERED: usize = 256;
 
 static KNOWN: RwLock<Known> = RwLock::new(Known::new(MAX_REMEMBERED));
+
+/// The remembered secrets. Were a thread to panic while holding the lock, redaction must not
+/// stop: a poisoned lock is used as it is.
+fn read_known() -> std::sync::RwLockReadGuard<'static, Known> {
+    KNOWN.read().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn write_known() -> std::sync::RwLockWriteGuard<'static, Known> {
+    KNOWN.write().unwrap_or_else(PoisonError::into_inner)
+}
 
 /// Orders uses: a larger stamp is a more recent use.
 static CLOCK: AtomicU64 = AtomicU64::new(0);
@@ -200,15 +210,13 @@ pub fn remember(secret: &SecretString) -> Option<Pin> {
     }
     // Every request of a `serve` session resolves its secrets again: a known value is only
     // touched, under the read lock.
-    if let Ok(known) = KNOWN.read()
-        && let Some(entry) = known.find(value)
-    {
+    if let Some(entry) = read_known().find(value) {
         entry.touch();
         return Some(Pin {
             _entry: Arc::clone(entry),
         });
     }
-    let mut known = KNOWN.write().ok()?;
+    let mut known = write_known();
     Some(known.remember(value, || {
         let mut forms = encodings::of(value);
         forms.push(value.to_owned());
@@ -222,25 +230,19 @@ pub fn remember(secret: &SecretString) -> Option<Pin> {
 /// also marks the pair as in use.
 pub fn remember_basic(user: &SecretString, pass: &SecretString) {
     let key = format!("{}:{}", user.expose_secret(), pass.expose_secret());
-    if let Ok(known) = KNOWN.read()
-        && let Some(entry) = known.find(&key)
-    {
+    if let Some(entry) = read_known().find(&key) {
         entry.touch();
         return;
     }
-    if let Ok(mut known) = KNOWN.write() {
-        known.remember(&key, || {
-            encodings::basic(user.expose_secret(), pass.expose_secret())
-        });
-    }
+    write_known().remember(&key, || {
+        encodings::basic(user.expose_secret(), pass.expose_secret())
+    });
 }
 
 /// Masks every known secret value and every `Bearer …`/`Basic …` credential inside `text`.
 pub fn redact_text(text: &str) -> Cow<'_, str> {
     let mut out = Cow::Borrowed(text);
-    if let Ok(known) = KNOWN.read()
-        && let Some(masked) = known.mask(text)
-    {
+    if let Some(masked) = read_known().mask(text) {
         out = Cow::Owned(masked);
     }
     match mask_auth_schemes(&out) {
