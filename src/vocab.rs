@@ -6,33 +6,8 @@
 //! its own folder (`src/skills/<pack>/`), and the core reads those declarations.
 //!
 //! [`Service`] and [`SecretName`] are small `Copy` handles to `'static` declarations, compared
-//! by name, so a pack declares them as plain constants:
-//!
-//! ```
-//! use theta_skill::vocab::{AuthScheme, HostRule, Origin, SecretDef, SecretName, Service, ServiceDef};
-//! use theta_skill::ErrorCode;
-//!
-//! pub const API_KEY: SecretName = SecretName::new(&SecretDef {
-//!     names: &["ACME_API_KEY"],
-//!     description: "Acme API key.",
-//!     plugin_key: "apiKey",
-//!     missing_code: ErrorCode::pack_failure("MISSING_ACME_API_KEY"),
-//!     missing_message: "ACME_API_KEY is missing.",
-//!     missing_hint: "Create a key in the Acme console and set ACME_API_KEY.",
-//! });
-//! pub const API: Service = Service::new(&ServiceDef {
-//!     name: "acme-api",
-//!     origin: Origin::Fixed {
-//!         default: "https://api.acme.example",
-//!         override_var: "ACME_BASE_URL",
-//!         hosts: HostRule { domains: &["acme.example"] },
-//!         invalid_code: ErrorCode::pack_failure("INVALID_ACME_BASE_URL"),
-//!     },
-//!     auth: AuthScheme::Bearer(API_KEY),
-//!     ..ServiceDef::NONE
-//! });
-//! assert_eq!(API.name(), "acme-api");
-//! ```
+//! by name, so a pack declares them as plain constants (`tests::a_pack_declares_constants`
+//! below shows the shape; `docs/adding-a-skill.md` walks through a real pack).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -576,6 +551,34 @@ pub struct Setting {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const API_KEY: SecretName = SecretName::new(&SecretDef {
+        names: &["ACME_API_KEY"],
+        description: "Acme API key.",
+        plugin_key: "apiKey",
+        missing_code: ErrorCode::pack_failure("MISSING_ACME_API_KEY"),
+        missing_message: "ACME_API_KEY is missing.",
+        missing_hint: "Create a key in the Acme console and set ACME_API_KEY.",
+    });
+    const API: Service = Service::new(&ServiceDef {
+        name: "acme-api",
+        origin: Origin::Fixed {
+            default: "https://api.acme.example",
+            override_var: "ACME_BASE_URL",
+            hosts: HostRule {
+                domains: &["acme.example"],
+            },
+            invalid_code: ErrorCode::pack_failure("INVALID_ACME_BASE_URL"),
+        },
+        auth: AuthScheme::Bearer(API_KEY),
+        ..ServiceDef::NONE
+    });
+
+    #[test]
+    fn a_pack_declares_constants() {
+        assert_eq!(API.name(), "acme-api");
+        assert_eq!(API_KEY.canonical(), "ACME_API_KEY");
+    }
 
     #[test]
     fn codes_are_spelled_once_and_pack_codes_keep_their_kind() {

@@ -11,9 +11,7 @@
 mod elizacloud_fake;
 mod invariants;
 
-use std::collections::HashSet;
-
-use serde_json::{Value, json};
+use serde_json::json;
 use theta_skill::Effect;
 use theta_skill::runtime::registry::find;
 use theta_skill::skills::elizacloud::PACK;
@@ -106,66 +104,17 @@ async fn every_gated_command_previews_without_network_or_secrets() {
 
 #[test]
 fn every_command_belongs_to_exactly_one_family() {
-    let mut seen = HashSet::new();
-    for family in PACK.families {
-        assert!(
-            !family.commands.is_empty(),
-            "{} has no command",
-            family.name
-        );
-        assert!(
-            family.commands.iter().any(|c| c.id() == family.example),
-            "{}: its example {} is not one of its commands",
-            family.name,
-            family.example
-        );
-        for command in family.commands {
-            assert!(
-                seen.insert(command.id()),
-                "{} is in two families",
-                command.id()
-            );
-            assert!(command.id().starts_with(&format!("{}.", PACK.name)));
-        }
-    }
-    assert_eq!(seen.len(), PACK.commands().count());
-    assert_eq!(seen.len(), 37);
+    invariants::every_command_belongs_to_exactly_one_family(&PACK, 37);
 }
 
 #[test]
 fn the_skill_only_mentions_commands_that_exist() {
-    use theta_skill::artifacts::skill::{commands_md, skill_md};
-    let text = format!("{}\n{}", skill_md(&PACK), commands_md(&PACK));
-    let mut mentioned = 0;
-    for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '_')) {
-        let word = word.trim_end_matches('.');
-        if word.starts_with("elizacloud.") && word.split('.').count() >= 2 {
-            mentioned += 1;
-            assert!(
-                find(&PACK, word).is_some(),
-                "the skill mentions `{word}`, which is not a command"
-            );
-        }
-    }
-    assert!(mentioned >= 37, "{mentioned}");
+    invariants::the_skill_only_mentions_commands_that_exist(&PACK, 37);
 }
 
 #[test]
 fn the_skill_requires_only_its_own_binary_and_key() {
-    use theta_skill::artifacts::skill::skill_md;
-    let skill = skill_md(&PACK);
-    let line = skill.lines().find(|l| l.starts_with("metadata: ")).unwrap();
-    let metadata: Value = serde_json::from_str(line.trim_start_matches("metadata: ")).unwrap();
-    let openclaw = &metadata["openclaw"];
-    assert_eq!(openclaw["requires"]["bins"], json!(["elizacloud-skill"]));
-    assert_eq!(openclaw["requires"]["env"], json!(["ELIZACLOUD_API_KEY"]));
-    for line in skill.lines().filter(|l| l.starts_with("elizacloud-skill ")) {
-        for secret in PACK.secrets {
-            for name in secret.env_names() {
-                assert!(!line.contains(name), "{line}");
-            }
-        }
-    }
+    invariants::the_skill_requires_only_its_own_binary_and_key(&PACK, &["ELIZACLOUD_API_KEY"]);
 }
 
 #[test]

@@ -6,9 +6,10 @@
 
 use std::collections::HashSet;
 
-use serde_json::Value;
+use serde_json::{Value, json};
 use theta_skill::Pack;
-use theta_skill::runtime::registry::tool_name;
+use theta_skill::artifacts::skill::{commands_md, skill_md};
+use theta_skill::runtime::registry::{find, tool_name};
 use theta_skill::schema::{compile, provider_safety_problems};
 
 pub fn ids_aliases_and_tool_names_are_unique(pack: &Pack) {
@@ -106,5 +107,72 @@ pub fn every_example_validates(pack: &Pack) {
             "{}: example {example} fails: {errors:?}",
             command.id()
         );
+    }
+}
+
+/// Every command is in exactly one family, with the pack's prefix; every family has commands
+/// and an example among them. `count` is the number of commands the pack has.
+pub fn every_command_belongs_to_exactly_one_family(pack: &Pack, count: usize) {
+    let mut seen = HashSet::new();
+    for family in pack.families {
+        assert!(
+            !family.commands.is_empty(),
+            "{} has no command",
+            family.name
+        );
+        assert!(
+            family.commands.iter().any(|c| c.id() == family.example),
+            "{}: its example {} is not one of its commands",
+            family.name,
+            family.example
+        );
+        for command in family.commands {
+            assert!(
+                seen.insert(command.id()),
+                "{} is in two families",
+                command.id()
+            );
+            assert!(command.id().starts_with(&format!("{}.", pack.name)));
+        }
+    }
+    assert_eq!(seen.len(), pack.commands().count());
+    assert_eq!(seen.len(), count);
+}
+
+/// Every `<pack>.…` word of SKILL.md and the command reference is a command; at least
+/// `at_least` are mentioned.
+pub fn the_skill_only_mentions_commands_that_exist(pack: &Pack, at_least: usize) {
+    let text = format!("{}\n{}", skill_md(pack), commands_md(pack));
+    let prefix = format!("{}.", pack.name);
+    let mut mentioned = 0;
+    for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '_')) {
+        let word = word.trim_end_matches('.');
+        if word.starts_with(&prefix) && word.split('.').count() >= 2 {
+            mentioned += 1;
+            assert!(
+                find(pack, word).is_some(),
+                "the skill mentions `{word}`, which is not a command"
+            );
+        }
+    }
+    assert!(mentioned >= at_least, "{mentioned}");
+}
+
+/// The skill's metadata requires the pack's binary and `env` only; no example line of the
+/// binary carries a secret variable.
+pub fn the_skill_requires_only_its_own_binary_and_key(pack: &Pack, env: &[&str]) {
+    let skill = skill_md(pack);
+    let line = skill.lines().find(|l| l.starts_with("metadata: ")).unwrap();
+    let metadata: Value = serde_json::from_str(line.trim_start_matches("metadata: ")).unwrap();
+    let openclaw = &metadata["openclaw"];
+    assert_eq!(openclaw["requires"]["bins"], json!([pack.binary]));
+    assert_eq!(openclaw["requires"]["env"], json!(env));
+    let example = format!("{} ", pack.binary);
+    for line in skill.lines().filter(|l| l.starts_with(&example)) {
+        for secret in pack.secrets {
+            for name in secret.env_names() {
+                assert!(!line.contains(name), "{line}");
+            }
+        }
     }
 }
