@@ -293,6 +293,37 @@ async fn a_paid_command_runs_once_and_a_missing_secret_is_the_packs_named_error(
     );
 }
 
+/// A request's secrets stay masked until its answer is printed, however many other secrets
+/// arrive meanwhile (a host rotating its token on every line); once printed, the answer lets
+/// go of them and they can be forgotten like any other.
+#[tokio::test]
+async fn an_answer_is_redacted_with_its_secrets_whatever_arrives_before_it_is_printed() {
+    use secrecy::SecretString;
+    use theta_skill::secrets::redact;
+    let token = "tiny-pinned-token-5c4b3a";
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"echo": format!("seen {token}")})),
+        )
+        .mount(&server)
+        .await;
+    let response = runtime(&server, &[("TINY_TOKEN", token)])
+        .run("tiny.things.get", json!({"id": "x"}), false)
+        .await;
+    let flood = |tag: &str| {
+        for i in 0..redact::MAX_REMEMBERED * 2 {
+            redact::remember(&SecretString::from(format!("{tag}-rotating-token-{i:06}")));
+        }
+    };
+    flood("before");
+    let printed = response.into_json().to_string();
+    assert!(printed.contains("seen ***"), "{printed}");
+    assert!(!printed.contains(token), "{printed}");
+    flood("after");
+    assert_eq!(redact::redact_text(token), token);
+}
+
 #[tokio::test]
 async fn an_echoed_secret_is_redacted() {
     let server = MockServer::start().await;

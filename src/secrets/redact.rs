@@ -208,16 +208,7 @@ pub fn remember(secret: &SecretString) -> Option<Pin> {
     if value.chars().count() < MIN_VALUE_LEN {
         return None;
     }
-    // Every request of a `serve` session resolves its secrets again: a known value is only
-    // touched, under the read lock.
-    if let Some(entry) = read_known().find(value) {
-        entry.touch();
-        return Some(Pin {
-            _entry: Arc::clone(entry),
-        });
-    }
-    let mut known = write_known();
-    Some(known.remember(value, || {
+    Some(remember_key(value, || {
         let mut forms = encodings::of(value);
         forms.push(value.to_owned());
         forms
@@ -230,13 +221,21 @@ pub fn remember(secret: &SecretString) -> Option<Pin> {
 /// also marks the pair as in use.
 pub fn remember_basic(user: &SecretString, pass: &SecretString) {
     let key = format!("{}:{}", user.expose_secret(), pass.expose_secret());
-    if let Some(entry) = read_known().find(&key) {
-        entry.touch();
-        return;
-    }
-    write_known().remember(&key, || {
+    remember_key(&key, || {
         encodings::basic(user.expose_secret(), pass.expose_secret())
     });
+}
+
+/// The pinned entry for `key`. Every request of a `serve` session resolves its secrets again,
+/// so a known key is only touched, under the read lock; `forms` are computed for a new one.
+fn remember_key(key: &str, forms: impl FnOnce() -> Vec<String>) -> Pin {
+    if let Some(entry) = read_known().find(key) {
+        entry.touch();
+        return Pin {
+            _entry: Arc::clone(entry),
+        };
+    }
+    write_known().remember(key, forms)
 }
 
 /// Masks every known secret value and every `Bearer …`/`Basic …` credential inside `text`.
