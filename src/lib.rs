@@ -28,6 +28,7 @@
 //! - [`artifacts`]: the generated `schemas/`, `skill/` and `dist/` of a pack.
 //! - [`mcp`]: the `mcp` subcommand, an MCP server on stdio (rmcp) over the same dispatcher.
 //! - [`hooks`]: progress and cancellation hooks a command run may carry.
+//! - [`poll`]: when a command that waits checks again (the adaptive schedule of every pack).
 //! - [`cli`]: the command-line front end every pack's binary runs.
 //!
 //! The packs live under [`skills`], one folder each, with one binary each in `src/bin/`.
@@ -43,6 +44,7 @@ pub mod hooks;
 pub mod http;
 pub mod mcp;
 pub mod pack;
+pub mod poll;
 pub mod runtime;
 pub mod schema;
 pub mod secrets;

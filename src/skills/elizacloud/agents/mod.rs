@@ -25,7 +25,7 @@ pub use delete::Delete;
 pub use get::Get;
 pub use jobs_get::JobsGet;
 pub use list::List;
-pub use poll_until_done::{PollArgs, PollOutput, PollUntilDone, next_gap};
+pub use poll_until_done::{PollArgs, PollOutput, PollUntilDone};
 pub use resume::{Resume, ResumeArgs};
 pub use suspend::Suspend;
 

@@ -3,6 +3,7 @@
 use super::job_request;
 use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
 use crate::error::Error;
+use crate::poll::Schedule;
 use crate::secrets::redact::redact_text;
 use crate::skills::elizacloud::{API, ID_PATTERN, KEY_REQUIRED, send_json};
 use schemars::JsonSchema;
@@ -43,15 +44,6 @@ pub struct PollOutput {
     pub result: Value,
 }
 
-/// The gap before the next check of a job `age` old: `max(2 s, age / 4)`, at most 60 s and at
-/// most `cap`.
-pub fn next_gap(age: Duration, cap: Option<Duration>) -> Duration {
-    let gap = Duration::from_secs(2)
-        .max(age / 4)
-        .min(Duration::from_secs(60));
-    cap.map_or(gap, |cap| gap.min(cap))
-}
-
 fn finished(answer: &Value) -> Option<String> {
     let status = answer.pointer("/data/status").and_then(Value::as_str);
     match status {
@@ -77,7 +69,10 @@ impl Command for PollUntilDone {
     type Output = PollOutput;
 
     async fn run(&self, ctx: &Ctx<'_>, args: PollArgs) -> Result<PollOutput, Error> {
-        let cap = args.interval_ms.map(Duration::from_millis);
+        // The gap grows with the job's age, capped by `intervalMs`.
+        let schedule = Schedule {
+            interval: args.interval_ms.map(Duration::from_millis),
+        };
         let timeout = Duration::from_millis(args.timeout_ms.unwrap_or(600_000));
         let max_attempts = args.max_attempts.unwrap_or(1_000);
         let request = job_request(&args.job_id);
@@ -104,7 +99,9 @@ impl Command for PollUntilDone {
                     None
                 }
             });
-            let gap = next_gap(elapsed, cap).min(timeout.saturating_sub(elapsed));
+            let gap = schedule
+                .next_gap(elapsed, None)
+                .min(timeout.saturating_sub(elapsed));
             let line = json!({
                 "event": "poll",
                 "jobId": args.job_id,
@@ -157,10 +154,16 @@ mod tests {
     #[test]
     fn the_gap_grows_with_age_within_bounds() {
         let s = Duration::from_secs;
-        assert_eq!(next_gap(s(0), None), s(2));
-        assert_eq!(next_gap(s(40), None), s(10));
-        assert_eq!(next_gap(s(1000), None), s(60));
-        assert_eq!(next_gap(s(40), Some(s(3))), s(3));
+        assert_eq!(Schedule { interval: None }.next_gap(s(0), None), s(2));
+        assert_eq!(Schedule { interval: None }.next_gap(s(40), None), s(10));
+        assert_eq!(Schedule { interval: None }.next_gap(s(1000), None), s(60));
+        assert_eq!(
+            Schedule {
+                interval: Some(s(3))
+            }
+            .next_gap(s(40), None),
+            s(3)
+        );
     }
 
     #[test]
