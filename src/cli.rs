@@ -16,13 +16,11 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use serde_json::{Value, json};
 
 use crate::artifacts;
+use crate::bounds::MAX_REQUEST_BYTES;
 use crate::error::{Error, ErrorCode};
 use crate::pack::Pack;
-use crate::runtime::{Response, Runtime, registry};
+use crate::runtime::{self, Response, Runtime, registry};
 use crate::secrets::redact;
-
-/// Largest request accepted on stdin.
-const MAX_STDIN_BYTES: u64 = 64 * 1024 * 1024;
 
 /// The `--help` text after the options: the pack's examples, exit statuses, environment.
 fn after_help(pack: &Pack) -> String {
@@ -502,7 +500,7 @@ fn read_stdin(pack: &Pack, input: &mut Input<'_>) -> Result<String, Error> {
     let mut bytes = Vec::new();
     input
         .stdin
-        .take(MAX_STDIN_BYTES + 1)
+        .take(MAX_REQUEST_BYTES as u64 + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| {
             Error::new(
@@ -510,14 +508,8 @@ fn read_stdin(pack: &Pack, input: &mut Input<'_>) -> Result<String, Error> {
                 format!("stdin could not be read: {e}"),
             )
         })?;
-    if bytes.len() as u64 > MAX_STDIN_BYTES {
-        return Err(Error::new(
-            ErrorCode::InvalidCommandArgs,
-            format!(
-                "The request exceeds {} MiB.",
-                MAX_STDIN_BYTES / (1024 * 1024)
-            ),
-        ));
+    if bytes.len() > MAX_REQUEST_BYTES {
+        return Err(runtime::oversize("request"));
     }
     String::from_utf8(bytes).map_err(|_| {
         Error::new(
@@ -527,27 +519,12 @@ fn read_stdin(pack: &Pack, input: &mut Input<'_>) -> Result<String, Error> {
     })
 }
 
-fn parse_json(text: &str, what: &str) -> Result<Value, Error> {
-    if text.trim().is_empty() {
-        return Err(Error::new(
-            ErrorCode::InvalidCommandArgs,
-            format!("No {what} was given (empty input)."),
-        ));
-    }
-    serde_json::from_str(text).map_err(|e| {
-        Error::new(
-            ErrorCode::InvalidCommandArgs,
-            format!("The {what} is not valid JSON: {e}."),
-        )
-    })
-}
-
 fn parse_request(text: &str) -> Result<Value, Error> {
-    parse_json(text, "request")
+    runtime::parse_json(text, "request")
 }
 
 fn parse_args(text: &str) -> Result<Value, Error> {
-    let value = parse_json(text, "arguments")?;
+    let value = runtime::parse_json(text, "arguments")?;
     if value.is_object() {
         Ok(value)
     } else {

@@ -27,7 +27,7 @@ use crate::schema;
 use crate::secrets::{Chain, EnvSecrets, SecretName, SecretProvider, Secrets, redact};
 
 pub use crate::hooks::{CancelSignal, Hooks, ProgressSink};
-pub use envelope::{Request, Response, Success};
+pub use envelope::{Request, Response, Success, oversize, parse_json};
 
 /// A compiled input schema, kept for the life of the process.
 #[derive(Debug)]
