@@ -141,6 +141,9 @@ pub enum ErrorCode {
     /// A host resolved to a loopback, private or otherwise forbidden address.
     /// Resolution: only the skill's public endpoints are reachable; check DNS and the URL.
     UnsafeEndpoint,
+    /// The process received a shutdown signal (SIGINT/SIGTERM) before it ran the request.
+    /// Resolution: send the request again to a running process; it was not run.
+    ShuttingDown,
     /// A step of a multi-step command failed; see the message and the report.
     /// Resolution: see the message.
     OperationFailed,
@@ -212,6 +215,7 @@ impl ErrorCode {
             StreamError => "STREAM_ERROR",
             StreamEventTooLarge => "STREAM_EVENT_TOO_LARGE",
             OperationFailed => "OPERATION_FAILED",
+            ShuttingDown => "SHUTTING_DOWN",
             Internal => "INTERNAL",
         })
     }

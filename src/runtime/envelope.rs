@@ -79,7 +79,7 @@ impl Request {
                         )),
                     }
                 }
-                HostSecrets::from_pairs(pairs)
+                HostSecrets::from_pairs(pairs).map_err(fail)?
             }
             Some(_) => return Err(fail(invalid("`secrets` must be an object of strings."))),
         };

@@ -155,7 +155,11 @@ impl SecretProvider for AskHost {
                 return Ok(None);
             }
             match tokio::time::timeout(self.host.timeout, rx).await {
-                Ok(Ok(value)) => Ok(value.as_deref().and_then(secrets::accept)),
+                Ok(Ok(Some(value))) => secrets::accept(
+                    &value,
+                    &format!("the host's answer for {}", name.canonical()),
+                ),
+                Ok(Ok(None)) => Ok(None),
                 Ok(Err(_)) => Ok(None),
                 Err(_) => {
                     if let Ok(mut pending) = self.host.pending.lock() {
@@ -231,7 +235,10 @@ where
     // host's answers to secret requests still arrive when every slot waits for one.
     let mut waiting: VecDeque<(Value, usize)> = VecDeque::new();
     let mut held_bytes = 0usize;
+    // Input is read until it ends; after a shutdown signal it is read only for the host's
+    // answers to secret requests still outstanding (new requests are answered, not run).
     let mut reading = true;
+    let mut shutting_down = false;
 
     loop {
         while tasks.len() < max_in_flight
@@ -262,22 +269,29 @@ where
             // No more answers can arrive: secret requests get "no value" at once.
             host.close();
         }
-        if !reading && tasks.is_empty() && waiting.is_empty() {
+        if (!reading || shutting_down) && tasks.is_empty() && waiting.is_empty() {
             break;
         }
         // While a secret request is outstanding its answer is somewhere ahead on the input, so
-        // reading goes on past a full queue (still within the byte budget and a hard cap).
+        // reading goes on past a full queue (still within the byte budget and a hard cap), and
+        // after a shutdown signal.
         let asking = host.pending.lock().is_ok_and(|p| !p.is_empty());
         let room = reading
-            && (waiting.len() < max_in_flight
-                || (asking && waiting.len() < max_in_flight.saturating_mul(WAITING_WHILE_ASKING)))
-            && (held_bytes < options.max_buffered_bytes || held_bytes == 0);
+            && if shutting_down {
+                asking
+            } else {
+                (waiting.len() < max_in_flight
+                    || (asking
+                        && waiting.len() < max_in_flight.saturating_mul(WAITING_WHILE_ASKING)))
+                    && (held_bytes < options.max_buffered_bytes || held_bytes == 0)
+            };
         tokio::select! {
             () = host.asked.notified(), if reading && !room => {}
-            () = &mut shutdown, if reading => {
+            () = &mut shutdown, if !shutting_down => {
                 tracing::info!("shutdown signal: finishing the requests in flight");
-                // Requests already read still run and are answered.
-                reading = false;
+                // Requests already read still run and are answered, and the host can still
+                // answer their secret requests (issue 17, defect 17).
+                shutting_down = true;
             }
             line = lines.next(), if room => {
                 let line = match line {
@@ -306,6 +320,15 @@ where
                             ));
                             let _ = out_tx.send(render(&Response::failure(None, None, error).to_json())).await;
                         }
+                    }
+                    Parsed::Request(request) if shutting_down => {
+                        let error = Error::new(
+                            ErrorCode::ShuttingDown,
+                            "The process is shutting down: the request was not run.",
+                        )
+                        .with_retriable(true);
+                        let response = Response::failure(request.get("id").cloned(), None, error);
+                        let _ = out_tx.send(render(&response.to_json())).await;
                     }
                     Parsed::Request(request) => {
                         held_bytes += size;
