@@ -20,6 +20,7 @@ use crate::config::Config;
 use crate::error::{Error, ErrorCode, Problem};
 use crate::gate::Gate;
 use crate::hooks::{CancelSignal, Hooks};
+use crate::http::budget::Lease;
 use crate::http::{Auth, RequestPreview, ServiceClient, Transport};
 use crate::secrets::{Secrets, missing_error};
 pub use crate::vocab::{Effect, SecretName, Service};
@@ -349,6 +350,8 @@ pub struct Ctx<'a> {
     pub(crate) field_code: fn(&str) -> Option<ErrorCode>,
     warnings: Mutex<Vec<String>>,
     hooks: Hooks,
+    /// This run's claim on the transport's memory budget (kept by the answer until printed).
+    lease: Lease,
 }
 
 impl fmt::Debug for Ctx<'_> {
@@ -377,7 +380,14 @@ impl<'a> Ctx<'a> {
             field_code: |_| None,
             warnings: Mutex::new(Vec::new()),
             hooks: Hooks::default(),
+            lease: transport.budget().lease(),
         }
+    }
+
+    /// This run's claim on the memory budget: whoever prints the answer holds it until then,
+    /// since a large body's parsed result lives in the answer.
+    pub(crate) fn lease(&self) -> Lease {
+        self.lease.clone()
     }
 
     /// The mode's progress sink and cancellation signal for this run (serve and mcp modes).
@@ -453,7 +463,8 @@ impl<'a> Ctx<'a> {
             Auth::for_service(service, &self.secrets),
             self.config.http,
         )
-        .with_secrets(&self.secrets))
+        .with_secrets(&self.secrets)
+        .with_lease(self.lease()))
     }
 
     /// A client for `service` at a base URL learnt at run time (e.g. the endpoint a deployment
@@ -467,6 +478,7 @@ impl<'a> Ctx<'a> {
         auth: Auth<'s>,
     ) -> ServiceClient<'s> {
         ServiceClient::new(service, base, self.transport, auth, self.config.http)
+            .with_lease(self.lease())
     }
 
     /// Adds a warning to the response envelope.

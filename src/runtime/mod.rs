@@ -24,9 +24,10 @@ use crate::gate::Gate;
 use crate::http::Transport;
 use crate::pack::Pack;
 use crate::schema;
-use crate::secrets::{Chain, EnvSecrets, SecretName, SecretProvider, Secrets, redact};
+use crate::secrets::{Chain, EnvSecrets, SecretName, SecretProvider, Secrets};
 
 pub use crate::hooks::{CancelSignal, Hooks, ProgressSink};
+use envelope::Held;
 pub use envelope::{Request, Response, Success, oversize, parse_json};
 
 /// A compiled input schema, kept for the life of the process.
@@ -157,7 +158,7 @@ impl Runtime {
         };
         let gate = Gate::new(self.config.dry_run, dry_run);
         let dry_run = gate.dry_run();
-        let mut pins = Vec::new();
+        let mut held = Held::default();
         let outcome = self
             .run_found(
                 command,
@@ -165,13 +166,13 @@ impl Runtime {
                 gate,
                 (&host_secrets, host),
                 hooks,
-                (&mut warnings, &mut pins),
+                (&mut warnings, &mut held),
             )
             .await;
         Response {
             id,
             command: Some(command.id()),
-            _pins: pins,
+            _held: held,
             outcome: outcome
                 .map(|(result, previewed)| Success {
                     // The arguments may have asked the gate for a dry-run of their own.
@@ -193,7 +194,7 @@ impl Runtime {
         gate: Gate,
         (host_secrets, host): (&dyn SecretProvider, Option<&dyn SecretProvider>),
         hooks: Hooks,
-        (warnings, pins): (&mut Vec<String>, &mut Vec<redact::Pin>),
+        (warnings, held): (&mut Vec<String>, &mut Held),
     ) -> Result<(Value, bool), Error> {
         let args = self.reject_endpoint_override(args)?;
         let compiled = self.compiled_schema(command)?;
@@ -237,12 +238,13 @@ impl Runtime {
         secrets.extend(local_only);
         // The answer is redacted when it is printed, after this run: its secrets stay
         // remembered until then.
-        pins.extend(secrets.pins());
+        held.pins.extend(secrets.pins());
 
         let ctx = Ctx::new(&self.config, &self.transport, secrets, gate)
             .with_deferred(deferred)
             .with_field_code(self.pack.field_code)
             .with_hooks(hooks);
+        held.lease = Some(ctx.lease());
         tracing::debug!(command = command.id(), dry_run = gate.dry_run(), "dispatch");
         let outcome = command.execute(&ctx, args).await;
         warnings.extend(ctx.take_warnings());

@@ -44,7 +44,7 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinSet;
 
 use super::lines::{Line, LineReader};
-use super::{Hooks, ProgressSink, Response, Runtime};
+use super::{Held, Hooks, ProgressSink, Response, Runtime};
 use crate::error::{Error, ErrorCode};
 use crate::secrets::{self, SecretName, SecretProvider};
 
@@ -69,7 +69,7 @@ impl Default for ServeOptions {
             secret_timeout: Duration::from_secs(5),
             max_line_bytes: crate::bounds::MAX_REQUEST_BYTES,
             max_in_flight: DEFAULT_MAX_IN_FLIGHT,
-            max_buffered_bytes: 128 * 1024 * 1024,
+            max_buffered_bytes: 48 * 1024 * 1024,
         }
     }
 }
@@ -91,7 +91,7 @@ const WRITE_BATCH_BYTES: usize = 256 * 1024;
 /// State shared by the reader and every request's secret provider.
 #[derive(Debug)]
 struct Host {
-    out: mpsc::Sender<String>,
+    out: mpsc::Sender<Outgoing>,
     pending: std::sync::Mutex<HashMap<u64, oneshot::Sender<Option<String>>>>,
     next_ask: AtomicU64,
     open: AtomicBool,
@@ -151,7 +151,13 @@ impl SecretProvider for AskHost {
                 "name": name.canonical(),
                 "requestId": self.request_id,
             });
-            if self.host.out.send(message.to_string()).await.is_err() {
+            if self
+                .host
+                .out
+                .send(message.to_string().into())
+                .await
+                .is_err()
+            {
                 return Ok(None);
             }
             match tokio::time::timeout(self.host.timeout, rx).await {
@@ -180,10 +186,10 @@ impl SecretProvider for AskHost {
 /// Progress reports of one request as `{"type":"progress","requestId":…,"message":…}` lines.
 /// Progress is best-effort: while the output queue is full a report is dropped rather than
 /// held, so memory stays bounded and the answers are never delayed by it.
-fn progress_sink(out: mpsc::Sender<String>, request_id: Option<Value>) -> ProgressSink {
+fn progress_sink(out: mpsc::Sender<Outgoing>, request_id: Option<Value>) -> ProgressSink {
     ProgressSink::new(move |message| {
         let line = json!({"type": "progress", "requestId": request_id, "message": message});
-        let _ = out.try_send(render(&line));
+        let _ = out.try_send(render(&line).into());
     })
 }
 
@@ -218,7 +224,7 @@ where
 {
     let mut shutdown = std::pin::pin!(shutdown);
     let max_in_flight = options.max_in_flight.max(1);
-    let (out_tx, out_rx) = mpsc::channel::<String>(OUTPUT_QUEUE);
+    let (out_tx, out_rx) = mpsc::channel::<Outgoing>(OUTPUT_QUEUE);
     let writer = tokio::spawn(write_lines(output, out_rx));
     let host = Arc::new(Host {
         out: out_tx.clone(),
@@ -257,7 +263,7 @@ where
             };
             let handle = tasks.spawn(async move {
                 let response = runtime.handle_observed(request, Some(&ask), hooks).await;
-                let _ = out.send(render(&response.into_json())).await;
+                let _ = out.send(Outgoing::answer(response)).await;
             });
             running.insert(handle.id(), (request_id, size));
         }
@@ -310,7 +316,7 @@ where
                 match parse_line(line, options.max_line_bytes) {
                     Parsed::Skip => {}
                     Parsed::Answer(response) => {
-                        let _ = out_tx.send(render(&response.to_json())).await;
+                        let _ = out_tx.send(render(&response.to_json()).into()).await;
                     }
                     Parsed::SecretAnswer(ask, value) => {
                         if !host.answer(ask, value) {
@@ -318,7 +324,7 @@ where
                             let error = stray_secret_answer(format!(
                                 "No secret request with id {ask} is outstanding (never asked, already answered, or timed out); the answer was ignored."
                             ));
-                            let _ = out_tx.send(render(&Response::failure(None, None, error).to_json())).await;
+                            let _ = out_tx.send(render(&Response::failure(None, None, error).to_json()).into()).await;
                         }
                     }
                     Parsed::Request(request) if shutting_down => {
@@ -328,7 +334,7 @@ where
                         )
                         .with_retriable(true);
                         let response = Response::failure(request.get("id").cloned(), None, error);
-                        let _ = out_tx.send(render(&response.to_json())).await;
+                        let _ = out_tx.send(render(&response.to_json()).into()).await;
                     }
                     Parsed::Request(request) => {
                         held_bytes += size;
@@ -430,7 +436,7 @@ fn stray_secret_answer(message: String) -> Error {
 async fn finished(
     done: Result<(tokio::task::Id, ()), tokio::task::JoinError>,
     running: &mut HashMap<tokio::task::Id, (Option<Value>, usize)>,
-    out: &mpsc::Sender<String>,
+    out: &mpsc::Sender<Outgoing>,
 ) -> usize {
     match done {
         Ok((id, ())) => running.remove(&id).map_or(0, |(_, size)| size),
@@ -438,9 +444,7 @@ async fn finished(
             let (request_id, size) = running.remove(&e.id()).unwrap_or((None, 0));
             let error = Error::internal("the request hit an internal error (a bug); see stderr");
             let _ = out
-                .send(render(
-                    &Response::failure(request_id, None, error).to_json(),
-                ))
+                .send(Outgoing::answer(Response::failure(request_id, None, error)))
                 .await;
             size
         }
@@ -453,28 +457,61 @@ fn render(value: &Value) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())
 }
 
+/// One line for the writer, with what its request holds until it is written: an answer
+/// queued for the writer still counts against the memory budget (`crate::http::budget`).
+#[derive(Debug)]
+struct Outgoing {
+    text: String,
+    held: Held,
+}
+
+impl Outgoing {
+    /// A request's answer, rendered, keeping what the request held.
+    fn answer(response: Response) -> Self {
+        let (document, held) = response.into_parts();
+        Self {
+            text: render(&document),
+            held,
+        }
+    }
+
+    fn append_to(self, batch: &mut Vec<u8>, holding: &mut Vec<Held>) {
+        batch.extend_from_slice(self.text.as_bytes());
+        batch.push(b'\n');
+        holding.push(self.held);
+    }
+}
+
+impl From<String> for Outgoing {
+    fn from(text: String) -> Self {
+        Self {
+            text,
+            held: Held::default(),
+        }
+    }
+}
+
 /// Writes answer lines, one write and one flush per burst: every line already queued joins
 /// the batch, so a busy `serve` does not pay a system call (and a thread hand-off, for
 /// tokio's stdout) per line.
 async fn write_lines<W: AsyncWrite + Unpin>(
     mut output: W,
-    mut lines: mpsc::Receiver<String>,
+    mut lines: mpsc::Receiver<Outgoing>,
 ) -> std::io::Result<()> {
     let mut batch: Vec<u8> = Vec::with_capacity(WRITE_BATCH_BYTES);
+    // What the batch's answers hold (their memory-budget slots) until they are written.
+    let mut holding: Vec<Held> = Vec::new();
     while let Some(line) = lines.recv().await {
-        batch.extend_from_slice(line.as_bytes());
-        batch.push(b'\n');
+        line.append_to(&mut batch, &mut holding);
         while batch.len() < WRITE_BATCH_BYTES {
             match lines.try_recv() {
-                Ok(line) => {
-                    batch.extend_from_slice(line.as_bytes());
-                    batch.push(b'\n');
-                }
+                Ok(line) => line.append_to(&mut batch, &mut holding),
                 Err(_) => break,
             }
         }
         output.write_all(&batch).await?;
         output.flush().await?;
+        holding.clear();
         batch.clear();
         if batch.capacity() > 4 * WRITE_BATCH_BYTES {
             // One huge answer does not keep its buffer for the life of the process.

@@ -62,6 +62,11 @@ pub const MAX_REMEMBERED: usize = 256;
 /// the budget keeps all [`MAX_REMEMBERED`] of them; hostile ones push each other out.
 pub const MAX_FORM_BYTES: usize = 1024 * 1024;
 
+/// Most bytes of forms kept for one secret, the plain value first. An ordinary key's forms
+/// take a few hundred bytes; a 4 KiB value made of characters that every encoding expands
+/// would take ~100 KiB, and 64 requests in flight pin theirs (outside [`MAX_FORM_BYTES`]).
+pub const MAX_FORM_BYTES_PER_SECRET: usize = 16 * 1024;
+
 static KNOWN: RwLock<Known> = RwLock::new(Known::new(MAX_REMEMBERED, MAX_FORM_BYTES));
 
 /// The remembered secrets. Were a thread to panic while holding the lock, redaction must not
@@ -145,8 +150,14 @@ impl Known {
             };
         }
         let mut kept: Vec<String> = Vec::new();
+        let mut bytes = 0;
         for form in forms() {
+            // Forms come most likely first; a long, hostile value keeps only the first ones.
+            if bytes > 0 && bytes + form.len() > MAX_FORM_BYTES_PER_SECRET {
+                break;
+            }
             if form.chars().count() >= MIN_VALUE_LEN && !kept.contains(&form) {
+                bytes += form.len();
                 kept.push(form);
             }
         }
@@ -197,17 +208,26 @@ impl Known {
             .iter()
             .flat_map(|e| e.forms.iter().map(ExposeSecret::expose_secret))
             .collect();
-        // Leftmost-longest: a secret that contains another is masked whole.
+        // Leftmost-longest: a secret that contains another is masked whole. Case-insensitive
+        // (ASCII): an upstream that echoes a request upper- or lower-cased (`BEARER SK-AB…`)
+        // would otherwise print every run of the key that has no letter in the other case.
+        // The forms are bounded (`MAX_FORM_BYTES`), so the build cannot fail for size; were it
+        // to fail, every text would be masked whole rather than printed unmasked.
         self.matcher = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
+            .ascii_case_insensitive(true)
             .kind(Some(AhoCorasickKind::ContiguousNFA))
             .build(forms)
+            .map_err(|e| tracing::error!(error = %e, "the redaction matcher could not be built"))
             .ok();
     }
 
     /// `text` with every form masked, when it holds one.
     fn mask(&self, text: &str) -> Option<String> {
-        let matcher = self.matcher.as_ref()?;
+        let Some(matcher) = self.matcher.as_ref() else {
+            // Fail closed: no matcher over remembered secrets means nothing can be checked.
+            return (!self.entries.is_empty()).then(|| MASK.to_owned());
+        };
         if !matcher.is_match(text) {
             return None;
         }
@@ -230,8 +250,8 @@ pub fn remember(secret: &SecretString) -> Option<Pin> {
         return None;
     }
     Some(remember_key(value, || {
-        let mut forms = encodings::of(value);
-        forms.push(value.to_owned());
+        let mut forms = vec![value.to_owned()];
+        forms.extend(encodings::of(value));
         forms
     }))
 }
@@ -504,8 +524,8 @@ mod tests {
         for i in 0..24 {
             let value = format!("{i:04}{}", "é/ +\"\u{1}".repeat(600));
             drop(known.remember(&value, || {
-                let mut forms = encodings::of(&value);
-                forms.push(value.clone());
+                let mut forms = vec![value.clone()];
+                forms.extend(encodings::of(&value));
                 forms
             }));
             let held: usize = known.entries.iter().map(|e| e.form_bytes()).sum();
@@ -518,12 +538,25 @@ mod tests {
         for i in 0..MAX_REMEMBERED {
             let value = format!("sk-live-{i:04}-{}", "a1b2c3d4".repeat(8));
             drop(known.remember(&value, || {
-                let mut forms = encodings::of(&value);
-                forms.push(value.clone());
+                let mut forms = vec![value.clone()];
+                forms.extend(encodings::of(&value));
                 forms
             }));
         }
         assert_eq!(known.entries.len(), MAX_REMEMBERED);
+    }
+
+    /// Issue 17, defect 17: an upstream that echoes a key in another case does not print it.
+    #[test]
+    fn a_secret_echoed_in_another_case_is_masked() {
+        let mut known = Known::new(8, usize::MAX);
+        drop(known.remember("sk-AbCd1234EfGh5678", plain("sk-AbCd1234EfGh5678")));
+        assert_eq!(
+            known
+                .mask("AUTHORIZATION: BEARER SK-ABCD1234EFGH5678; x-api-key: sk-abcd1234efgh5678")
+                .as_deref(),
+            Some("AUTHORIZATION: BEARER ***; x-api-key: ***")
+        );
     }
 
     /// A secret that contains another is masked whole, not around the shorter one.
