@@ -165,8 +165,7 @@ impl SecretProvider for AskHost {
                     &value,
                     &format!("the host's answer for {}", name.canonical()),
                 ),
-                Ok(Ok(None)) => Ok(None),
-                Ok(Err(_)) => Ok(None),
+                Ok(Ok(None) | Err(_)) => Ok(None),
                 Err(_) => {
                     if let Ok(mut pending) = self.host.pending.lock() {
                         pending.remove(&ask);
