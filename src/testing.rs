@@ -174,6 +174,7 @@ pub(crate) static DEMO: Pack = Pack {
     }],
     field_code: |_| None,
     endpoint_arg: None,
+    reads_local_files: false,
     help_examples: "  demo-skill run demo.widgets.list",
     skill: SkillMeta {
         name: "demo-skill-pack",

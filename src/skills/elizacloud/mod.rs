@@ -365,6 +365,8 @@ pub static PACK: Pack = Pack {
     families: FAMILIES,
     field_code: |_| None,
     endpoint_arg: None,
+    // Voice cloning and speech to text upload audio files the caller names.
+    reads_local_files: true,
     help_examples: "  elizacloud-skill run elizacloud.setup
   elizacloud-skill run elizacloud.chat '{\"model\":\"openai/gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}' --dry-run
   echo '{\"command\":\"elizacloud.auth.capabilities\",\"args\":{}}' | elizacloud-skill
