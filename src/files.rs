@@ -153,7 +153,11 @@ impl FileAccess {
         let kind = rules
             .kinds
             .iter()
-            .find(|k| extension.as_deref().is_some_and(|e| k.extensions.contains(&e)))
+            .find(|k| {
+                extension
+                    .as_deref()
+                    .is_some_and(|e| k.extensions.contains(&e))
+            })
             .copied()
             .ok_or_else(|| shown.unsupported(rules))?;
         Ok(FileInfo {
@@ -508,7 +512,10 @@ mod tests {
     }
 
     fn failure(path: &str) -> Error {
-        match access().inspect("file", path, &RULES).and_then(FileInfo::read) {
+        match access()
+            .inspect("file", path, &RULES)
+            .and_then(FileInfo::read)
+        {
             Ok(file) => panic!("accepted: {file:?}"),
             Err(e) => e,
         }
@@ -574,7 +581,11 @@ mod tests {
             assert_eq!(error.exit_status(), 2, "a bad argument");
             assert_eq!(error.problems()[0].path, "/file");
         }
-        assert!(failure(&dir.join("big.wav").to_string_lossy()).message().contains("\"big.wav\""));
+        assert!(
+            failure(&dir.join("big.wav").to_string_lossy())
+                .message()
+                .contains("\"big.wav\"")
+        );
     }
 
     #[cfg(unix)]
@@ -610,7 +621,10 @@ mod tests {
             .collect();
         let error = access().inspect_all("files", &paths, &RULES).unwrap_err();
         assert_eq!(error.code(), ErrorCode::FileTooLarge);
-        assert!(error.message().contains("100 bytes for all files"), "{error:?}");
+        assert!(
+            error.message().contains("100 bytes for all files"),
+            "{error:?}"
+        );
         assert_eq!(error.problems()[0].path, "/files");
         let error = access()
             .inspect_all("files", &[paths[0].clone(), "/nope/x.wav".into()], &RULES)
