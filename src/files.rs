@@ -474,6 +474,7 @@ pub fn describe_size(bytes: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::command::Ctx;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     const RULES: FileRules = FileRules {
@@ -650,6 +651,55 @@ mod tests {
         }
         assert!(!(WAV.magic)(b"RIFF\0\0\0\0AVI "));
         assert!(!(MP3.magic)(&[0xFF, 0x00]));
+    }
+
+    #[tokio::test]
+    async fn only_a_declaring_command_of_a_declaring_pack_may_read_files() {
+        use crate::config::Config;
+        use crate::runtime::Runtime;
+        use crate::secrets::EnvSecrets;
+        use crate::testing::{FILES_CLOSED, FILES_OPEN};
+        for (pack, id, granted) in [
+            (&FILES_OPEN, "demo.files.peek", true),
+            (&FILES_OPEN, "demo.files.nosy", false),
+            (&FILES_CLOSED, "demo.files.peek", false),
+        ] {
+            let runtime = Runtime::new(
+                pack,
+                Config::from_lookup(pack, |_| None),
+                EnvSecrets::from_pairs(Vec::<(String, String)>::new()),
+            );
+            let answer = runtime
+                .run(id, serde_json::json!({}), false)
+                .await
+                .to_json();
+            if granted {
+                assert_eq!(
+                    answer["result"]["granted"],
+                    serde_json::json!(true),
+                    "{answer}"
+                );
+            } else {
+                assert_eq!(
+                    answer["error"]["code"],
+                    serde_json::json!("INTERNAL"),
+                    "{id}: {answer}"
+                );
+            }
+        }
+        let error = Ctx::new(
+            &Config::from_lookup(&FILES_OPEN, |_| None),
+            &crate::http::Transport::new(),
+            crate::secrets::Secrets::default(),
+            crate::gate::Gate::new(false, false),
+        )
+        .file_access()
+        .unwrap_err();
+        assert_eq!(
+            error.code(),
+            ErrorCode::Internal,
+            "a context grants nothing by default"
+        );
     }
 
     #[test]

@@ -7,8 +7,9 @@
 
 #![allow(dead_code, unreachable_pub)]
 
+use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use serde_json::Value;
 use theta_skill::DynCommand;
@@ -37,8 +38,10 @@ fn folder() -> &'static PathBuf {
 }
 
 /// A sample file for `path`'s extension (kept under `path`'s basename), or `None` when the
-/// string is not an absolute path of a known type.
+/// string is not an absolute path of a known type. Each is written once per process: cases
+/// running side by side read it while others ask for it.
 fn sample_for(path: &str) -> Option<String> {
+    static WRITTEN: OnceLock<Mutex<HashMap<String, String>>> = OnceLock::new();
     if !path.starts_with('/') {
         return None;
     }
@@ -47,11 +50,19 @@ fn sample_for(path: &str) -> Option<String> {
         .to_string_lossy()
         .into_owned();
     let extension = name.rsplit_once('.')?.1.to_ascii_lowercase();
-    let mut bytes = magic(&extension)?.to_vec();
-    bytes.extend_from_slice(&[0x55; 256]);
-    let sample = folder().join(name);
-    std::fs::write(&sample, bytes).expect("a sample file");
-    Some(sample.to_string_lossy().into_owned())
+    let magic = magic(&extension)?;
+    let mut written = WRITTEN
+        .get_or_init(Mutex::default)
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let sample = written.entry(name.clone()).or_insert_with(|| {
+        let mut bytes = magic.to_vec();
+        bytes.extend_from_slice(&[0x55; 256]);
+        let sample = folder().join(&name);
+        std::fs::write(&sample, bytes).expect("a sample file");
+        sample.to_string_lossy().into_owned()
+    });
+    Some(sample.clone())
 }
 
 fn substitute(value: &mut Value, made: &mut usize) {
