@@ -579,7 +579,7 @@ async fn the_binary_keeps_paths_file_bytes_and_the_key_out_of_stdout_stderr_and_
         ),
         (
             "elizacloud.voice.clone",
-            clone_args(&[wav_path.clone()]),
+            clone_args(std::slice::from_ref(&wav_path)),
             true,
         ),
         (

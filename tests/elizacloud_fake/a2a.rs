@@ -43,7 +43,9 @@ fn rpc_error(id: &Value, code: i64, message: &str) -> Value {
 }
 
 fn rpc_result(id: &Value, result: Value) -> Value {
-    json!({"jsonrpc": "2.0", "result": result, "id": id})
+    let mut answer = json!({"jsonrpc": "2.0", "id": id});
+    answer["result"] = result;
+    answer
 }
 
 /// `POST /api/a2a`.

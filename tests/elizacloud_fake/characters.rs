@@ -28,15 +28,13 @@ fn not_found() -> ResponseTemplate {
         .set_body_json(json!({"success": false, "error": "Character not found"}))
 }
 
-fn body_object(request: &Request) -> Result<Map<String, Value>, ResponseTemplate> {
+fn body_object(request: &Request) -> Result<Map<String, Value>, Box<ResponseTemplate>> {
+    let refused =
+        |error: &str| Box::new(ResponseTemplate::new(400).set_body_json(json!({"error": error})));
     match serde_json::from_slice::<Value>(&request.body) {
         Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => {
-            Err(ResponseTemplate::new(400).set_body_json(json!({"error": "Invalid request body"})))
-        }
-        Err(_) => {
-            Err(ResponseTemplate::new(400).set_body_json(json!({"error": "Invalid JSON body"})))
-        }
+        Ok(_) => Err(refused("Invalid request body")),
+        Err(_) => Err(refused("Invalid JSON body")),
     }
 }
 
@@ -140,7 +138,7 @@ fn stored(id: &str, body: &Map<String, Value>, before: Option<&Value>) -> Value 
 pub fn create(state: &mut State, request: &Request) -> ResponseTemplate {
     let body = match body_object(request) {
         Ok(b) => b,
-        Err(answer) => return answer,
+        Err(answer) => return *answer,
     };
     if state.characters.len() >= state.character_max {
         return ResponseTemplate::new(403).set_body_json(json!({"success": false, "error": "Agent limit reached", "code": "agent_quota_exceeded", "details": {"current": state.characters.len(), "max": state.character_max}}));
@@ -166,7 +164,7 @@ pub fn one(state: &mut State, method: &str, id: &str, request: &Request) -> Resp
         ("PUT", Some(at)) => {
             let body = match body_object(request) {
                 Ok(b) => b,
-                Err(answer) => return answer,
+                Err(answer) => return *answer,
             };
             let replaced = stored(id, &body, Some(&state.characters[at]));
             state.characters[at] = replaced.clone();

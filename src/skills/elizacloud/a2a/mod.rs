@@ -71,7 +71,12 @@ fn agent_post(id: &str, effect: Effect) -> ApiRequest {
 
 /// A JSON-RPC 2.0 call (one request per HTTP call, so its id is fixed).
 fn rpc(request: ApiRequest, method: &str, params: Value) -> ApiRequest {
-    request.json(json!({"jsonrpc": "2.0", "method": method, "params": params, "id": 1}))
+    let mut body = serde_json::Map::new();
+    body.insert("jsonrpc".into(), json!("2.0"));
+    body.insert("method".into(), json!(method));
+    body.insert("params".into(), params);
+    body.insert("id".into(), json!(1));
+    request.json(Value::Object(body))
 }
 
 /// A call to the platform agent.
