@@ -484,8 +484,23 @@ mod tests {
         max_total_bytes: Some(100),
     };
 
-    /// A fresh folder under the system's temporary folder.
-    fn scratch() -> PathBuf {
+    /// A fresh scratch folder, removed when dropped (also when the test panics).
+    struct Scratch(PathBuf);
+
+    impl std::ops::Deref for Scratch {
+        type Target = Path;
+        fn deref(&self) -> &Path {
+            &self.0
+        }
+    }
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn scratch() -> Scratch {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let dir = std::env::temp_dir().join(format!(
             "theta-skill-files-{}-{}",
@@ -493,7 +508,7 @@ mod tests {
             NEXT.fetch_add(1, Ordering::SeqCst)
         ));
         std::fs::create_dir_all(&dir).unwrap();
-        dir
+        Scratch(dir)
     }
 
     fn wav(extra: &[u8]) -> Vec<u8> {

@@ -22,8 +22,23 @@ use serde_json::{Value, json};
 use elizacloud_fake::voice::{CloneMode, sha256_hex};
 use elizacloud_fake::{Env, Fake, KEY, body, err, header, ok};
 
-/// A fresh scratch folder for one test's files.
-fn scratch() -> PathBuf {
+/// A fresh scratch folder, removed when dropped (also when the test panics).
+struct Scratch(PathBuf);
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn scratch() -> Scratch {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let dir = std::env::temp_dir().join(format!(
         "elizacloud-rest-{}-{}",
@@ -31,7 +46,7 @@ fn scratch() -> PathBuf {
         NEXT.fetch_add(1, Ordering::SeqCst)
     ));
     std::fs::create_dir_all(&dir).unwrap();
-    dir
+    Scratch(dir)
 }
 
 /// Bytes no answer or log may contain.
