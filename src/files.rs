@@ -5,7 +5,7 @@
 //! ([`crate::pack::Pack::reads_local_files`]), and so does each command that does
 //! ([`crate::command::Command::READS_LOCAL_FILES`]); the dispatcher hands a run a
 //! [`FileAccess`] ([`crate::command::Ctx::file_access`]) only when both do. A pack that
-//! promises to read no file (Theta) cannot read one by accident, and a test says it declares
+//! promises to read no file cannot read one by accident, and its tests can say it declares
 //! none.
 //!
 //! The rules, for every file:
@@ -26,9 +26,9 @@ use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
-use sha2::{Digest as _, Sha256};
 
 use crate::error::{Error, ErrorCode};
+pub use crate::http::sha256_hex;
 use crate::http::{FormPart, FormValue};
 
 /// One kind of file a command accepts: its extensions, the content type it is sent as, and
@@ -440,14 +440,6 @@ pub async fn read_one(
         .map_err(|e| Error::internal(format!("reading a local file failed: {e}")))?
 }
 
-/// SHA-256 of `bytes`, lower-case hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 /// A size for people: `512 bytes`, `1.5 KiB`, `10 MiB`.
 pub fn describe_size(bytes: u64) -> String {
     const KIB: u64 = 1024;
@@ -503,7 +495,7 @@ mod tests {
     fn scratch() -> Scratch {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let dir = std::env::temp_dir().join(format!(
-            "theta-skill-files-{}-{}",
+            "skill-files-test-{}-{}",
             std::process::id(),
             NEXT.fetch_add(1, Ordering::SeqCst)
         ));

@@ -307,6 +307,15 @@ pub(crate) fn build_form(parts: &[FormPart]) -> multipart::Form {
         })
 }
 
+/// SHA-256 of `bytes`, lower-case hex: how previews and results name a file's content.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 pub(crate) fn preview_form(parts: &[FormPart]) -> Value {
     let fields: serde_json::Map<String, Value> = parts
         .iter()
@@ -321,7 +330,7 @@ pub(crate) fn preview_form(parts: &[FormPart]) -> Value {
                     "filename": filename,
                     "contentType": content_type,
                     "bytes": bytes.len(),
-                    "sha256": crate::files::sha256_hex(bytes),
+                    "sha256": sha256_hex(bytes),
                     "content": MASK,
                 }),
             };

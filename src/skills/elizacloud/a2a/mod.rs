@@ -13,7 +13,10 @@
 //! Messages are built with `type` parts (`{type: "text", text}`, `{type: "data", data}`), which
 //! both the current server and the older port read.
 //!
-//! Errors map onto the pack's codes ([`rpc_error`]): −32003 and the older −32011 →
+//! An error with a non-2xx status (the per-agent route's 400/401/403/404/429/503) is read like
+//! any other answer (`HTTP_<status>`, 503 warming retried, `details.rpcCode` added by the
+//! service's status reader). An `error` member in a 2xx answer maps onto the pack's codes
+//! ([`rpc_error`]): −32003 and the older −32011 →
 //! `ELIZACLOUD_INSUFFICIENT_CREDITS` (never retried, whatever the HTTP status); −32601 →
 //! `ELIZACLOUD_A2A_METHOD_UNSUPPORTED`; −32600/−32602/−32700 → `ELIZACLOUD_A2A_INVALID_REQUEST`;
 //! −32002/−32010 → `ELIZACLOUD_A2A_UNAUTHORIZED`; −32001 → `ELIZACLOUD_A2A_NOT_FOUND`; −32004 →
