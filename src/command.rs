@@ -419,19 +419,12 @@ impl<'a> Ctx<'a> {
     }
 
     /// Reports progress of a command that waits (polls, readiness, disposable validation):
-    /// one human sentence — state, time elapsed, next check. It goes to the caller when the
-    /// mode has a channel for it (`serve` progress lines, MCP `notifications/progress`) and
-    /// nowhere otherwise. Never put arguments or secrets in it; it is redacted all the same.
+    /// one human sentence — state, time elapsed, next check. It goes where the mode sends
+    /// progress (stderr in `run`, `serve` progress lines, MCP `notifications/progress`). Never put arguments or secrets in it; it is redacted all the same.
     pub fn progress(&self, message: impl AsRef<str>) {
         if let Some(sink) = &self.hooks.progress {
             sink.report(message.as_ref());
         }
-    }
-
-    /// Whether progress reports reach the caller (then a command need not write its own
-    /// progress to stderr, as a poll command does in `run`).
-    pub fn reports_progress(&self) -> bool {
-        self.hooks.progress.is_some()
     }
 
     /// Resolves when the caller cancels this run (MCP `notifications/cancelled`); never in a

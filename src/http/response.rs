@@ -23,34 +23,10 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 pub const MAX_JSON_VALUES: usize = 250_000;
 
 /// Whether `text` (JSON, or something that may be JSON) holds more than [`MAX_JSON_VALUES`]
-/// values: it counts the `{`, `[` and `,` outside strings (between one and two per value, so
-/// the bound errs on the safe side) and stops counting as soon as the bound is passed.
+/// values, counted as [`crate::bounds::check`] counts them (it stops as soon as the bound is
+/// passed). Nesting is left to the parser, which stops at 128 levels.
 pub fn too_many_json_values(text: &[u8]) -> bool {
-    let mut count = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    for &byte in text {
-        if in_string {
-            match byte {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match byte {
-            b'"' => in_string = true,
-            b'{' | b'[' | b',' => {
-                count += 1;
-                if count > MAX_JSON_VALUES {
-                    return true;
-                }
-            }
-            _ => {}
-        }
-    }
-    false
+    crate::bounds::check(text, MAX_JSON_VALUES, usize::MAX).is_err()
 }
 
 /// A buffered response with a success status.

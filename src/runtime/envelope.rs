@@ -2,6 +2,7 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::bounds;
 use crate::error::{Error, ErrorCode};
 use crate::secrets::HostSecrets;
 use crate::secrets::redact;
@@ -78,7 +79,7 @@ impl Request {
                         )),
                     }
                 }
-                HostSecrets::from_pairs(pairs)
+                HostSecrets::from_pairs(pairs).map_err(fail)?
             }
             Some(_) => return Err(fail(invalid("`secrets` must be an object of strings."))),
         };
@@ -91,6 +92,42 @@ impl Request {
             warnings,
         })
     }
+}
+
+/// Parses request text (a `run` argument, a stdin envelope, a `serve` line) into JSON under
+/// the request bounds ([`bounds::MAX_REQUEST_BYTES`], values, depth): a text over a bound is
+/// refused with `REQUEST_TOO_LARGE` by a linear scan, before any value is built. `what` names
+/// the text in messages ("request", "arguments", "request line").
+pub fn parse_json(text: &str, what: &str) -> Result<Value, Error> {
+    if text.trim().is_empty() {
+        return Err(invalid(format!("No {what} was given (empty input).")));
+    }
+    if text.len() > bounds::MAX_REQUEST_BYTES {
+        return Err(oversize(what));
+    }
+    if let Err(excess) = bounds::check_request(text.as_bytes()) {
+        return Err(too_large(format!("The {what} {excess}.")));
+    }
+    serde_json::from_str(text).map_err(|e| invalid(format!("The {what} is not valid JSON: {e}.")))
+}
+
+/// The `REQUEST_TOO_LARGE` error for a `what` over [`bounds::MAX_REQUEST_BYTES`].
+pub fn oversize(what: &str) -> Error {
+    too_large(format!(
+        "The {what} exceeds {} MiB.",
+        bounds::MAX_REQUEST_BYTES / (1024 * 1024)
+    ))
+}
+
+/// The `REQUEST_TOO_LARGE` error for a `serve` line over `max` bytes.
+pub(crate) fn line_too_long(max: usize) -> Error {
+    too_large(format!("The request line exceeds {max} bytes."))
+}
+
+fn too_large(message: String) -> Error {
+    Error::new(ErrorCode::RequestTooLarge, message).with_hint(
+        "Send less in one request: fewer or smaller arguments (large content goes through the upload commands).",
+    )
 }
 
 fn invalid(message: impl Into<String>) -> Error {
@@ -231,6 +268,47 @@ mod tests {
         }
         let (_, missing) = Request::from_value(json!({"args": {}})).unwrap_err();
         assert_eq!(missing.code(), ErrorCode::MissingRequiredField);
+    }
+
+    /// Issue 17, defect 3: a request made of many tiny values is refused before it is parsed
+    /// (a 60 MiB `[[],[],…]` envelope peaked at 4.4 GB), as are deep nesting and oversize text.
+    #[test]
+    fn request_text_over_a_bound_is_refused_before_parsing() {
+        let flood = format!(
+            "{{\"command\":\"a\",\"args\":{{\"x\":[{}[]]}}}}",
+            "[],".repeat(bounds::MAX_REQUEST_VALUES)
+        );
+        let error = parse_json(&flood, "request").unwrap_err();
+        assert_eq!(error.code(), ErrorCode::RequestTooLarge);
+        assert!(
+            error.message().contains("100000 JSON values"),
+            "{}",
+            error.message()
+        );
+        assert_eq!(error.exit_status(), 2);
+        let deep = format!("{{\"args\":{}{}}}", "[".repeat(70), "]".repeat(70));
+        let error = parse_json(&deep, "request line").unwrap_err();
+        assert_eq!(error.code(), ErrorCode::RequestTooLarge);
+        assert!(
+            error.message().contains("deeper than 64"),
+            "{}",
+            error.message()
+        );
+        let big = format!("\"{}\"", "x".repeat(bounds::MAX_REQUEST_BYTES));
+        assert_eq!(
+            parse_json(&big, "arguments").unwrap_err().code(),
+            ErrorCode::RequestTooLarge
+        );
+        assert_eq!(
+            parse_json("{\"args\": [1, 2", "request")
+                .unwrap_err()
+                .code(),
+            ErrorCode::InvalidCommandArgs
+        );
+        assert_eq!(
+            parse_json(" {\"a\": 1} ", "request").unwrap(),
+            json!({"a": 1})
+        );
     }
 
     #[test]

@@ -27,7 +27,7 @@ use crate::schema;
 use crate::secrets::{Chain, EnvSecrets, SecretName, SecretProvider, Secrets, redact};
 
 pub use crate::hooks::{CancelSignal, Hooks, ProgressSink};
-pub use envelope::{Request, Response, Success};
+pub use envelope::{Request, Response, Success, oversize, parse_json};
 
 /// A compiled input schema, kept for the life of the process.
 #[derive(Debug)]
@@ -107,11 +107,24 @@ impl Runtime {
 
     /// Runs `command` with `args` (the `run` subcommand).
     pub async fn run(&self, command: &str, args: Value, dry_run: bool) -> Response {
+        self.run_observed(command, args, dry_run, Hooks::default())
+            .await
+    }
+
+    /// Like [`Runtime::run`], with the mode's [`Hooks`].
+    pub async fn run_observed(
+        &self,
+        command: &str,
+        args: Value,
+        dry_run: bool,
+        hooks: Hooks,
+    ) -> Response {
         let mut envelope = serde_json::Map::new();
         envelope.insert("command".into(), Value::String(command.to_owned()));
         envelope.insert("args".into(), args);
         envelope.insert("dryRun".into(), Value::Bool(dry_run));
-        self.handle(Value::Object(envelope)).await
+        self.handle_observed(Value::Object(envelope), None, hooks)
+            .await
     }
 
     /// The dispatcher (design §3).

@@ -67,7 +67,7 @@ impl Default for ServeOptions {
     fn default() -> Self {
         Self {
             secret_timeout: Duration::from_secs(5),
-            max_line_bytes: 64 * 1024 * 1024,
+            max_line_bytes: crate::bounds::MAX_REQUEST_BYTES,
             max_in_flight: DEFAULT_MAX_IN_FLIGHT,
             max_buffered_bytes: 128 * 1024 * 1024,
         }
@@ -102,14 +102,16 @@ struct Host {
 }
 
 impl Host {
-    /// Delivers the host's answer to a secret request.
-    fn answer(&self, ask: u64, value: Option<String>) {
+    /// Delivers the host's answer to a secret request; `false` when no request with that id
+    /// is outstanding (never asked, already answered, or timed out).
+    fn answer(&self, ask: u64, value: Option<String>) -> bool {
         let waiter = self.pending.lock().ok().and_then(|mut p| p.remove(&ask));
         match waiter {
             Some(waiter) => {
                 let _ = waiter.send(value);
+                true
             }
-            None => tracing::warn!(ask, "answer to an unknown or expired secret request"),
+            None => false,
         }
     }
 
@@ -153,8 +155,11 @@ impl SecretProvider for AskHost {
                 return Ok(None);
             }
             match tokio::time::timeout(self.host.timeout, rx).await {
-                Ok(Ok(value)) => Ok(value.as_deref().and_then(secrets::accept)),
-                Ok(Err(_)) => Ok(None),
+                Ok(Ok(Some(value))) => secrets::accept(
+                    &value,
+                    &format!("the host's answer for {}", name.canonical()),
+                ),
+                Ok(Ok(None) | Err(_)) => Ok(None),
                 Err(_) => {
                     if let Ok(mut pending) = self.host.pending.lock() {
                         pending.remove(&ask);
@@ -229,7 +234,10 @@ where
     // host's answers to secret requests still arrive when every slot waits for one.
     let mut waiting: VecDeque<(Value, usize)> = VecDeque::new();
     let mut held_bytes = 0usize;
+    // Input is read until it ends; after a shutdown signal it is read only for the host's
+    // answers to secret requests still outstanding (new requests are answered, not run).
     let mut reading = true;
+    let mut shutting_down = false;
 
     loop {
         while tasks.len() < max_in_flight
@@ -260,22 +268,29 @@ where
             // No more answers can arrive: secret requests get "no value" at once.
             host.close();
         }
-        if !reading && tasks.is_empty() && waiting.is_empty() {
+        if (!reading || shutting_down) && tasks.is_empty() && waiting.is_empty() {
             break;
         }
         // While a secret request is outstanding its answer is somewhere ahead on the input, so
-        // reading goes on past a full queue (still within the byte budget and a hard cap).
+        // reading goes on past a full queue (still within the byte budget and a hard cap), and
+        // after a shutdown signal.
         let asking = host.pending.lock().is_ok_and(|p| !p.is_empty());
         let room = reading
-            && (waiting.len() < max_in_flight
-                || (asking && waiting.len() < max_in_flight.saturating_mul(WAITING_WHILE_ASKING)))
-            && (held_bytes < options.max_buffered_bytes || held_bytes == 0);
+            && if shutting_down {
+                asking
+            } else {
+                (waiting.len() < max_in_flight
+                    || (asking
+                        && waiting.len() < max_in_flight.saturating_mul(WAITING_WHILE_ASKING)))
+                    && (held_bytes < options.max_buffered_bytes || held_bytes == 0)
+            };
         tokio::select! {
             () = host.asked.notified(), if reading && !room => {}
-            () = &mut shutdown, if reading => {
+            () = &mut shutdown, if !shutting_down => {
                 tracing::info!("shutdown signal: finishing the requests in flight");
-                // Requests already read still run and are answered.
-                reading = false;
+                // Requests already read still run and are answered, and the host can still
+                // answer their secret requests (issue 17, defect 17).
+                shutting_down = true;
             }
             line = lines.next(), if room => {
                 let line = match line {
@@ -296,7 +311,24 @@ where
                     Parsed::Answer(response) => {
                         let _ = out_tx.send(render(&response.to_json())).await;
                     }
-                    Parsed::SecretAnswer(ask, value) => host.answer(ask, value),
+                    Parsed::SecretAnswer(ask, value) => {
+                        if !host.answer(ask, value) {
+                            // One answer per line: a stray answer is reported, never dropped.
+                            let error = stray_secret_answer(format!(
+                                "No secret request with id {ask} is outstanding (never asked, already answered, or timed out); the answer was ignored."
+                            ));
+                            let _ = out_tx.send(render(&Response::failure(None, None, error).to_json())).await;
+                        }
+                    }
+                    Parsed::Request(request) if shutting_down => {
+                        let error = Error::new(
+                            ErrorCode::ShuttingDown,
+                            "The process is shutting down: the request was not run.",
+                        )
+                        .with_retriable(true);
+                        let response = Response::failure(request.get("id").cloned(), None, error);
+                        let _ = out_tx.send(render(&response.to_json())).await;
+                    }
                     Parsed::Request(request) => {
                         held_bytes += size;
                         waiting.push_back((request, size));
@@ -335,10 +367,7 @@ fn parse_line(line: Line, max_line_bytes: usize) -> Parsed {
     let text = match line {
         Line::Text(text) => text,
         Line::TooLong => {
-            let error = Error::new(
-                ErrorCode::InvalidCommandArgs,
-                format!("The request line exceeds {max_line_bytes} bytes."),
-            );
+            let error = super::envelope::line_too_long(max_line_bytes);
             return Parsed::Answer(Response::failure(None, None, error));
         }
         Line::NotUtf8 => {
@@ -352,32 +381,47 @@ fn parse_line(line: Line, max_line_bytes: usize) -> Parsed {
     if text.trim().is_empty() {
         return Parsed::Skip;
     }
-    let value: Value = match serde_json::from_str(&text) {
+    let value = match super::parse_json(&text, "request line") {
         Ok(value) => value,
-        Err(e) => {
-            let error = Error::new(
-                ErrorCode::InvalidCommandArgs,
-                format!("The request line is not valid JSON: {e}."),
-            );
-            return Parsed::Answer(Response::failure(None, None, error));
-        }
+        Err(error) => return Parsed::Answer(Response::failure(None, None, error)),
     };
     if value.get("type").and_then(Value::as_str) == Some("secret") {
-        return match value.get("id").and_then(Value::as_u64) {
-            Some(ask) => Parsed::SecretAnswer(
-                ask,
-                value
-                    .get("value")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned),
-            ),
-            None => {
-                tracing::warn!("secret answer without a numeric id");
-                Parsed::Skip
-            }
-        };
+        return secret_answer(&value);
     }
     Parsed::Request(value)
+}
+
+/// A `{"type":"secret"}` line is the host's answer to a secret request, exactly
+/// `{"type":"secret","id":<n>,"value":"…"|null}`. Anything else carrying that type is answered
+/// with an error (without an `id`: the line's `id` names a secret request, not a request the
+/// host is waiting on), and no secret request is touched.
+fn secret_answer(line: &Value) -> Parsed {
+    let fields_ok = line.as_object().is_some_and(|map| {
+        map.keys()
+            .all(|k| matches!(k.as_str(), "type" | "id" | "value"))
+    });
+    let ask = line.get("id").and_then(Value::as_u64);
+    let value = match line.get("value") {
+        Some(Value::String(s)) => Some(Some(s.clone())),
+        Some(Value::Null) => Some(None),
+        _ => None,
+    };
+    match (fields_ok, ask, value) {
+        (true, Some(ask), Some(value)) => Parsed::SecretAnswer(ask, value),
+        _ => Parsed::Answer(Response::failure(
+            None,
+            None,
+            stray_secret_answer(
+                "A `\"type\": \"secret\"` line must be an answer to a secret request: {\"type\":\"secret\",\"id\":<n>,\"value\":\"…\"|null}; it was ignored.".to_owned(),
+            ),
+        )),
+    }
+}
+
+fn stray_secret_answer(message: String) -> Error {
+    Error::new(ErrorCode::InvalidCommandArgs, message).with_hint(
+        "Requests are {\"id\", \"command\", \"args\"} lines; `type: secret` lines only answer the secret requests this process sends.",
+    )
 }
 
 /// Accounts for a finished request; one that panicked still gets its one answer line.

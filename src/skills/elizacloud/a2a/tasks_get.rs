@@ -4,12 +4,10 @@ use super::{TaskOutput, call, platform};
 use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
 use crate::error::Error;
 use crate::poll::Schedule;
-use crate::secrets::redact::redact_text;
 use crate::skills::elizacloud::{API, ID_PATTERN, KEY_REQUIRED};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
-use std::io::Write as _;
 use std::time::Duration;
 
 /// Arguments of `elizacloud.a2a.tasks.get`.
@@ -33,36 +31,20 @@ pub struct TasksGetArgs {
     pub interval_ms: Option<u64>,
 }
 
-/// One check, as progress: to the caller in `serve` and `mcp`, as a JSON line on stderr in
-/// `run` (never stdout).
+/// One check, as progress (state, elapsed, next check; never the task id): to the caller in
+/// `serve` and `mcp`, to stderr in `run`.
 fn report(ctx: &Ctx<'_>, state: &str, checks: u64, elapsed: Duration, next: Option<Duration>) {
-    if ctx.reports_progress() {
-        ctx.progress(match next {
-            Some(gap) => format!(
-                "Task {state} after {:.1} s (check {checks}); next check in {:.1} s.",
-                elapsed.as_secs_f64(),
-                gap.as_secs_f64()
-            ),
-            None => format!(
-                "Task {state} after {:.1} s (check {checks}).",
-                elapsed.as_secs_f64()
-            ),
-        });
-    } else {
-        let millis = |d: Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
-        let line = json!({
-            "event": "poll",
-            "state": state,
-            "attempt": checks,
-            "elapsedMs": millis(elapsed),
-            "nextCheckMs": next.map(millis),
-        });
-        let _ = writeln!(
-            std::io::stderr().lock(),
-            "{}",
-            redact_text(&line.to_string())
-        );
-    }
+    ctx.progress(match next {
+        Some(gap) => format!(
+            "Task {state} after {:.1} s (check {checks}); next check in {:.1} s.",
+            elapsed.as_secs_f64(),
+            gap.as_secs_f64()
+        ),
+        None => format!(
+            "Task {state} after {:.1} s (check {checks}).",
+            elapsed.as_secs_f64()
+        ),
+    });
 }
 
 /// `elizacloud.a2a.tasks.get`: `POST /api/a2a` JSON-RPC `tasks/get` `{id, historyLength?}` →
