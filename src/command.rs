@@ -156,6 +156,10 @@ pub trait Command: Send + Sync + 'static {
     /// Whether repeating it with the same arguments changes nothing more (MCP
     /// `idempotentHint`), e.g. delete or stop. Read-only commands always are.
     const IDEMPOTENT: bool = false;
+    /// Whether it reads local files the caller names (an upload of the caller's audio). Only
+    /// honoured in a pack that declares [`crate::pack::Pack::reads_local_files`]; a run gets a
+    /// [`crate::files::FileAccess`] from [`Ctx::file_access`] only when both say so.
+    const READS_LOCAL_FILES: bool = false;
 
     /// Its arguments; doc comments become the published schema.
     type Args: DeserializeOwned + JsonSchema + Send + Sync;
@@ -230,6 +234,8 @@ pub trait DynCommand: Send + Sync {
     fn destructive(&self) -> bool;
     /// See [`Command::IDEMPOTENT`] (always true for read-only commands).
     fn idempotent(&self) -> bool;
+    /// See [`Command::READS_LOCAL_FILES`].
+    fn reads_local_files(&self) -> bool;
     /// The provider-safe input schema.
     fn input_schema(&self) -> Value;
     /// See [`Command::example`].
@@ -281,6 +287,9 @@ impl<C: Command> DynCommand for C {
     }
     fn idempotent(&self) -> bool {
         C::EFFECT == Effect::ReadOnly || C::IDEMPOTENT
+    }
+    fn reads_local_files(&self) -> bool {
+        C::READS_LOCAL_FILES
     }
     fn input_schema(&self) -> Value {
         crate::schema::input_schema::<C::Args>()
@@ -352,6 +361,8 @@ pub struct Ctx<'a> {
     hooks: Hooks,
     /// This run's claim on the transport's memory budget (kept by the answer until printed).
     lease: Lease,
+    /// Whether this run may read local files (its pack and its command both declare it).
+    local_files: bool,
 }
 
 impl fmt::Debug for Ctx<'_> {
@@ -381,6 +392,27 @@ impl<'a> Ctx<'a> {
             warnings: Mutex::new(Vec::new()),
             hooks: Hooks::default(),
             lease: transport.budget().lease(),
+            local_files: false,
+        }
+    }
+
+    /// Lets this run read local files (the dispatcher sets it when the pack and the command
+    /// both declare it).
+    pub(crate) fn with_local_files(mut self, allowed: bool) -> Self {
+        self.local_files = allowed;
+        self
+    }
+
+    /// Permission to read the local files the arguments name ([`crate::files`]): granted only
+    /// to a command that declares [`Command::READS_LOCAL_FILES`] in a pack that declares
+    /// [`crate::pack::Pack::reads_local_files`]; anything else asking is a bug.
+    pub fn file_access(&self) -> Result<crate::files::FileAccess, Error> {
+        if self.local_files {
+            Ok(crate::files::FileAccess::granted())
+        } else {
+            Err(Error::internal(
+                "this command may not read local files: its pack or the command does not declare it",
+            ))
         }
     }
 

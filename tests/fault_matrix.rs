@@ -16,8 +16,10 @@
 //! capacity 409. A 429 whose wait is too long or unreadable is retriable but not retried. Where
 //! a command has its own rule the table says so: route drift (§2.6, a 404 is asked again on the
 //! plural route), the dedicated endpoint's readiness annotation (§2.4), the catalogue fallback
-//! of `theta.ondemand.listServices` (§3.7), and the balance read that `validateDisposable`
-//! makes before its create (§2.6.1).
+//! of `theta.ondemand.listServices` (§3.7), the balance read that `validateDisposable`
+//! makes before its create (§2.6.1), and the read that `elizacloud.characters.update` makes
+//! before its put (`spec/elizacloud.md` §6.9). Commands that read local files get a real
+//! sample for each path their example names (`tests/local_files`).
 //!
 //! Timeouts run on a paused clock (a current-thread runtime of their own): paid inference has
 //! minimum timeouts of minutes, which the clock skips instead of waiting for.
@@ -45,6 +47,7 @@ use tokio::net::TcpListener;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+mod local_files;
 mod upstream_fault;
 use upstream_fault::{COMMON, Fault, read_request, services_at};
 
@@ -82,6 +85,10 @@ const CATALOGUE_FALLBACK: &str = "theta.ondemand.listServices";
 
 /// Reads the balance (a read that may fail) before its paid create (§2.6.1).
 const READ_THEN_CREATE: &str = "theta.deployments.validateDisposable";
+
+/// Reads the character before it puts the whole back (`spec/elizacloud.md` §6.9): the fault
+/// meets the read, which is retried as a read, and nothing is written.
+const READ_THEN_PUT: &str = "elizacloud.characters.update";
 
 /// Keeps an answer that is not JSON as `{status: "success", raw}` (§3.4): the answer to a paid
 /// job is never thrown away.
@@ -166,7 +173,11 @@ async fn run_command(target: Target, uri: &str) -> Value {
         EnvSecrets::from_pairs(vars),
     );
     runtime
-        .run(target.id(), target.command.example(), false)
+        .run(
+            target.id(),
+            local_files::runnable_example(target.command),
+            false,
+        )
         .await
         .into_json()
 }
@@ -343,7 +354,7 @@ fn failure(read_only: bool, capacity_rule: bool, fault: Fault) -> (String, bool)
 /// What the rules promise for `fault` on `target`.
 fn expected(target: Target, fault: Fault) -> Expected {
     let id = target.id();
-    let read_only = target.read_only();
+    let read_only = target.read_only() || id == READ_THEN_PUT;
     let capacity_rule = target.command.service().name() == "theta-ondemand-api";
     let mut requests = sends(read_only, capacity_rule, fault);
     let (mut code, mut retriable) = failure(read_only, capacity_rule, fault);

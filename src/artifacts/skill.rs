@@ -86,11 +86,17 @@ fn invocation(pack: &Pack, command: &dyn DynCommand) -> String {
     }
 }
 
-fn effect_label(effect: Effect) -> &'static str {
-    match effect {
+/// The effect, and whether the command reads local files the caller names.
+fn effect_label(command: &dyn DynCommand) -> String {
+    let effect = match command.effect() {
         Effect::ReadOnly => "read-only",
         Effect::Mutating => "**mutating**",
         Effect::Paid => "**paid**",
+    };
+    if command.reads_local_files() {
+        format!("{effect}, reads local files")
+    } else {
+        effect.to_owned()
     }
 }
 
@@ -106,7 +112,7 @@ fn families_section(pack: &Pack) -> String {
             out.push_str(&format!(
                 "- `{}` ({}): {}\n",
                 command.id(),
-                effect_label(command.effect()),
+                effect_label(*command),
                 command.summary()
             ));
         }
@@ -163,7 +169,7 @@ pub fn commands_md(pack: &Pack) -> String {
 
 fn command_section(pack: &Pack, command: &dyn DynCommand) -> String {
     let mut out = format!("\n### `{}`\n\n{}\n\n", command.id(), command.summary());
-    out.push_str(&format!("- Effect: {}\n", effect_label(command.effect())));
+    out.push_str(&format!("- Effect: {}\n", effect_label(command)));
     out.push_str(&format!("- OpenClaw tool: `{}`\n", tool_name(command.id())));
     if !command.aliases().is_empty() {
         let aliases: Vec<String> = command.aliases().iter().map(|a| format!("`{a}`")).collect();

@@ -27,7 +27,7 @@ use std::time::Duration;
 
 pub(crate) use auth::Auth;
 pub use client::{ServiceClient, Transport};
-pub use request::{ApiRequest, Body, FormPart, FormValue, RequestPreview};
+pub use request::{ApiRequest, Body, FormPart, FormValue, RequestPreview, sha256_hex};
 pub use response::{
     ApiResponse, MAX_BODY_BYTES, MAX_JSON_VALUES, StreamingResponse, too_many_json_values,
 };

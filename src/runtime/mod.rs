@@ -243,6 +243,7 @@ impl Runtime {
         let ctx = Ctx::new(&self.config, &self.transport, secrets, gate)
             .with_deferred(deferred)
             .with_field_code(self.pack.field_code)
+            .with_local_files(self.pack.reads_local_files && command.reads_local_files())
             .with_hooks(hooks);
         held.lease = Some(ctx.lease());
         tracing::debug!(command = command.id(), dry_run = gate.dry_run(), "dispatch");
