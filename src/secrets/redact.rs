@@ -54,18 +54,19 @@ const MIN_VALUE_LEN: usize = 4;
 /// answer is printed, so an answer is always redacted with every secret its request used.
 pub const MAX_REMEMBERED: usize = 256;
 
-/// Most bytes the masked forms of the remembered, unpinned secrets may take together. A
-/// secret is at most [`crate::bounds::MAX_SECRET_BYTES`] long, and its encoded forms (escaped,
-/// percent-encoded, …) up to ~60 times that for a hostile value, so without this bound 256
-/// distinct 64 KiB secrets held about 1 GB and rebuilt a matcher over all of them on every
-/// new one (1 line a second in `serve`). Real keys take a few hundred bytes of forms each, so
-/// the budget keeps all [`MAX_REMEMBERED`] of them; hostile ones push each other out.
-pub const MAX_FORM_BYTES: usize = 1024 * 1024;
+/// Most bytes the masked forms of the remembered, unpinned secrets may take together.
+///
+/// Every new secret rebuilds the one matcher over every form, at a cost that grows with
+/// their bytes: without a bound, 256 distinct 64 KiB secrets held about 1 GB and `serve`
+/// managed one line a second. Ordinary keys take a few hundred bytes of forms each, so all
+/// [`MAX_REMEMBERED`] of them fit; long, hostile values push each other out instead.
+pub const MAX_FORM_BYTES: usize = 256 * 1024;
 
-/// Most bytes of forms kept for one secret, the plain value first. An ordinary key's forms
-/// take a few hundred bytes; a 4 KiB value made of characters that every encoding expands
-/// would take ~100 KiB, and 64 requests in flight pin theirs (outside [`MAX_FORM_BYTES`]).
-pub const MAX_FORM_BYTES_PER_SECRET: usize = 16 * 1024;
+/// Most bytes of forms kept for one secret, the plain value first, then its encodings, most
+/// likely first. An ordinary key's forms take a few hundred bytes and are all kept; a 4 KiB
+/// value made of characters that every encoding expands would take ~100 KiB, and 64
+/// requests in flight pin theirs (outside [`MAX_FORM_BYTES`]).
+pub const MAX_FORM_BYTES_PER_SECRET: usize = 8 * 1024;
 
 static KNOWN: RwLock<Known> = RwLock::new(Known::new(MAX_REMEMBERED, MAX_FORM_BYTES));
 
