@@ -285,7 +285,7 @@ impl Command for Chat {
                         format!("the chat answer is not JSON: {e}"),
                     )
                 })?;
-                sse::aggregate_completion(&value)
+                sse::aggregate_completion(&value)?
             }
         };
         Ok(output(answer, streamed, key))
