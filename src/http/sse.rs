@@ -1,13 +1,15 @@
 //! OpenAI-style chat-completion streams (server-sent events), aggregated into one result.
 //!
-//! Used by the on-demand chat and the dedicated endpoint's chat. Each `data:` event holds a
+//! Used by every chat command (`elizacloud.chat`, `theta.ondemand.chat`,
+//! `theta.inference.chat`) and by `theta.ondemand.infer`'s streamed answers. Each `data:` event holds a
 //! chunk `{id, model, choices: [{delta: {content, reasoning, tool_calls}, finish_reason}],
 //! usage}`; the aggregate joins the text, the reasoning and the streamed tool-call pieces
 //! (by `index`), and keeps the first `id`/`model`, the last `usage` and the last non-null
 //! `finish_reason`. A stream is complete only when it says so — a `[DONE]` event or a
 //! `finish_reason` — so a connection cut short is an `INCOMPLETE_STREAM` error, never a
 //! truncated success. SSE framing (split chunks, CRLF, comments, multi-line data) is
-//! `eventsource-stream`'s job. A completion that arrived whole (`stream: false`) is read into
+//! `eventsource-stream`'s job; it is handed whole lines in small pieces ([`LineCutter`]),
+//! which keeps its cost linear. A completion that arrived whole (`stream: false`) is read into
 //! the same [`ChatAggregate`] by [`aggregate_completion`], so callers handle one shape.
 //!
 //! Every frame is read, or the stream is an error: a frame is JSON as a JavaScript server
@@ -20,7 +22,7 @@ mod surrogates;
 
 use std::collections::BTreeMap;
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use eventsource_stream::{EventStreamError, Eventsource};
 use futures_util::{Stream, StreamExt, stream};
 use serde::Serialize;
@@ -192,16 +194,14 @@ const PARSER_PIECE_BYTES: usize = 4 * 1024;
 
 /// Cuts a byte stream into pieces that end at line ends (`\n`, `\r\n`, or a `\r` not
 /// followed by `\n`), each at most [`PARSER_PIECE_BYTES`] unless it is one longer line. Linear:
-/// every byte is scanned once and copied at most twice.
+/// every byte is scanned once and copied once (the pieces are views of that copy).
 #[derive(Debug, Default)]
 struct LineCutter {
     /// Bytes not handed over yet.
-    pending: Vec<u8>,
+    pending: BytesMut,
     /// How far `pending` has been scanned for line ends.
     scanned: usize,
-    /// Where the piece being gathered starts.
-    start: usize,
-    /// The end of the last whole line in that piece (`start` when none).
+    /// The end of the last whole line in `pending` (0 when none).
     last: usize,
 }
 
@@ -215,28 +215,21 @@ impl LineCutter {
             .position(|&b| b == b'\n' || b == b'\r')
         {
             let at = self.scanned + offset;
-            let end = match (self.pending[at], self.pending.get(at + 1)) {
+            self.scanned = match (self.pending[at], self.pending.get(at + 1)) {
                 (b'\n', _) => at + 1,
                 (_, Some(b'\n')) => at + 2,
                 (_, Some(_)) => at + 1,
                 // A `\r` at the end: whether a `\n` follows is not known yet.
                 (_, None) => break,
             };
-            self.scanned = end;
             // A line that does not fit goes in a piece of its own.
-            if end - self.start > PARSER_PIECE_BYTES && self.last > self.start {
+            if self.scanned > PARSER_PIECE_BYTES && self.last > 0 {
                 out.push(self.take(self.last));
             }
-            self.last = end;
-            if end - self.start >= PARSER_PIECE_BYTES {
-                out.push(self.take(end));
+            self.last = self.scanned;
+            if self.last >= PARSER_PIECE_BYTES {
+                out.push(self.take(self.last));
             }
-        }
-        if self.start > 0 {
-            self.pending.drain(..self.start);
-            self.scanned -= self.start;
-            self.last -= self.start;
-            self.start = 0;
         }
         out
     }
@@ -244,21 +237,20 @@ impl LineCutter {
     /// What is left at the end: the whole lines, then the unfinished one.
     fn finish(&mut self) -> Vec<Result<Bytes, Error>> {
         let mut out = Vec::new();
-        if self.last > self.start {
+        if self.last > 0 {
             out.push(self.take(self.last));
         }
-        if self.pending.len() > self.start {
+        if !self.pending.is_empty() {
             out.push(self.take(self.pending.len()));
         }
-        *self = Self::default();
         out
     }
 
-    /// The piece from `start` to `end`.
+    /// The first `end` bytes of `pending`, as a piece.
     fn take(&mut self, end: usize) -> Result<Bytes, Error> {
-        let piece = Bytes::copy_from_slice(&self.pending[self.start..end]);
-        self.start = end;
-        self.last = self.last.max(end);
+        let piece = self.pending.split_to(end).freeze();
+        self.scanned = self.scanned.saturating_sub(end);
+        self.last = self.last.saturating_sub(end);
         Ok(piece)
     }
 }
