@@ -7,7 +7,7 @@ use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
 use crate::error::Error;
 use crate::http::ApiRequest;
 use crate::skills::elizacloud::{
-    API, IDEMPOTENCY_KEY_PATTERN, KEY_REQUIRED, idempotency_key, keep_key, preview, send_json,
+    API, IDEMPOTENCY_KEY_PATTERN, KEY_REQUIRED, client, idempotency_key, keep_key, preview,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -91,8 +91,11 @@ impl Command for Checkout {
     async fn run(&self, ctx: &Ctx<'_>, args: CheckoutArgs) -> Result<CheckoutOutput, Error> {
         let body = checkout_body(&args)?;
         let key = args.idempotency_key.unwrap_or_else(idempotency_key);
-        let answer = send_json(ctx, &checkout_request(body, &key))
+        let client = client(ctx)?;
+        let answer = client
+            .send(&checkout_request(body, &key))
             .await
+            .and_then(|response| response.json_or_status())
             .map_err(|error| keep_key(error, &key))?;
         Ok(CheckoutOutput {
             url: answer.get("url").cloned().unwrap_or(Value::Null),
