@@ -339,11 +339,11 @@ pub struct CapacityRule {
 #[derive(Debug, Clone, Copy)]
 pub enum CapacitySignal {
     /// A function of the body that reads its structured fields (error codes, retry fields),
-    /// e.g. elizaOS Cloud's `*_warming` codes. The preferred signal.
+    /// e.g. a `*_warming` error code. The preferred signal.
     Fields(fn(&str) -> bool),
     /// One of these lower-case phrases in the body, whitespace ignored: only for an upstream
-    /// whose refusal carries nothing structured (Theta on-demand's 409 "No instances
-    /// available", `spec/theta-api.md` §3.4), at a status that never means "processed".
+    /// whose refusal carries nothing structured (a 409 "No instances available" without a
+    /// code), at a status that never means "processed".
     Phrases(&'static [&'static str]),
 }
 

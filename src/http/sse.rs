@@ -1,9 +1,8 @@
 //! OpenAI-style chat-completion streams (server-sent events), aggregated into one result.
 //!
-//! Used by every chat command (`elizacloud.chat`, `theta.ondemand.chat`,
-//! `theta.inference.chat`) and by `theta.ondemand.infer`'s streamed answers. Each `data:` event holds a
-//! chunk `{id, model, choices: [{delta: {content, reasoning, tool_calls}, finish_reason}],
-//! usage}`; the aggregate joins the text, the reasoning and the streamed tool-call pieces
+//! Used by every chat command, and for any answer that arrives as an event stream. Each
+//! `data:` event holds a chunk `{id, model, choices: [{delta: {content, reasoning,
+//! tool_calls}, finish_reason}], usage}`; the aggregate joins the text, the reasoning and the streamed tool-call pieces
 //! (by `index`), and keeps the first `id`/`model`, the last `usage` and the last non-null
 //! `finish_reason`. A stream is complete only when it says so — a `[DONE]` event or a
 //! `finish_reason` — so a connection cut short is an `INCOMPLETE_STREAM` error, never a
@@ -578,7 +577,7 @@ mod tests {
         assert_eq!(error.code(), ErrorCode::Timeout);
     }
 
-    /// Issue 17, defect 8: the elizaOS chat route's own tool-call test streams an emoji cut
+    /// Issue 17, defect 8: a JavaScript chat route's own tool-call test streams an emoji cut
     /// between its two UTF-16 halves, each frame with a lone surrogate escape. The pieces are
     /// joined as JavaScript joins them: the answer holds the whole emoji, not a gap.
     #[tokio::test]
