@@ -7,13 +7,13 @@
 //! `finish_reason`. A stream is complete only when it says so — a `[DONE]` event or a
 //! `finish_reason` — so a connection cut short is an `INCOMPLETE_STREAM` error, never a
 //! truncated success. SSE framing (split chunks, CRLF, comments, multi-line data) is
-//! `eventsource-stream`'s job; it is handed whole lines in small pieces ([`LineCutter`]),
+//! `eventsource-stream`'s job; it is handed whole lines in small pieces (`LineCutter`),
 //! which keeps its cost linear. A completion that arrived whole (`stream: false`) is read into
 //! the same [`ChatAggregate`] by [`aggregate_completion`], so callers handle one shape.
 //!
 //! Every frame is read, or the stream is an error: a frame is JSON as a JavaScript server
 //! writes it (a string cut between the halves of a surrogate pair is joined again, see
-//! [`surrogates`]), and a `data:` frame that still is not JSON is an `INVALID_RESPONSE`,
+//! `sse/surrogates.rs`), and a `data:` frame that still is not JSON is an `INVALID_RESPONSE`,
 //! never a silent gap in the answer. An answer may carry at most [`MAX_TOOL_CALLS`] tool
 //! calls, gathered by `index` in a map, so a flood of pieces costs linear time.
 

@@ -14,7 +14,7 @@
 //! | 503 with a `*_warming` or `rate_limit_unavailable` code, or `retryAfterSeconds` | `ELIZACLOUD_SERVICE_WARMING` (the service's capacity rule, [`not_processed`]) | retry shortly |
 //!
 //! Every reading keeps the server's `code` and the amounts it names in `details`, and gives
-//! the server's words as the SDK reads them ([`server_text`]): the `error` string first, then
+//! the server's words as the SDK reads them (`server_text`): the `error` string first, then
 //! the `message` that details it.
 
 use serde_json::{Map, Value, json};

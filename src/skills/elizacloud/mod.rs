@@ -13,7 +13,7 @@
 //!   (the service's capacity rule, decided from those fields, never from the message).
 //! - **Idempotency**: the commands that send an `Idempotency-Key` (chat, checkout) take it
 //!   as the `idempotencyKey` argument, generate it when absent, and put it in every failure's
-//!   `details.idempotencyKey` ([`keep_key`]), so a retry after an ambiguous failure reuses it.
+//!   `details.idempotencyKey` (`keep_key`), so a retry after an ambiguous failure reuses it.
 //!
 //! The contract these commands follow is `spec/elizacloud.md` (§2–6 for the server, §10 for
 //! the command surface).
