@@ -16,13 +16,11 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use serde_json::{Value, json};
 
 use crate::artifacts;
+use crate::bounds::MAX_REQUEST_BYTES;
 use crate::error::{Error, ErrorCode};
 use crate::pack::Pack;
-use crate::runtime::{Response, Runtime, registry};
+use crate::runtime::{self, Hooks, ProgressSink, Response, Runtime, registry};
 use crate::secrets::redact;
-
-/// Largest request accepted on stdin.
-const MAX_STDIN_BYTES: u64 = 64 * 1024 * 1024;
 
 /// The `--help` text after the options: the pack's examples, exit statuses, environment.
 fn after_help(pack: &Pack) -> String {
@@ -187,7 +185,8 @@ pub fn main(pack: &'static Pack) -> ExitCode {
             status: 1,
         }
     });
-    let _ = std::io::stderr().write_all(outcome.stderr.as_bytes());
+    // clap's text may quote what was typed: it is redacted like everything printed.
+    let _ = std::io::stderr().write_all(redact::redact_text(&outcome.stderr).as_bytes());
     let mut stdout = std::io::stdout().lock();
     if stdout
         .write_all(outcome.stdout.as_bytes())
@@ -474,17 +473,37 @@ fn execute_job(pack: &'static Pack, job: Job, pretty: bool) -> Outcome {
         Err(e) => return Outcome::error(Error::internal(format!("async runtime: {e}")), pretty),
     };
     let runtime = Runtime::from_env(pack);
+    let hooks = Hooks {
+        progress: Some(stderr_progress(pack)),
+        cancel: None,
+    };
     let response = tokio.block_on(async {
         match job {
-            Job::Envelope(envelope) => runtime.handle(envelope).await,
+            Job::Envelope(envelope) => runtime.handle_observed(envelope, None, hooks).await,
             Job::Run {
                 command,
                 args,
                 dry_run,
-            } => runtime.run(&command, args, dry_run).await,
+            } => runtime.run_observed(&command, args, dry_run, hooks).await,
         }
     });
     Outcome::response(response, pretty)
+}
+
+/// Progress of a command that waits, in `run`: one `{"type":"progress","message":…}` line on
+/// stderr per report, or a plain sentence when stderr is a terminal. The message is the
+/// sink's (redacted, state only); nothing of the arguments is added.
+fn stderr_progress(pack: &Pack) -> ProgressSink {
+    let binary = pack.binary;
+    let human = std::io::stderr().is_terminal();
+    ProgressSink::new(move |message| {
+        let line = if human {
+            format!("{binary}: {message}")
+        } else {
+            json!({"type": "progress", "message": message}).to_string()
+        };
+        let _ = writeln!(std::io::stderr().lock(), "{line}");
+    })
 }
 
 fn read_stdin(pack: &Pack, input: &mut Input<'_>) -> Result<String, Error> {
@@ -502,7 +521,7 @@ fn read_stdin(pack: &Pack, input: &mut Input<'_>) -> Result<String, Error> {
     let mut bytes = Vec::new();
     input
         .stdin
-        .take(MAX_STDIN_BYTES + 1)
+        .take(MAX_REQUEST_BYTES as u64 + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| {
             Error::new(
@@ -510,14 +529,8 @@ fn read_stdin(pack: &Pack, input: &mut Input<'_>) -> Result<String, Error> {
                 format!("stdin could not be read: {e}"),
             )
         })?;
-    if bytes.len() as u64 > MAX_STDIN_BYTES {
-        return Err(Error::new(
-            ErrorCode::InvalidCommandArgs,
-            format!(
-                "The request exceeds {} MiB.",
-                MAX_STDIN_BYTES / (1024 * 1024)
-            ),
-        ));
+    if bytes.len() > MAX_REQUEST_BYTES {
+        return Err(runtime::oversize("request"));
     }
     String::from_utf8(bytes).map_err(|_| {
         Error::new(
@@ -527,27 +540,12 @@ fn read_stdin(pack: &Pack, input: &mut Input<'_>) -> Result<String, Error> {
     })
 }
 
-fn parse_json(text: &str, what: &str) -> Result<Value, Error> {
-    if text.trim().is_empty() {
-        return Err(Error::new(
-            ErrorCode::InvalidCommandArgs,
-            format!("No {what} was given (empty input)."),
-        ));
-    }
-    serde_json::from_str(text).map_err(|e| {
-        Error::new(
-            ErrorCode::InvalidCommandArgs,
-            format!("The {what} is not valid JSON: {e}."),
-        )
-    })
-}
-
 fn parse_request(text: &str) -> Result<Value, Error> {
-    parse_json(text, "request")
+    runtime::parse_json(text, "request")
 }
 
 fn parse_args(text: &str) -> Result<Value, Error> {
-    let value = parse_json(text, "arguments")?;
+    let value = runtime::parse_json(text, "arguments")?;
     if value.is_object() {
         Ok(value)
     } else {

@@ -20,6 +20,7 @@ use crate::config::Config;
 use crate::error::{Error, ErrorCode, Problem};
 use crate::gate::Gate;
 use crate::hooks::{CancelSignal, Hooks};
+use crate::http::budget::Lease;
 use crate::http::{Auth, RequestPreview, ServiceClient, Transport};
 use crate::secrets::{Secrets, missing_error};
 pub use crate::vocab::{Effect, SecretName, Service};
@@ -349,6 +350,8 @@ pub struct Ctx<'a> {
     pub(crate) field_code: fn(&str) -> Option<ErrorCode>,
     warnings: Mutex<Vec<String>>,
     hooks: Hooks,
+    /// This run's claim on the transport's memory budget (kept by the answer until printed).
+    lease: Lease,
 }
 
 impl fmt::Debug for Ctx<'_> {
@@ -377,7 +380,14 @@ impl<'a> Ctx<'a> {
             field_code: |_| None,
             warnings: Mutex::new(Vec::new()),
             hooks: Hooks::default(),
+            lease: transport.budget().lease(),
         }
+    }
+
+    /// This run's claim on the memory budget: whoever prints the answer holds it until then,
+    /// since a large body's parsed result lives in the answer.
+    pub(crate) fn lease(&self) -> Lease {
+        self.lease.clone()
     }
 
     /// The mode's progress sink and cancellation signal for this run (serve and mcp modes).
@@ -387,19 +397,12 @@ impl<'a> Ctx<'a> {
     }
 
     /// Reports progress of a command that waits (polls, readiness, disposable validation):
-    /// one human sentence — state, time elapsed, next check. It goes to the caller when the
-    /// mode has a channel for it (`serve` progress lines, MCP `notifications/progress`) and
-    /// nowhere otherwise. Never put arguments or secrets in it; it is redacted all the same.
+    /// one human sentence — state, time elapsed, next check. It goes where the mode sends
+    /// progress (stderr in `run`, `serve` progress lines, MCP `notifications/progress`). Never put arguments or secrets in it; it is redacted all the same.
     pub fn progress(&self, message: impl AsRef<str>) {
         if let Some(sink) = &self.hooks.progress {
             sink.report(message.as_ref());
         }
-    }
-
-    /// Whether progress reports reach the caller (then a command need not write its own
-    /// progress to stderr, as a poll command does in `run`).
-    pub fn reports_progress(&self) -> bool {
-        self.hooks.progress.is_some()
     }
 
     /// Resolves when the caller cancels this run (MCP `notifications/cancelled`); never in a
@@ -460,7 +463,8 @@ impl<'a> Ctx<'a> {
             Auth::for_service(service, &self.secrets),
             self.config.http,
         )
-        .with_secrets(&self.secrets))
+        .with_secrets(&self.secrets)
+        .with_lease(self.lease()))
     }
 
     /// A client for `service` at a base URL learnt at run time (e.g. the endpoint a deployment
@@ -474,6 +478,7 @@ impl<'a> Ctx<'a> {
         auth: Auth<'s>,
     ) -> ServiceClient<'s> {
         ServiceClient::new(service, base, self.transport, auth, self.config.http)
+            .with_lease(self.lease())
     }
 
     /// Adds a warning to the response envelope.

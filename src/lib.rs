@@ -20,6 +20,7 @@
 //! - [`runtime`]: the dispatcher (design §3), the request/response envelopes, command lookup
 //!   ([`runtime::registry`]) and `serve`.
 //! - [`error`]: the one error type.
+//! - [`bounds`]: what one input may cost (request, secret and JSON bounds), a leaf module.
 //! - [`schema`]: schema generation, the provider-safe normal form, validation.
 //! - [`config`]: typed configuration from the environment, as the pack declares it.
 //! - [`secrets`]: the secret providers, the host → environment chain, and redaction.
@@ -35,6 +36,7 @@
 //! `docs/adding-a-skill.md` shows what a pack declares and where.
 
 pub mod artifacts;
+pub mod bounds;
 pub mod cli;
 pub mod command;
 pub mod config;

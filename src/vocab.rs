@@ -89,11 +89,20 @@ pub enum ErrorCode {
     /// The polling options are out of range.
     /// Resolution: see the command's schema for the allowed ranges.
     InvalidPollOptions,
+    /// The request exceeds a size bound: its bytes, its number of JSON values or its nesting
+    /// (`crate::bounds`).
+    /// Resolution: send less in one request (fewer or smaller arguments); the message names
+    /// the bound.
+    RequestTooLarge,
 
     // ----- Configuration (exit status 1) -----
     /// A configuration value is unusable.
     /// Resolution: see the message; the variable it names must be fixed or unset.
     ConfigError,
+    /// A secret value is longer than any real credential (`crate::bounds::MAX_SECRET_BYTES`).
+    /// Resolution: set the variable (or the host's secret) named in the message to the key
+    /// itself, with nothing around it.
+    SecretTooLong,
 
     // ----- Upstream and transport (exit status 1) -----
     /// The upstream answered with a non-success HTTP status (`HTTP_<status>`).
@@ -132,6 +141,9 @@ pub enum ErrorCode {
     /// A host resolved to a loopback, private or otherwise forbidden address.
     /// Resolution: only the skill's public endpoints are reachable; check DNS and the URL.
     UnsafeEndpoint,
+    /// The process received a shutdown signal (SIGINT/SIGTERM) before it ran the request.
+    /// Resolution: send the request again to a running process; it was not run.
+    ShuttingDown,
     /// A step of a multi-step command failed; see the message and the report.
     /// Resolution: see the message.
     OperationFailed,
@@ -189,6 +201,8 @@ impl ErrorCode {
             InvalidPageSize => "INVALID_PAGE_SIZE",
             InvalidChatBody => "INVALID_CHAT_BODY",
             InvalidPollOptions => "INVALID_POLL_OPTIONS",
+            RequestTooLarge => "REQUEST_TOO_LARGE",
+            SecretTooLong => "SECRET_TOO_LONG",
             ConfigError => "CONFIG_ERROR",
             NetworkError => "NETWORK_ERROR",
             Timeout => "TIMEOUT",
@@ -201,6 +215,7 @@ impl ErrorCode {
             StreamError => "STREAM_ERROR",
             StreamEventTooLarge => "STREAM_EVENT_TOO_LARGE",
             OperationFailed => "OPERATION_FAILED",
+            ShuttingDown => "SHUTTING_DOWN",
             Internal => "INTERNAL",
         })
     }
@@ -213,7 +228,8 @@ impl ErrorCode {
             Pack(code) => code.request,
             InvalidCommandArgs | UnknownCommand | InvalidArgs | MissingRequiredField
             | InvalidField | InvalidFieldType | InvalidIdentifier | InvalidInteger
-            | InvalidPage | InvalidPageSize | InvalidChatBody | InvalidPollOptions => true,
+            | InvalidPage | InvalidPageSize | InvalidChatBody | InvalidPollOptions
+            | RequestTooLarge => true,
             _ => false,
         }
     }

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use theta_skill::runtime::serve::{ServeOptions, serve};
+use theta_skill::runtime::serve::{ServeOptions, serve, serve_until};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, DuplexStream};
 
 use common::Env;
@@ -112,11 +112,60 @@ async fn every_request_gets_one_answer_with_its_id() {
     assert_eq!(by_id(json!("two")), 1);
     let anonymous: Vec<&Value> = answers.iter().filter(|a| a.get("id").is_none()).collect();
     assert_eq!(anonymous.len(), 3, "{answers:#?}");
-    for error in anonymous {
-        assert_eq!(error["error"]["code"], json!("INVALID_COMMAND_ARGS"));
-    }
+    let mut codes: Vec<&str> = anonymous
+        .iter()
+        .map(|a| a["error"]["code"].as_str().unwrap())
+        .collect();
+    codes.sort_unstable();
+    assert_eq!(
+        codes,
+        [
+            "INVALID_COMMAND_ARGS",
+            "INVALID_COMMAND_ARGS",
+            "REQUEST_TOO_LARGE"
+        ]
+    );
     let one = answers.iter().find(|a| a["id"] == json!(1)).unwrap();
     assert_eq!(one["ok"], json!(true));
+}
+
+/// Issue 17, defect 11: a line carrying `"type":"secret"` that is not an answer to an
+/// outstanding secret request is answered (without echoing its id, which names no request
+/// of the host's), and the requests around it are answered too.
+#[tokio::test]
+async fn stray_secret_lines_are_answered() {
+    let mut session = start(&Env::new(), Duration::from_millis(200));
+    for stray in [
+        r#"{"type":"secret","id":7,"command":"theta.setup"}"#,
+        r#"{"type":"secret","command":"theta.setup"}"#,
+        r#"{"type":"secret","id":99,"value":"late-answer"}"#,
+        r#"{"type":"secret","id":"x","value":null}"#,
+    ] {
+        session.send(stray).await;
+    }
+    session
+        .send(r#"{"id": 5, "command": "theta.setup", "secrets": {}}"#)
+        .await;
+    let mut answers = Vec::new();
+    while answers.len() < 5 {
+        let line = session.next().await;
+        if line["type"] == json!("secret") {
+            session
+                .send(&json!({"type": "secret", "id": line["id"], "value": null}).to_string())
+                .await;
+        } else {
+            answers.push(line);
+        }
+    }
+    assert!(session.close().await.is_empty(), "no extra lines");
+    let strays: Vec<&Value> = answers.iter().filter(|a| a.get("id").is_none()).collect();
+    assert_eq!(strays.len(), 4, "{answers:#?}");
+    for stray in strays {
+        assert_eq!(stray["ok"], json!(false));
+        assert_eq!(stray["error"]["code"], json!("INVALID_COMMAND_ARGS"));
+        assert!(!stray.to_string().contains("late-answer"), "{stray}");
+    }
+    assert_eq!(answers.iter().filter(|a| a["id"] == json!(5)).count(), 1);
 }
 
 /// Reads lines, answering every secret request with `answer(name)`, until a response
@@ -328,7 +377,11 @@ async fn bad_lines_are_answered_and_serving_goes_on() {
         .iter()
         .filter(|a| a.get("id").is_none())
         .map(|a| {
-            assert_eq!(a["error"]["code"], json!("INVALID_COMMAND_ARGS"));
+            let code = &a["error"]["code"];
+            assert!(
+                code == "INVALID_COMMAND_ARGS" || code == "REQUEST_TOO_LARGE",
+                "{a}"
+            );
             a["error"]["message"].as_str().unwrap()
         })
         .collect();
@@ -491,4 +544,60 @@ async fn secret_answers_are_read_while_every_slot_is_taken() {
         started.elapsed()
     );
     session.close().await;
+}
+
+/// Issue 17, defect 17: a shutdown signal while a request waits for the host's answer to a
+/// secret request lets that request finish with the host's answer (it is in flight like any
+/// other), instead of failing it as missing.
+#[tokio::test]
+async fn a_shutdown_lets_a_request_waiting_for_a_secret_finish() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/deployment/list"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"status": "success", "body": []})),
+        )
+        .mount(&server)
+        .await;
+    let env = Env::new()
+        .set("THETA_EC_PROJECT_ID", "prj_x")
+        .set("THETA_CONTROLLER_BASE_URL", &server.uri());
+    let (to_server, server_in) = tokio::io::duplex(1 << 16);
+    let (server_out, from_server) = tokio::io::duplex(1 << 16);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let done = tokio::spawn(serve_until(
+        Arc::new(env.runtime()),
+        server_in,
+        server_out,
+        ServeOptions {
+            secret_timeout: Duration::from_secs(5),
+            ..ServeOptions::default()
+        },
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    let mut session = Session {
+        to_server: Some(to_server),
+        from_server: BufReader::new(from_server).lines(),
+        done,
+    };
+    session
+        .send(r#"{"id": "r1", "command": "theta.deployments.list"}"#)
+        .await;
+    let ask = session.next().await;
+    assert_eq!(ask["type"], json!("secret"), "{ask}");
+    stop.send(()).unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    session
+        .send(&json!({"type": "secret", "id": ask["id"], "value": "late-host-key-7"}).to_string())
+        .await;
+    let answer = session.next().await;
+    assert_eq!(answer["id"], json!("r1"));
+    assert_eq!(answer["ok"], json!(true), "{answer:#}");
+    let rest = session.close().await;
+    assert!(rest.is_empty(), "{rest:?}");
+    let sent = server.received_requests().await.unwrap();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].headers.get("x-api-key").unwrap(), "late-host-key-7");
 }

@@ -8,10 +8,12 @@
 //!
 //! - [`request`]: a request described as data (sent or previewed);
 //! - [`response`]: buffered and streamed bodies under the size cap;
+//! - [`budget`]: the process's memory budget for large response bodies;
 //! - [`failure`](self): transport and status failures, classified and turned into errors;
 //! - [`client`](self): the per-service client with its retry loop, and the shared transport.
 
 mod auth;
+pub mod budget;
 mod client;
 pub mod endpoint;
 mod failure;

@@ -2,7 +2,9 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::bounds;
 use crate::error::{Error, ErrorCode};
+use crate::http::budget::Lease;
 use crate::secrets::HostSecrets;
 use crate::secrets::redact;
 
@@ -78,7 +80,7 @@ impl Request {
                         )),
                     }
                 }
-                HostSecrets::from_pairs(pairs)
+                HostSecrets::from_pairs(pairs).map_err(fail)?
             }
             Some(_) => return Err(fail(invalid("`secrets` must be an object of strings."))),
         };
@@ -91,6 +93,42 @@ impl Request {
             warnings,
         })
     }
+}
+
+/// Parses request text (a `run` argument, a stdin envelope, a `serve` line) into JSON under
+/// the request bounds ([`bounds::MAX_REQUEST_BYTES`], values, depth): a text over a bound is
+/// refused with `REQUEST_TOO_LARGE` by a linear scan, before any value is built. `what` names
+/// the text in messages ("request", "arguments", "request line").
+pub fn parse_json(text: &str, what: &str) -> Result<Value, Error> {
+    if text.trim().is_empty() {
+        return Err(invalid(format!("No {what} was given (empty input).")));
+    }
+    if text.len() > bounds::MAX_REQUEST_BYTES {
+        return Err(oversize(what));
+    }
+    if let Err(excess) = bounds::check_request(text.as_bytes()) {
+        return Err(too_large(format!("The {what} {excess}.")));
+    }
+    serde_json::from_str(text).map_err(|e| invalid(format!("The {what} is not valid JSON: {e}.")))
+}
+
+/// The `REQUEST_TOO_LARGE` error for a `what` over [`bounds::MAX_REQUEST_BYTES`].
+pub fn oversize(what: &str) -> Error {
+    too_large(format!(
+        "The {what} exceeds {} MiB.",
+        bounds::MAX_REQUEST_BYTES / (1024 * 1024)
+    ))
+}
+
+/// The `REQUEST_TOO_LARGE` error for a `serve` line over `max` bytes.
+pub(crate) fn line_too_long(max: usize) -> Error {
+    too_large(format!("The request line exceeds {max} bytes."))
+}
+
+fn too_large(message: String) -> Error {
+    Error::new(ErrorCode::RequestTooLarge, message).with_hint(
+        "Send less in one request: fewer or smaller arguments (large content goes through the upload commands).",
+    )
 }
 
 fn invalid(message: impl Into<String>) -> Error {
@@ -117,8 +155,17 @@ pub struct Response {
     pub command: Option<&'static str>,
     /// Result or error.
     pub outcome: Result<Success, Error>,
-    /// Keeps the secrets the request used in the redactor's memory until this is printed.
-    pub(crate) _pins: Vec<redact::Pin>,
+    /// What the request holds until this is printed.
+    pub(crate) _held: Held,
+}
+
+/// What a request holds until its answer is printed: the secrets it used, in the redactor's
+/// memory (so the answer is masked with them), and its claim on the memory budget (so a large
+/// body's parsed result is counted while it lives).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Held {
+    pub(crate) pins: Vec<redact::Pin>,
+    pub(crate) lease: Option<Lease>,
 }
 
 impl Response {
@@ -128,7 +175,7 @@ impl Response {
             id,
             command,
             outcome: Err(error),
-            _pins: Vec::new(),
+            _held: Held::default(),
         }
     }
 
@@ -153,13 +200,20 @@ impl Response {
 
     /// Like [`Response::to_json`], moving the result instead of copying it: a large answer is
     /// held once, not twice, while it is redacted and printed.
-    pub fn into_json(mut self) -> Value {
+    pub fn into_json(self) -> Value {
+        self.into_parts().0
+    }
+
+    /// The document (as [`Response::into_json`]) and what the request holds until it is
+    /// printed, for a writer that prints it later.
+    pub(crate) fn into_parts(mut self) -> (Value, Held) {
         let result = self
             .outcome
             .as_mut()
             .ok()
             .map(|s| std::mem::take(&mut s.result));
-        self.document(result)
+        let document = self.document(result);
+        (document, std::mem::take(&mut self._held))
     }
 
     fn document(&self, result: Option<Value>) -> Value {
@@ -233,6 +287,47 @@ mod tests {
         assert_eq!(missing.code(), ErrorCode::MissingRequiredField);
     }
 
+    /// Issue 17, defect 3: a request made of many tiny values is refused before it is parsed
+    /// (a 60 MiB `[[],[],…]` envelope peaked at 4.4 GB), as are deep nesting and oversize text.
+    #[test]
+    fn request_text_over_a_bound_is_refused_before_parsing() {
+        let flood = format!(
+            "{{\"command\":\"a\",\"args\":{{\"x\":[{}[]]}}}}",
+            "[],".repeat(bounds::MAX_REQUEST_VALUES)
+        );
+        let error = parse_json(&flood, "request").unwrap_err();
+        assert_eq!(error.code(), ErrorCode::RequestTooLarge);
+        assert!(
+            error.message().contains("100000 JSON values"),
+            "{}",
+            error.message()
+        );
+        assert_eq!(error.exit_status(), 2);
+        let deep = format!("{{\"args\":{}{}}}", "[".repeat(70), "]".repeat(70));
+        let error = parse_json(&deep, "request line").unwrap_err();
+        assert_eq!(error.code(), ErrorCode::RequestTooLarge);
+        assert!(
+            error.message().contains("deeper than 64"),
+            "{}",
+            error.message()
+        );
+        let big = format!("\"{}\"", "x".repeat(bounds::MAX_REQUEST_BYTES));
+        assert_eq!(
+            parse_json(&big, "arguments").unwrap_err().code(),
+            ErrorCode::RequestTooLarge
+        );
+        assert_eq!(
+            parse_json("{\"args\": [1, 2", "request")
+                .unwrap_err()
+                .code(),
+            ErrorCode::InvalidCommandArgs
+        );
+        assert_eq!(
+            parse_json(" {\"a\": 1} ", "request").unwrap(),
+            json!({"a": 1})
+        );
+    }
+
     #[test]
     fn responses_have_the_documented_shape() {
         let ok = Response {
@@ -243,7 +338,7 @@ mod tests {
                 result: json!({"x": 1}),
                 warnings: vec![],
             }),
-            _pins: Vec::new(),
+            _held: Held::default(),
         };
         assert_eq!(
             ok.to_json(),
