@@ -70,7 +70,6 @@ fn percent_encode(value: &str, keep: &[u8]) -> String {
     out
 }
 
-
 /// The inside of the JSON string literal of `value`.
 fn json_escape(value: &str) -> String {
     let quoted = serde_json::to_string(value).unwrap_or_default();
