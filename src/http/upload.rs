@@ -114,7 +114,7 @@ impl LocalFilePart {
     fn stream(self) -> impl Stream<Item = Result<Bytes, UploadStopped>> + Send + 'static {
         futures_util::stream::try_unfold(Step::Open(self), |step| async move {
             let mut reading = match step {
-                Step::Open(part) => Reading::open(part).await?,
+                Step::Open(part) => Box::new(Reading::open(part).await?),
                 Step::Read(reading) => reading,
                 Step::Done => return Ok(None),
             };
@@ -137,7 +137,7 @@ impl LocalFilePart {
 /// Where a streamed part is.
 enum Step {
     Open(LocalFilePart),
-    Read(Reading),
+    Read(Box<Reading>),
     Done,
 }
 
@@ -362,7 +362,8 @@ mod tests {
     async fn a_file_that_changed_after_its_check_is_never_sent_whole() {
         let dir = scratch();
         let content = wav(2 * CHUNK_BYTES + 5, 0);
-        let cases: [(&str, fn(&Path)); 3] = [
+        type Change = fn(&Path);
+        let cases: [(&str, Change); 3] = [
             // Same size, other bytes: only the digest tells, at the last piece.
             ("rewritten.wav", |p| {
                 std::fs::write(p, wav(2 * CHUNK_BYTES + 5, 1)).unwrap()
