@@ -835,6 +835,7 @@ mod tests {
         (answer.status == 402).then(|| crate::vocab::StatusReading {
             code: Some(ErrorCode::pack_failure("DEMO_NO_CREDITS")),
             message: Some(format!("needs {}", answer.body)),
+            detail: None,
             hint: (answer.header)("x-demo-hint"),
             details: Some(json!({"status": answer.status})),
         })

@@ -31,7 +31,8 @@ use crate::files::{self, FileInfo, FileRules, FileSummary, LocalFile, kinds};
 use crate::http::{ApiRequest, FormPart, FormValue};
 use crate::schema::NO_CONTROL_PATTERN;
 use crate::skills::elizacloud::{
-    API, IDEMPOTENCY_KEY_PATTERN, KEY_REQUIRED, at_least, codes, idempotency_key, preview, send,
+    API, IDEMPOTENCY_KEY_PATTERN, KEY_REQUIRED, at_least, codes, idempotency_key, keep_key,
+    preview, send,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -195,8 +196,12 @@ impl Command for CloneVoice {
         let files = files::read_all(access, "files", args.files.clone(), &CLONE_FILES).await?;
         let summaries: Vec<FileSummary> = files.iter().map(LocalFile::summary).collect();
         let key = args.idempotency_key.clone().unwrap_or_else(idempotency_key);
-        let response = send(ctx, &clone_request(&args, files, &key, timeout(ctx))).await?;
-        let mut answer = response.json_or_status()?;
+        let response = send(ctx, &clone_request(&args, files, &key, timeout(ctx)))
+            .await
+            .map_err(|error| keep_key(error, &key))?;
+        let mut answer = response
+            .json_or_status()
+            .map_err(|error| keep_key(error, &key))?;
         // The same key while the first clone is unfinished (or failed without an answer):
         // 202 `idempotency_replay`, nothing charged again, nothing cloned yet.
         if answer.get("success") == Some(&json!(false)) || response.status() == 202 {
