@@ -362,7 +362,7 @@ mod tests {
     #[test]
     fn a_secret_at_the_cut_is_masked_whole() {
         let secret = "excerpt-canary-secret-7a1b9c";
-        crate::secrets::redact::remember(&secrecy::SecretString::from(secret));
+        crate::secrets::remember(&secrecy::SecretString::from(secret));
         // The secret starts at character 276 and would be cut after its 23rd character.
         let body = format!("{} {secret} trailing", "p".repeat(275));
         let excerpt = body_excerpt(&body);
