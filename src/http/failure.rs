@@ -7,8 +7,8 @@ use reqwest::Url;
 use serde_json::Value;
 
 use super::endpoint::ForbiddenResolution;
-use super::response::{MAX_BODY_BYTES, too_many_json_values};
 use super::retry::{self, Outcome, RetryAfter};
+use crate::bounds::{MAX_BODY_BYTES, too_many_json_values};
 use crate::error::{Error, ErrorCode};
 use crate::secrets::excerpt;
 use crate::vocab::{Effect, Service, StatusReading, UpstreamAnswer};
