@@ -18,9 +18,11 @@ use std::sync::{Arc, PoisonError, RwLock};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use secrecy::{ExposeSecret, SecretString};
 
-use super::redact::MASK;
-
 mod encodings;
+
+/// What replaces a secret. A fixed point of OpenClaw's own masking of what follows `Bearer `
+/// (see the module docs), so a preview's `Bearer ***` reads the same after the host.
+pub const MASK: &str = "***";
 
 /// Values shorter than this are not searched for inside other strings (a one-letter "secret"
 /// would otherwise mask every occurrence of that letter); they are still masked by key.
@@ -333,7 +335,6 @@ pub(super) fn mask(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::secrets::redact::MASK;
 
     fn plain(value: &str) -> impl FnOnce() -> Vec<String> + '_ {
         move || vec![value.to_owned()]

@@ -21,9 +21,7 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
-/// What replaces a secret. A fixed point of OpenClaw's own masking of what follows `Bearer `
-/// (see the module docs), so a preview's `Bearer ***` reads the same after the host.
-pub const MASK: &str = "***";
+pub use super::known::MASK;
 
 /// Masks every known secret value and every `Bearer …`/`Basic …` credential inside `text`.
 pub fn redact_text(text: &str) -> Cow<'_, str> {
