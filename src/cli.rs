@@ -13,6 +13,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use tracing_subscriber::filter::Targets;
+use tracing_subscriber::prelude::*;
 use serde_json::{Value, json};
 
 use crate::artifacts;
@@ -214,14 +216,18 @@ fn init_logging(pack: &Pack) {
     } else {
         format!("{filter},rmcp=warn")
     };
-    let filter = tracing_subscriber::EnvFilter::try_new(filter)
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt()
+    // `level` or `target=level` pairs, comma-separated: the form `RUST_LOG` takes for
+    // anything but span and field filters (which a skill's logs do not need).
+    let filter: Targets = filter.parse().unwrap_or_else(|_| {
+        Targets::new().with_default(tracing_subscriber::filter::LevelFilter::WARN)
+    });
+    let logs = tracing_subscriber::fmt::layer()
         .json()
-        .with_env_filter(filter)
         .with_current_span(false)
         .with_span_list(false)
-        .with_writer(|| RedactingStderr)
+        .with_writer(|| RedactingStderr);
+    let _ = tracing_subscriber::registry()
+        .with(logs.with_filter(filter))
         .try_init();
 }
 
