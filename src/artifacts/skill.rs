@@ -86,11 +86,14 @@ fn invocation(pack: &Pack, command: &dyn DynCommand) -> String {
     }
 }
 
-fn effect_label(effect: Effect) -> &'static str {
-    match effect {
-        Effect::ReadOnly => "read-only",
-        Effect::Mutating => "**mutating**",
-        Effect::Paid => "**paid**",
+/// The effect as the skill shows it, with destructiveness (its one declaration).
+fn effect_label(command: &dyn DynCommand) -> &'static str {
+    match (command.effect(), command.destructive()) {
+        (Effect::ReadOnly, _) => "read-only",
+        (Effect::Mutating, false) => "**mutating**",
+        (Effect::Mutating, true) => "**mutating, destructive**",
+        (Effect::Paid, false) => "**paid**",
+        (Effect::Paid, true) => "**paid, destructive**",
     }
 }
 
@@ -106,7 +109,7 @@ fn families_section(pack: &Pack) -> String {
             out.push_str(&format!(
                 "- `{}` ({}): {}\n",
                 command.id(),
-                effect_label(command.effect()),
+                effect_label(*command),
                 command.summary()
             ));
         }
@@ -125,7 +128,10 @@ fn gated_section(pack: &Pack) -> String {
     let gated: Vec<String> = pack
         .commands()
         .filter(|c| c.effect() != Effect::ReadOnly)
-        .map(|c| format!("`{}` ({})", c.id(), c.effect().as_str()))
+        .map(|c| {
+            let destructive = if c.destructive() { ", destructive" } else { "" };
+            format!("`{}` ({}{destructive})", c.id(), c.effect().as_str())
+        })
         .collect();
     if gated.is_empty() {
         return "This build has no paid or mutating commands.".to_owned();
@@ -163,7 +169,7 @@ pub fn commands_md(pack: &Pack) -> String {
 
 fn command_section(pack: &Pack, command: &dyn DynCommand) -> String {
     let mut out = format!("\n### `{}`\n\n{}\n\n", command.id(), command.summary());
-    out.push_str(&format!("- Effect: {}\n", effect_label(command.effect())));
+    out.push_str(&format!("- Effect: {}\n", effect_label(command)));
     out.push_str(&format!("- OpenClaw tool: `{}`\n", tool_name(command.id())));
     if !command.aliases().is_empty() {
         let aliases: Vec<String> = command.aliases().iter().map(|a| format!("`{a}`")).collect();
