@@ -7,7 +7,8 @@
 //! ([`Response::to_json`]).
 
 mod envelope;
-mod lines;
+pub(crate) mod id_scan;
+pub(crate) mod lines;
 pub mod registry;
 pub mod serve;
 
