@@ -433,7 +433,7 @@ fn render(value: &Value) -> String {
 /// Writes answer lines, one write and one flush per burst: every line already queued joins
 /// the batch, so a busy `serve` does not pay a system call (and a thread hand-off, for
 /// tokio's stdout) per line.
-async fn write_lines<W: AsyncWrite + Unpin>(
+pub(crate) async fn write_lines<W: AsyncWrite + Unpin>(
     mut output: W,
     mut lines: mpsc::Receiver<String>,
 ) -> std::io::Result<()> {
