@@ -12,8 +12,9 @@
 //! - JSON that is not one MCP message (an array — batches are gone since MCP 2025-06-18 —, a
 //!   scalar, an object without `"jsonrpc": "2.0"`, or one rmcp cannot read): `-32600`, or
 //!   `-32602` for a request whose method is readable but whose parameters are not, with the
-//!   request's id when it has a readable one. A notification rmcp cannot read is ignored, as
-//!   JSON-RPC says (notifications are never answered).
+//!   request's id when it has a readable one. A notification (a string `method`, no `id`) or
+//!   a response (`result` or `error`, no `method`) that rmcp cannot read is ignored, as
+//!   JSON-RPC says: neither is ever answered.
 //!
 //! Before a lifecycle begins (an `initialize`, or a first request carrying the 2026-07-28
 //! metadata), rmcp accepts requests only: anything else ended the server (exit 1 and a Debug
@@ -374,6 +375,12 @@ impl<R: AsyncRead + Unpin> LineTransport<R> {
             // A notification: never answered, even when it cannot be read.
             tracing::debug!(%detail, "an unreadable notification: ignored");
             return;
+        } else if !map.contains_key("method")
+            && (map.contains_key("result") || map.contains_key("error"))
+        {
+            // A response (to a request this server never sent): never answered either.
+            tracing::debug!(%detail, "an unreadable response: ignored");
+            return;
         } else {
             ErrorData::invalid_request(format!("Invalid request: {detail}"), None)
         };
@@ -464,8 +471,16 @@ fn too_large(message: String) -> ErrorData {
 
 /// One output line: the message as compact JSON, with every known secret masked. The text is
 /// searched once; only when something is found is the message redacted string by string, so
-/// that a mask never cuts through JSON syntax.
+/// that a mask never cuts through JSON syntax. An error answering no readable id carries
+/// `"id": null`, as JSON-RPC requires (rmcp leaves the member out).
 pub(super) fn render(message: &ServerJsonRpcMessage) -> String {
+    if let JsonRpcMessage::Error(error) = message
+        && error.id.is_none()
+    {
+        let mut value = json!({"jsonrpc": "2.0", "id": null, "error": error.error});
+        redact_strings(&mut value);
+        return value.to_string();
+    }
     let line = match serde_json::to_string(message) {
         Ok(line) => line,
         Err(e) => {
