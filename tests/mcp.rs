@@ -12,6 +12,7 @@
 
 mod common;
 mod controller_common;
+mod upstream_fault;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
@@ -51,7 +52,7 @@ impl Mcp {
 
     /// `<binary of pack> mcp <args>` with only `env` (and `PATH`).
     fn spawn(pack: &Pack, args: &[&str], env: &[(&str, &str)]) -> Self {
-        let mut command = Command::new(common::binary(pack));
+        let mut command = Command::new(upstream_fault::binary(pack));
         command
             .arg("mcp")
             .args(args)
@@ -926,7 +927,7 @@ fn every_request_line_is_answered_whatever_it_holds() {
     assert_eq!(by_id(json!(13))["error"]["code"], json!(-32602));
     let unnamed: Vec<i64> = seen
         .iter()
-        .filter(|m| m["id"].is_null())
+        .filter(|m| m.get("id") == Some(&Value::Null))
         .map(|m| m["error"]["code"].as_i64().unwrap())
         .collect();
     assert_eq!(
@@ -1075,12 +1076,7 @@ fn dry_run_env(pack: &Pack) -> Vec<(String, String)> {
         ("THETA_PROJECT_ID".to_owned(), "prj_mcptests0".to_owned()),
         ("THETA_ORG_ID".to_owned(), "org_mcptests0".to_owned()),
     ];
-    env.extend(
-        common::BASE_URL_VARS
-            .iter()
-            .chain(&["THETA_INFERENCE_ENDPOINT", "ELIZACLOUD_BASE_URL"])
-            .map(|var| ((*var).to_owned(), closed.to_owned())),
-    );
+    env.extend(upstream_fault::services_at(pack, closed));
     env
 }
 
@@ -1088,7 +1084,7 @@ fn dry_run_env(pack: &Pack) -> Vec<(String, String)> {
 /// Every binary names itself.
 #[test]
 fn every_binary_names_itself() {
-    for pack in common::packs() {
+    for pack in upstream_fault::packs() {
         let mut mcp = Mcp::spawn(pack, &[], &[]);
         let answer = mcp.initialize("2025-11-25");
         let info = &answer["result"]["serverInfo"];
@@ -1103,7 +1099,7 @@ fn every_binary_names_itself() {
 /// command; `tools/list` still lists one tool per command.
 #[test]
 fn every_alias_and_id_reaches_its_command() {
-    for pack in common::packs() {
+    for pack in upstream_fault::packs() {
         let env = dry_run_env(pack);
         let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let mut mcp = Mcp::spawn(pack, &[], &env);
@@ -1176,7 +1172,7 @@ async fn an_alias_call_maps_the_official_argument_names() {
 /// preview say so; nothing else is destructive.
 #[test]
 fn annotations_descriptions_and_previews_follow_one_declaration() {
-    for pack in common::packs() {
+    for pack in upstream_fault::packs() {
         let env = dry_run_env(pack);
         let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let mut mcp = Mcp::spawn(pack, &[], &env);

@@ -98,20 +98,3 @@ pub fn err<'a>(response: &'a Value, code: &str) -> &'a Value {
     );
     &response["error"]
 }
-
-/// Every pack of the crate, each with its own binary ([`binary`]).
-pub fn packs() -> [&'static theta_skill::Pack; 2] {
-    [
-        &theta_skill::skills::theta::PACK,
-        &theta_skill::skills::elizacloud::PACK,
-    ]
-}
-
-/// The binary built for `pack`.
-pub fn binary(pack: &theta_skill::Pack) -> &'static str {
-    match pack.binary {
-        "theta-skill" => env!("CARGO_BIN_EXE_theta-skill"),
-        "elizacloud-skill" => env!("CARGO_BIN_EXE_elizacloud-skill"),
-        other => panic!("no binary for {other}: add it here"),
-    }
-}

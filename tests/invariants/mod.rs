@@ -77,7 +77,10 @@ pub fn destructive_commands_say_so_and_only_they(pack: &Pack) {
         } else {
             let lower = summary.to_lowercase();
             for word in ["destructive", "irreversib", "cannot be undone"] {
-                assert!(!lower.contains(word), "{id} is not declared destructive: {summary}");
+                assert!(
+                    !lower.contains(word),
+                    "{id} is not declared destructive: {summary}"
+                );
             }
         }
         let section = reference
