@@ -10,6 +10,13 @@
 //! when `ok` is false, and the envelope's `id` echoed whenever the envelope had one.
 //! `serve_session_fuzz` feeds mutated lines to one `serve` session and asserts every line
 //! that must be answered is answered, once.
+//! `mcp_session_fuzz` (issue 17) feeds mutated JSON-RPC lines — every command called by tool
+//! name, id and alias, lifecycle and protocol messages, batches, responses, notifications,
+//! some lines before `initialize`, and lines too long, too deep or with too many values — to
+//! one MCP session, and asserts that every line JSON-RPC says must be answered is answered
+//! exactly once (an exact model: all but blank lines, notifications and responses), that
+//! every output line is one JSON-RPC message, and that no secret is printed.
+//! `THETA_FUZZ_MCP_LINES` sets its length (2,000 in CI; 30,000 ran clean in 5 s, release).
 //!
 //! Every service, and the dedicated endpoint, points at a closed local port, with no retries
 //! and a virtual clock, so no input reaches the network or waits in real time.

@@ -130,7 +130,7 @@ const TOOLS = [
     "name": "elizacloud_credits_checkout",
     "label": "elizacloud.credits.checkout",
     "command": "elizacloud.credits.checkout",
-    "description": "Creates a Stripe checkout session to add USD credits and returns its URL for a human to pay. Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Creates a Stripe checkout session to add USD credits and returns its URL for a human to pay. Mutating (changes state, spends no credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -191,7 +191,7 @@ const TOOLS = [
     "name": "elizacloud_billing_set",
     "label": "elizacloud.billing.set",
     "command": "elizacloud.billing.set",
-    "description": "Changes the auto top-up settings (enabled, amount, threshold). Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Changes the auto top-up settings (enabled, amount, threshold). Mutating (changes state, spends no credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -238,7 +238,7 @@ const TOOLS = [
     "name": "elizacloud_keys_revokeCurrent",
     "label": "elizacloud.keys.revokeCurrent",
     "command": "elizacloud.keys.revokeCurrent",
-    "description": "Destructive: revokes the elizaOS Cloud API key making the call, so it stops working immediately. Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Destructive: revokes the elizaOS Cloud API key making the call, so it stops working immediately. Destructive (cannot be undone): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -356,7 +356,7 @@ const TOOLS = [
     "name": "elizacloud_chat",
     "label": "elizacloud.chat",
     "command": "elizacloud.chat",
-    "description": "Sends a conversation to an elizaOS Cloud chat model and returns its answer, tool calls and token usage. Paid command: call it with dryRun true first and confirm with the user.",
+    "description": "Sends a conversation to an elizaOS Cloud chat model and returns its answer, tool calls and token usage. Paid (spends credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -539,7 +539,7 @@ const TOOLS = [
     "name": "elizacloud_embeddings",
     "label": "elizacloud.embeddings",
     "command": "elizacloud.embeddings",
-    "description": "Embeds texts with an elizaOS Cloud embedding model and returns the vectors and token usage. Paid command: call it with dryRun true first and confirm with the user.",
+    "description": "Embeds texts with an elizaOS Cloud embedding model and returns the vectors and token usage. Paid (spends credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -584,7 +584,7 @@ const TOOLS = [
     "name": "elizacloud_images_generate",
     "label": "elizacloud.images.generate",
     "command": "elizacloud.images.generate",
-    "description": "Generates images from a prompt and returns their URLs and cost. Paid command: call it with dryRun true first and confirm with the user.",
+    "description": "Generates images from a prompt and returns their URLs and cost. Paid (spends credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -653,7 +653,7 @@ const TOOLS = [
     "name": "elizacloud_video_generate",
     "label": "elizacloud.video.generate",
     "command": "elizacloud.video.generate",
-    "description": "Generates a video from a prompt (minutes); reports pending or unknown submissions instead of re-sending them. Paid command: call it with dryRun true first and confirm with the user.",
+    "description": "Generates a video from a prompt (minutes); reports pending or unknown submissions instead of re-sending them. Paid (spends credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -710,7 +710,7 @@ const TOOLS = [
     "name": "elizacloud_voice_tts",
     "label": "elizacloud.voice.tts",
     "command": "elizacloud.voice.tts",
-    "description": "Turns text into speech and returns the audio as base64 with its content type. Paid command: call it with dryRun true first and confirm with the user.",
+    "description": "Turns text into speech and returns the audio as base64 with its content type. Paid (spends credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -831,7 +831,7 @@ const TOOLS = [
     "name": "elizacloud_documents_add",
     "label": "elizacloud.documents.add",
     "command": "elizacloud.documents.add",
-    "description": "Adds a text document to the caller's (or a character's) store. Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Adds a text document to the caller's (or a character's) store. Mutating (changes state, spends no credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -952,7 +952,7 @@ const TOOLS = [
     "name": "elizacloud_agents_create",
     "label": "elizacloud.agents.create",
     "command": "elizacloud.agents.create",
-    "description": "Creates (or reuses) a hosted agent; dedicated tiers are billed hourly and need the price accepted. Paid command: call it with dryRun true first and confirm with the user.",
+    "description": "Creates (or reuses) a hosted agent; dedicated tiers are billed hourly and need the price accepted. Paid (spends credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -1020,7 +1020,7 @@ const TOOLS = [
     "name": "elizacloud_agents_suspend",
     "label": "elizacloud.agents.suspend",
     "command": "elizacloud.agents.suspend",
-    "description": "Suspends a hosted agent (stops it and its hourly billing); it can be resumed later. Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Suspends a hosted agent (stops it and its hourly billing); it can be resumed later. Mutating (changes state, spends no credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -1048,7 +1048,7 @@ const TOOLS = [
     "name": "elizacloud_agents_resume",
     "label": "elizacloud.agents.resume",
     "command": "elizacloud.agents.resume",
-    "description": "Resumes a suspended hosted agent, restarting its hourly billing. Paid command: call it with dryRun true first and confirm with the user.",
+    "description": "Resumes a suspended hosted agent, restarting its hourly billing. Paid (spends credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -1081,7 +1081,7 @@ const TOOLS = [
     "name": "elizacloud_agents_delete",
     "label": "elizacloud.agents.delete",
     "command": "elizacloud.agents.delete",
-    "description": "Destructive: deletes a hosted agent and its runtime; this cannot be undone. Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Destructive: deletes a hosted agent and its runtime; this cannot be undone. Destructive (cannot be undone): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -1229,7 +1229,7 @@ const TOOLS = [
     "name": "elizacloud_containers_deploy",
     "label": "elizacloud.containers.deploy",
     "command": "elizacloud.containers.deploy",
-    "description": "Deploys a container from an allow-listed image (idempotent per project); billed daily while running. Paid command: call it with dryRun true first and confirm with the user.",
+    "description": "Deploys a container from an allow-listed image (idempotent per project); billed daily while running. Paid (spends credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -1300,7 +1300,7 @@ const TOOLS = [
     "name": "elizacloud_containers_stop",
     "label": "elizacloud.containers.stop",
     "command": "elizacloud.containers.stop",
-    "description": "Stops a container (and its daily billing) without deleting it. Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Stops a container (and its daily billing) without deleting it. Mutating (changes state, spends no credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -1328,7 +1328,7 @@ const TOOLS = [
     "name": "elizacloud_containers_restart",
     "label": "elizacloud.containers.restart",
     "command": "elizacloud.containers.restart",
-    "description": "Restarts a container (billing pauses while it redeploys). Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Restarts a container (billing pauses while it redeploys). Mutating (changes state, spends no credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -1356,7 +1356,7 @@ const TOOLS = [
     "name": "elizacloud_containers_delete",
     "label": "elizacloud.containers.delete",
     "command": "elizacloud.containers.delete",
-    "description": "Destructive: deletes a container (with purgeVolume, its data too); this cannot be undone. Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Destructive: deletes a container (with purgeVolume, its data too); this cannot be undone. Destructive (cannot be undone): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
