@@ -1272,3 +1272,50 @@ fn an_unknown_tool_name_is_quoted_redacted_and_cut() {
     let (status, _) = mcp.finish();
     assert!(status.success());
 }
+
+/// Backpressure on the way out (issue 17, defect 4): a client that sends and never reads
+/// stdout made the server read on and keep every answer (20,000 `tools/list` reached 1.3 GB).
+/// A call holds its slot until its answer is with the writer, so the server stops reading
+/// instead: most of the input is never taken, and memory stays flat.
+#[test]
+fn a_client_that_stops_reading_stops_the_server_reading() {
+    let mut mcp = Mcp::start(&[]);
+    mcp.initialize("2025-11-25");
+    let mut stdin = mcp.stdin.take().unwrap();
+    let pad = "p".repeat(1000);
+    let lines: Vec<u8> = (0..5_000)
+        .flat_map(|id| {
+            format!(r#"{{"jsonrpc":"2.0","id":{id},"method":"tools/list","params":{{"_meta":{{"pad":"{pad}"}}}}}}"#)
+                .into_bytes()
+                .into_iter()
+                .chain([b'\n'])
+        })
+        .collect();
+    let total = lines.len();
+    let (done_tx, done) = mpsc::channel();
+    std::thread::spawn(move || {
+        let written = stdin.write_all(&lines).and_then(|()| stdin.flush());
+        let _ = done_tx.send(written.is_ok());
+        // Keep stdin open: the server must not see the end of input.
+        std::thread::sleep(Duration::from_secs(30));
+    });
+    assert!(
+        done.recv_timeout(Duration::from_secs(3)).is_err(),
+        "the server took all {total} bytes of input while nobody read its answers"
+    );
+    #[cfg(target_os = "linux")]
+    {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", mcp.child.id())).unwrap();
+        let peak_kib: u64 = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap();
+        assert!(peak_kib < 150 * 1024, "peak RSS {peak_kib} kB");
+    }
+    // Reading again, the answers flow.
+    for _ in 0..20 {
+        let message = mcp.next_message(ANSWER_WAIT).expect("answers resume");
+        assert!(message["result"]["tools"].is_array(), "{message:#}");
+    }
+}
