@@ -1,5 +1,8 @@
 //! `<binary> mcp`: an MCP server on stdio (design §2, `spec/mcp.md`), built on `rmcp` with a
-//! hand-written, data-driven tool list ([`tools`]): one tool per registered command.
+//! hand-written, data-driven tool list ([`tools`]): one tool per registered command, reached
+//! by its tool name, its command's id or any alias. rmcp reads through a line transport of
+//! ours (`transport`) that bounds what every line may cost, answers every request line rmcp
+//! would drop or die on, and holds reading back at `--max-in-flight` calls ([`McpOptions`]).
 //!
 //! A `tools/call` goes through the same dispatcher as `run` ([`Runtime::handle_observed`]):
 //! schema validation reporting every problem, secrets from the environment (the server's
@@ -8,7 +11,8 @@
 //! and redaction ([`Response::to_json`]). What the command says — success or failure — is a
 //! tool result; a failure has `isError: true` and carries the error document (code, message,
 //! hint, problems) so the model can act on it. JSON-RPC errors are kept for protocol
-//! problems: an unknown tool, a malformed call.
+//! problems: an unknown tool (its name quoted redacted and cut), a malformed call, a line
+//! over the request bounds.
 //!
 //! Commands that wait report progress as `notifications/progress` when the call carries a
 //! `progressToken`. `notifications/cancelled` stops the call: its future is dropped, which
