@@ -4,8 +4,8 @@
 //! derived from its declarations.
 //!
 //! A call may name a tool by its listed name, its command's id, or any alias of the command
-//! (the official Theta MCP server's names, such as `list_gpu_resources`), so prompts and
-//! configurations written for an upstream's own server keep working (issue 17, defect 12).
+//! (an upstream's own MCP server's tool names), so prompts and configurations written for that
+//! server keep working (issue 17, defect 12).
 
 use std::collections::HashMap;
 use std::sync::Arc;
