@@ -111,7 +111,7 @@ impl McpServer {
                         message: "dryRun must be true or false".into(),
                         code: None,
                     }]);
-                    return result(&Response::failure(None, Some(command.id()), error));
+                    return result(Response::failure(None, Some(command.id()), error));
                 }
             }
         }
@@ -136,7 +136,7 @@ impl McpServer {
             Some(forward) => tokio::join!(dispatch, forward).0,
             None => dispatch.await,
         };
-        result(&response)
+        result(response)
     }
 }
 
@@ -188,9 +188,12 @@ fn unknown_tool(pack: &Pack, name: &str) -> ErrorData {
 /// structured content *followed by* every text block, so sending both (as
 /// `CallToolResult::structured` does) would show the model the same document twice; text is
 /// what every client displays, and it is the same document `run` prints.
-fn result(response: &Response) -> CallToolResult {
-    let text = response.to_json().to_string();
-    if response.is_ok() {
+///
+/// The document is moved into its text, not copied (a result may be megabytes).
+fn result(response: Response) -> CallToolResult {
+    let ok = response.is_ok();
+    let text = response.into_json().to_string();
+    if ok {
         CallToolResult::success(vec![ContentBlock::text(text)])
     } else {
         CallToolResult::error(vec![ContentBlock::text(text)])
@@ -297,7 +300,7 @@ where
 {
     let server = McpServer::new(runtime);
     let calls = server.clone();
-    let (out, lines) = mpsc::channel::<String>(transport::OUTPUT_QUEUE);
+    let (out, lines) = mpsc::channel::<transport::Outgoing>(transport::OUTPUT_QUEUE);
     let writer = tokio::spawn(crate::runtime::serve::write_lines(output, lines));
     let supported = ServerHandler::supported_protocol_versions(&server).into_owned();
     let transport = LineTransport::new(input, out, options, supported);

@@ -23,8 +23,8 @@
 //!
 //! Backpressure, as in `serve` (defect 4): at most [`McpOptions::max_in_flight`] requests are
 //! with rmcp at once, each holding a slot from when it is handed over until its handler has
-//! ended *and* its answer is with the writer (a call whose client stops reading stdout keeps
-//! its slot). Up to as many more wait here, read and parsed; then reading pauses. Request lines
+//! ended *and* the writer has taken its answer (a call whose client stops reading stdout keeps
+//! its slot, and so do the megabytes of its answer). Up to as many more wait here, read and parsed; then reading pauses. Request lines
 //! held (waiting or running) count against [`McpOptions::max_buffered_bytes`], and reading also
 //! pauses while they exceed it. Notifications are not held back by waiting requests, so a
 //! `notifications/cancelled` reaches a running call; one cancelling a request still waiting
@@ -81,6 +81,21 @@ impl Default for McpOptions {
 /// Lines waiting for the writer; senders wait (and their calls keep their slots) when full.
 pub(super) const OUTPUT_QUEUE: usize = 256;
 
+/// One line for the writer, with the slot of the call it answers: the slot is free once the
+/// writer has taken the line, so answers waiting to be written count against
+/// `--max-in-flight` too (a client that stops reading stops the server reading).
+#[derive(Debug)]
+pub(super) struct Outgoing {
+    line: String,
+    _slot: Option<Arc<Slot>>,
+}
+
+impl AsRef<str> for Outgoing {
+    fn as_ref(&self) -> &str {
+        &self.line
+    }
+}
+
 /// Longest part of an unreadable method name quoted back.
 const QUOTED_CHARS: usize = 64;
 
@@ -99,7 +114,7 @@ struct Held {
     _slot: Arc<Slot>,
 }
 
-/// The slots of requests whose answer has not reached the writer, by request id.
+/// The slots of requests whose answer has not reached the writer's queue, by request id.
 type Unanswered = Arc<Mutex<HashMap<RequestId, Arc<Slot>>>>;
 
 /// A request read and checked, waiting for a slot.
@@ -115,7 +130,7 @@ struct Waiting {
 #[derive(Debug)]
 pub(super) struct LineTransport<R> {
     lines: LineReader<R>,
-    out: mpsc::Sender<String>,
+    out: mpsc::Sender<Outgoing>,
     /// Answers made here, waiting for room in the writer's queue.
     answers: VecDeque<String>,
     waiting: VecDeque<Waiting>,
@@ -136,7 +151,7 @@ impl<R: AsyncRead + Unpin> LineTransport<R> {
     /// are the protocol versions the server accepts (to know when a lifecycle begins).
     pub(super) fn new(
         input: R,
-        out: mpsc::Sender<String>,
+        out: mpsc::Sender<Outgoing>,
         options: McpOptions,
         supported: Vec<ProtocolVersion>,
     ) -> Self {
@@ -167,7 +182,7 @@ impl<R: AsyncRead + Unpin> LineTransport<R> {
             if !self.answers.is_empty() {
                 let room = self.out.reserve().await.ok()?;
                 if let Some(line) = self.answers.pop_front() {
-                    room.send(line);
+                    room.send(Outgoing { line, _slot: None });
                 }
                 continue;
             }
@@ -408,17 +423,13 @@ impl<R: AsyncRead + Send + Unpin + 'static> Transport<RoleServer> for LineTransp
         };
         let line = render(&item);
         drop(item);
+        // The answer carries its call's slot to the writer.
+        let slot = answered.and_then(|id| lock(&self.unanswered).remove(&id));
         let out = self.out.clone();
-        let unanswered = Arc::clone(&self.unanswered);
         async move {
-            let sent = out.send(line).await.map_err(|_| {
+            out.send(Outgoing { line, _slot: slot }).await.map_err(|_| {
                 std::io::Error::new(std::io::ErrorKind::BrokenPipe, "stdout is closed")
-            });
-            // The answer is with the writer: the call's slot is free once its handler ends.
-            if let Some(id) = answered {
-                lock(&unanswered).remove(&id);
-            }
-            sent
+            })
         }
     }
 

@@ -433,18 +433,20 @@ fn render(value: &Value) -> String {
 /// Writes answer lines, one write and one flush per burst: every line already queued joins
 /// the batch, so a busy `serve` does not pay a system call (and a thread hand-off, for
 /// tokio's stdout) per line.
-pub(crate) async fn write_lines<W: AsyncWrite + Unpin>(
+/// A line is dropped (with whatever it holds, `mcp`'s call slots) once it is in the batch.
+pub(crate) async fn write_lines<W: AsyncWrite + Unpin, L: AsRef<str>>(
     mut output: W,
-    mut lines: mpsc::Receiver<String>,
+    mut lines: mpsc::Receiver<L>,
 ) -> std::io::Result<()> {
     let mut batch: Vec<u8> = Vec::with_capacity(WRITE_BATCH_BYTES);
     while let Some(line) = lines.recv().await {
-        batch.extend_from_slice(line.as_bytes());
+        batch.extend_from_slice(line.as_ref().as_bytes());
         batch.push(b'\n');
+        drop(line);
         while batch.len() < WRITE_BATCH_BYTES {
             match lines.try_recv() {
                 Ok(line) => {
-                    batch.extend_from_slice(line.as_bytes());
+                    batch.extend_from_slice(line.as_ref().as_bytes());
                     batch.push(b'\n');
                 }
                 Err(_) => break,
