@@ -27,6 +27,10 @@ pub const MAX_REQUEST_DEPTH: usize = 64;
 /// (a 1 M-character secret cost 1.25 GB and 43 s to prepare its masked forms).
 pub const MAX_SECRET_BYTES: usize = 4 * 1024;
 
+/// Most entries a request envelope's `secrets` map may hold: a pack reads a handful of
+/// secrets, and each value is remembered for redaction.
+pub const MAX_HOST_SECRETS: usize = 64;
+
 /// Which bound a JSON text exceeds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Excess {

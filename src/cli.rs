@@ -19,7 +19,7 @@ use crate::artifacts;
 use crate::bounds::MAX_REQUEST_BYTES;
 use crate::error::{Error, ErrorCode};
 use crate::pack::Pack;
-use crate::runtime::{self, Response, Runtime, registry};
+use crate::runtime::{self, Hooks, ProgressSink, Response, Runtime, registry};
 use crate::secrets::redact;
 
 /// The `--help` text after the options: the pack's examples, exit statuses, environment.
@@ -201,7 +201,8 @@ pub fn main(pack: &'static Pack) -> ExitCode {
             status: 1,
         }
     });
-    let _ = std::io::stderr().write_all(outcome.stderr.as_bytes());
+    // clap's text may quote what was typed: it is redacted like everything printed.
+    let _ = std::io::stderr().write_all(redact::redact_text(&outcome.stderr).as_bytes());
     let mut stdout = std::io::stdout().lock();
     if stdout
         .write_all(outcome.stdout.as_bytes())
@@ -496,17 +497,37 @@ fn execute_job(pack: &'static Pack, job: Job, pretty: bool) -> Outcome {
         Err(e) => return Outcome::error(Error::internal(format!("async runtime: {e}")), pretty),
     };
     let runtime = Runtime::from_env(pack);
+    let hooks = Hooks {
+        progress: Some(stderr_progress(pack)),
+        cancel: None,
+    };
     let response = tokio.block_on(async {
         match job {
-            Job::Envelope(envelope) => runtime.handle(envelope).await,
+            Job::Envelope(envelope) => runtime.handle_observed(envelope, None, hooks).await,
             Job::Run {
                 command,
                 args,
                 dry_run,
-            } => runtime.run(&command, args, dry_run).await,
+            } => runtime.run_observed(&command, args, dry_run, hooks).await,
         }
     });
     Outcome::response(response, pretty)
+}
+
+/// Progress of a command that waits, in `run`: one `{"type":"progress","message":…}` line on
+/// stderr per report, or a plain sentence when stderr is a terminal. The message is the
+/// sink's (redacted, state only); nothing of the arguments is added.
+fn stderr_progress(pack: &Pack) -> ProgressSink {
+    let binary = pack.binary;
+    let human = std::io::stderr().is_terminal();
+    ProgressSink::new(move |message| {
+        let line = if human {
+            format!("{binary}: {message}")
+        } else {
+            json!({"type": "progress", "message": message}).to_string()
+        };
+        let _ = writeln!(std::io::stderr().lock(), "{line}");
+    })
 }
 
 fn read_stdin(pack: &Pack, input: &mut Input<'_>) -> Result<String, Error> {

@@ -20,6 +20,7 @@ use crate::config::Config;
 use crate::error::{Error, ErrorCode, Problem};
 use crate::gate::Gate;
 use crate::hooks::{CancelSignal, Hooks};
+use crate::http::budget::Lease;
 use crate::http::{Auth, RequestPreview, ServiceClient, Transport};
 use crate::secrets::{Secrets, missing_error};
 pub use crate::vocab::{Effect, SecretName, Service};
@@ -188,6 +189,10 @@ pub trait Command: Send + Sync + 'static {
     /// Whether repeating it with the same arguments changes nothing more (MCP
     /// `idempotentHint`), e.g. delete or stop. Read-only commands always are.
     const IDEMPOTENT: bool = false;
+    /// Whether it reads local files the caller names (an upload of the caller's audio). Only
+    /// honoured in a pack that declares [`crate::pack::Pack::reads_local_files`]; a run gets a
+    /// [`crate::files::FileAccess`] from [`Ctx::file_access`] only when both say so.
+    const READS_LOCAL_FILES: bool = false;
 
     /// Its arguments; doc comments become the published schema.
     type Args: DeserializeOwned + JsonSchema + Send + Sync;
@@ -262,6 +267,8 @@ pub trait DynCommand: Send + Sync {
     fn destructive(&self) -> bool;
     /// See [`Command::IDEMPOTENT`] (always true for read-only commands).
     fn idempotent(&self) -> bool;
+    /// See [`Command::READS_LOCAL_FILES`].
+    fn reads_local_files(&self) -> bool;
     /// The provider-safe input schema.
     fn input_schema(&self) -> Value;
     /// See [`Command::example`].
@@ -313,6 +320,9 @@ impl<C: Command> DynCommand for C {
     }
     fn idempotent(&self) -> bool {
         C::EFFECT == Effect::ReadOnly || C::IDEMPOTENT
+    }
+    fn reads_local_files(&self) -> bool {
+        C::READS_LOCAL_FILES
     }
     fn input_schema(&self) -> Value {
         crate::schema::input_schema::<C::Args>()
@@ -382,6 +392,10 @@ pub struct Ctx<'a> {
     pub(crate) field_code: fn(&str) -> Option<ErrorCode>,
     warnings: Mutex<Vec<String>>,
     hooks: Hooks,
+    /// This run's claim on the transport's memory budget (kept by the answer until printed).
+    lease: Lease,
+    /// Whether this run may read local files (its pack and its command both declare it).
+    local_files: bool,
 }
 
 impl fmt::Debug for Ctx<'_> {
@@ -410,7 +424,35 @@ impl<'a> Ctx<'a> {
             field_code: |_| None,
             warnings: Mutex::new(Vec::new()),
             hooks: Hooks::default(),
+            lease: transport.budget().lease(),
+            local_files: false,
         }
+    }
+
+    /// Lets this run read local files (the dispatcher sets it when the pack and the command
+    /// both declare it).
+    pub(crate) fn with_local_files(mut self, allowed: bool) -> Self {
+        self.local_files = allowed;
+        self
+    }
+
+    /// Permission to read the local files the arguments name ([`crate::files`]): granted only
+    /// to a command that declares [`Command::READS_LOCAL_FILES`] in a pack that declares
+    /// [`crate::pack::Pack::reads_local_files`]; anything else asking is a bug.
+    pub fn file_access(&self) -> Result<crate::files::FileAccess, Error> {
+        if self.local_files {
+            Ok(crate::files::FileAccess::granted())
+        } else {
+            Err(Error::internal(
+                "this command may not read local files: its pack or the command does not declare it",
+            ))
+        }
+    }
+
+    /// This run's claim on the memory budget: whoever prints the answer holds it until then,
+    /// since a large body's parsed result lives in the answer.
+    pub(crate) fn lease(&self) -> Lease {
+        self.lease.clone()
     }
 
     /// The mode's progress sink and cancellation signal for this run (serve and mcp modes).
@@ -420,19 +462,12 @@ impl<'a> Ctx<'a> {
     }
 
     /// Reports progress of a command that waits (polls, readiness, disposable validation):
-    /// one human sentence — state, time elapsed, next check. It goes to the caller when the
-    /// mode has a channel for it (`serve` progress lines, MCP `notifications/progress`) and
-    /// nowhere otherwise. Never put arguments or secrets in it; it is redacted all the same.
+    /// one human sentence — state, time elapsed, next check. It goes where the mode sends
+    /// progress (stderr in `run`, `serve` progress lines, MCP `notifications/progress`). Never put arguments or secrets in it; it is redacted all the same.
     pub fn progress(&self, message: impl AsRef<str>) {
         if let Some(sink) = &self.hooks.progress {
             sink.report(message.as_ref());
         }
-    }
-
-    /// Whether progress reports reach the caller (then a command need not write its own
-    /// progress to stderr, as a poll command does in `run`).
-    pub fn reports_progress(&self) -> bool {
-        self.hooks.progress.is_some()
     }
 
     /// Resolves when the caller cancels this run (MCP `notifications/cancelled`); never in a
@@ -493,7 +528,8 @@ impl<'a> Ctx<'a> {
             Auth::for_service(service, &self.secrets),
             self.config.http,
         )
-        .with_secrets(&self.secrets))
+        .with_secrets(&self.secrets)
+        .with_lease(self.lease()))
     }
 
     /// A client for `service` at a base URL learnt at run time (e.g. the endpoint a deployment
@@ -507,6 +543,7 @@ impl<'a> Ctx<'a> {
         auth: Auth<'s>,
     ) -> ServiceClient<'s> {
         ServiceClient::new(service, base, self.transport, auth, self.config.http)
+            .with_lease(self.lease())
     }
 
     /// Adds a warning to the response envelope.

@@ -3,9 +3,11 @@
 //!
 //! **Progress** of commands that wait (design §9): a sink the mode provides and
 //! [`crate::command::Ctx::progress`] feeds. `serve` turns each report into a `{"type":"progress","requestId":…,"message":…}` line; `mcp`
-//! into a `notifications/progress` when the call carried a progress token; `run` has no sink
-//! (a poll command writes its own lines to stderr there). A report is one human
-//! sentence and never carries arguments or secrets; it is redacted here all the same.
+//! into a `notifications/progress` when the call carried a progress token; `run` into a
+//! `{"type":"progress","message":…}` line on stderr (a plain sentence when stderr is a
+//! terminal). A report is one human sentence and never carries arguments or secrets; it is
+//! redacted here all the same, and cut to [`MAX_PROGRESS_CHARS`] (after redaction) so an
+//! upstream's state string cannot make it large.
 //!
 //! **Cancellation** (MCP `notifications/cancelled`): the mode drops a cancelled command's
 //! future, which aborts its HTTP request — unless the command listens
@@ -19,7 +21,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use tokio_util::sync::CancellationToken;
 
-use crate::secrets::redact::redact_text;
+use crate::secrets::excerpt;
+
+/// Longest progress message, in characters.
+pub const MAX_PROGRESS_CHARS: usize = 400;
 
 /// Where one request's progress reports go.
 #[derive(Clone)]
@@ -32,9 +37,9 @@ impl ProgressSink {
         Self(Arc::new(report))
     }
 
-    /// Reports one message.
+    /// Reports one message, redacted and then cut to [`MAX_PROGRESS_CHARS`].
     pub fn report(&self, message: &str) {
-        (self.0)(&redact_text(message));
+        (self.0)(&excerpt(message, MAX_PROGRESS_CHARS));
     }
 }
 

@@ -31,6 +31,8 @@
 //!   transport) over the same dispatcher.
 //! - [`hooks`]: progress and cancellation hooks a command run may carry.
 //! - [`poll`]: when a command that waits checks again (the adaptive schedule of every pack).
+//! - [`files`]: the one place that reads a local file a caller names (uploads), under limits,
+//!   for the commands of a pack that declares it.
 //! - [`cli`]: the command-line front end every pack's binary runs.
 //!
 //! The packs live under [`skills`], one folder each, with one binary each in `src/bin/`.
@@ -42,6 +44,7 @@ pub mod cli;
 pub mod command;
 pub mod config;
 pub mod error;
+pub mod files;
 pub mod gate;
 pub mod hooks;
 pub mod http;

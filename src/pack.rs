@@ -138,6 +138,9 @@ pub struct Pack {
     /// Refuses an argument that would redirect a command to another endpoint (`endpoint`),
     /// with this code, message and hint. `None`: no argument is refused this way.
     pub endpoint_arg: Option<(ErrorCode, &'static str, &'static str)>,
+    /// Whether any of its commands reads local files the caller names (uploads). A pack that
+    /// says `false` gets no file access for any command ([`crate::files`]).
+    pub reads_local_files: bool,
     /// Two or three example invocations for `--help`, one per line.
     pub help_examples: &'static str,
     /// The OpenClaw skill and plugin.

@@ -174,6 +174,7 @@ pub(crate) static DEMO: Pack = Pack {
     }],
     field_code: |_| None,
     endpoint_arg: None,
+    reads_local_files: false,
     help_examples: "  demo-skill run demo.widgets.list",
     skill: SkillMeta {
         name: "demo-skill-pack",
@@ -187,3 +188,75 @@ pub(crate) static DEMO: Pack = Pack {
         package_name: "demo-openclaw-plugin",
     },
 };
+
+/// Arguments of the file-access probes.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NoArgs {}
+
+/// `demo.files.peek`: declares that it reads local files, and asks for the permission.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Peek;
+
+impl Command for Peek {
+    const ID: &'static str = "demo.files.peek";
+    const EFFECT: Effect = Effect::ReadOnly;
+    const SUMMARY: &'static str = "Asks for file access, declaring it.";
+    const SERVICE: Service = DEMO_RUNTIME;
+    const READS_LOCAL_FILES: bool = true;
+    type Args = NoArgs;
+    type Output = Value;
+
+    async fn run(&self, ctx: &Ctx<'_>, _args: NoArgs) -> Result<Value, Error> {
+        ctx.file_access().map(|_| json!({"granted": true}))
+    }
+}
+
+/// `demo.files.nosy`: asks for file access without declaring it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Nosy;
+
+impl Command for Nosy {
+    const ID: &'static str = "demo.files.nosy";
+    const EFFECT: Effect = Effect::ReadOnly;
+    const SUMMARY: &'static str = "Asks for file access without declaring it.";
+    const SERVICE: Service = DEMO_RUNTIME;
+    type Args = NoArgs;
+    type Output = Value;
+
+    async fn run(&self, ctx: &Ctx<'_>, _args: NoArgs) -> Result<Value, Error> {
+        ctx.file_access().map(|_| json!({"granted": true}))
+    }
+}
+
+/// A pack with the two file-access probes, declaring (or not) that it reads local files.
+const fn files_pack(reads_local_files: bool) -> Pack {
+    Pack {
+        name: "demo",
+        binary: "demo-skill",
+        title: "Demo Cloud",
+        env_prefix: "DEMO_",
+        runtime: DEMO_RUNTIME,
+        services: &[],
+        secrets: &[],
+        settings: &[],
+        families: &[Family {
+            name: "files",
+            title: "Files",
+            blurb: "File access probes.",
+            example: "demo.files.peek",
+            commands: &[&Peek, &Nosy],
+            ..Family::EMPTY
+        }],
+        field_code: |_| None,
+        endpoint_arg: None,
+        reads_local_files,
+        help_examples: "  demo-skill run demo.files.peek",
+        skill: DEMO.skill,
+    }
+}
+
+/// The probes in a pack that declares it reads local files.
+pub(crate) static FILES_OPEN: Pack = files_pack(true);
+/// The probes in a pack that does not.
+pub(crate) static FILES_CLOSED: Pack = files_pack(false);

@@ -89,6 +89,24 @@ pub enum ErrorCode {
     /// The polling options are out of range.
     /// Resolution: see the command's schema for the allowed ranges.
     InvalidPollOptions,
+    /// A local file the arguments name does not exist, is not a regular file (a directory,
+    /// device, FIFO or socket) or cannot be read.
+    /// Resolution: pass the path of a regular, readable file (absolute, or relative to the
+    /// binary's working directory).
+    FileUnreadable,
+    /// A local file the arguments name is empty.
+    /// Resolution: pass a file with content.
+    FileEmpty,
+    /// A local file (or all of them together) is larger than the command accepts; the message
+    /// names the limit.
+    /// Resolution: shorten or compress the file, or send fewer files.
+    FileTooLarge,
+    /// A local file's extension is not one the command accepts; the message lists them.
+    /// Resolution: convert the file to one of the accepted types.
+    UnsupportedFileType,
+    /// A local file's first bytes do not match the type its extension names.
+    /// Resolution: check that the file is what its name says (e.g. a real `.wav`), or rename it.
+    FileTypeMismatch,
     /// The request exceeds a size bound: its bytes, its number of JSON values or its nesting
     /// (`crate::bounds`).
     /// Resolution: send less in one request (fewer or smaller arguments); the message names
@@ -141,6 +159,9 @@ pub enum ErrorCode {
     /// A host resolved to a loopback, private or otherwise forbidden address.
     /// Resolution: only the skill's public endpoints are reachable; check DNS and the URL.
     UnsafeEndpoint,
+    /// The process received a shutdown signal (SIGINT/SIGTERM) before it ran the request.
+    /// Resolution: send the request again to a running process; it was not run.
+    ShuttingDown,
     /// A step of a multi-step command failed; see the message and the report.
     /// Resolution: see the message.
     OperationFailed,
@@ -198,6 +219,11 @@ impl ErrorCode {
             InvalidPageSize => "INVALID_PAGE_SIZE",
             InvalidChatBody => "INVALID_CHAT_BODY",
             InvalidPollOptions => "INVALID_POLL_OPTIONS",
+            FileUnreadable => "FILE_UNREADABLE",
+            FileEmpty => "FILE_EMPTY",
+            FileTooLarge => "FILE_TOO_LARGE",
+            UnsupportedFileType => "UNSUPPORTED_FILE_TYPE",
+            FileTypeMismatch => "FILE_TYPE_MISMATCH",
             RequestTooLarge => "REQUEST_TOO_LARGE",
             SecretTooLong => "SECRET_TOO_LONG",
             ConfigError => "CONFIG_ERROR",
@@ -212,6 +238,7 @@ impl ErrorCode {
             StreamError => "STREAM_ERROR",
             StreamEventTooLarge => "STREAM_EVENT_TOO_LARGE",
             OperationFailed => "OPERATION_FAILED",
+            ShuttingDown => "SHUTTING_DOWN",
             Internal => "INTERNAL",
         })
     }
@@ -225,7 +252,8 @@ impl ErrorCode {
             InvalidCommandArgs | UnknownCommand | InvalidArgs | MissingRequiredField
             | InvalidField | InvalidFieldType | InvalidIdentifier | InvalidInteger
             | InvalidPage | InvalidPageSize | InvalidChatBody | InvalidPollOptions
-            | RequestTooLarge => true,
+            | FileUnreadable | FileEmpty | FileTooLarge | UnsupportedFileType
+            | FileTypeMismatch | RequestTooLarge => true,
             _ => false,
         }
     }

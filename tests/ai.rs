@@ -675,7 +675,8 @@ async fn gated_agent_commands_preview_without_sending() {
     assert_eq!(request["body"]["multipart"]["metadata"], "{}");
     assert_eq!(
         request["body"]["multipart"]["file"],
-        json!({"filename": "faq.md", "contentType": "text/markdown", "bytes": 26, "content": "***"})
+        json!({"filename": "faq.md", "contentType": "text/markdown", "bytes": 26,
+            "sha256": "a1592592663f649175fd53a211469872afd28854d5960640e576fe1faef75ba8", "content": "***"})
     );
     assert!(!response.to_string().contains(secret_text));
 

@@ -54,6 +54,7 @@ use tokio::net::TcpListener;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
+mod local_files;
 mod upstream_fault;
 use upstream_fault::{COMMON, Fault, binary, packs, read_request, services_at};
 
@@ -443,7 +444,7 @@ fn hastened_example(command: &dyn DynCommand) -> Value {
             }
         }
     }
-    let mut args = command.example();
+    let mut args = local_files::runnable_example(command);
     hasten(&command.input_schema(), &mut args);
     args
 }

@@ -60,13 +60,15 @@ async fn capabilities_probe_each_family_for_free() {
         .run("elizacloud.auth.capabilities", json!({}))
         .await;
     let records = ok(&response)["capabilities"].as_array().unwrap().clone();
-    assert_eq!(records.len(), 6);
+    assert_eq!(records.len(), 9);
     assert!(
         records.iter().all(|r| r["verified"] == json!(true)),
         "{records:#?}"
     );
     let requests = fake.requests().await;
-    assert!(requests.iter().all(|r| r.method.as_str() == "GET"));
+    // Reads only: GETs, and the A2A extended card (a JSON-RPC read, POSTed).
+    assert!(requests.iter().all(|r| r.method.as_str() == "GET"
+        || body(r)["method"] == json!("agent/getAuthenticatedExtendedCard")));
     assert_eq!(fake.read(|s| s.balance), 5.0, "probes are free");
 
     let response = Env::new()

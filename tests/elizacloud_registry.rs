@@ -10,6 +10,7 @@
 
 mod elizacloud_fake;
 mod invariants;
+mod local_files;
 
 use serde_json::json;
 use theta_skill::Effect;
@@ -63,7 +64,9 @@ async fn every_gated_command_previews_without_network_or_secrets() {
     let mut gated = 0;
     for command in PACK.commands().filter(|c| c.effect() != Effect::ReadOnly) {
         gated += 1;
-        let response = env.dry_run(command.id(), command.example()).await;
+        let response = env
+            .dry_run(command.id(), local_files::runnable_example(command))
+            .await;
         assert_eq!(
             response["ok"],
             json!(true),
@@ -104,17 +107,17 @@ async fn every_gated_command_previews_without_network_or_secrets() {
         "dry-run sent {} request(s)",
         received.len()
     );
-    assert!(gated >= 17, "only {gated} gated command(s) checked");
+    assert!(gated >= 26, "only {gated} gated command(s) checked");
 }
 
 #[test]
 fn every_command_belongs_to_exactly_one_family() {
-    invariants::every_command_belongs_to_exactly_one_family(&PACK, 37);
+    invariants::every_command_belongs_to_exactly_one_family(&PACK, 55);
 }
 
 #[test]
 fn the_skill_only_mentions_commands_that_exist() {
-    invariants::the_skill_only_mentions_commands_that_exist(&PACK, 37);
+    invariants::the_skill_only_mentions_commands_that_exist(&PACK, 55);
 }
 
 #[test]
@@ -128,6 +131,8 @@ fn destructive_commands_say_so_and_the_ids_are_the_issues() {
         "elizacloud.keys.revokeCurrent",
         "elizacloud.agents.delete",
         "elizacloud.containers.delete",
+        "elizacloud.voice.delete",
+        "elizacloud.characters.delete",
     ] {
         let command = find(&PACK, id).unwrap();
         assert!(command.summary().starts_with("Destructive"), "{id}");
@@ -146,6 +151,22 @@ fn destructive_commands_say_so_and_the_ids_are_the_issues() {
         ("elizacloud.documents.add", Effect::Mutating),
         ("elizacloud.setup", Effect::ReadOnly),
         ("elizacloud.jobs.pollUntilDone", Effect::ReadOnly),
+        ("elizacloud.voice.clone", Effect::Paid),
+        ("elizacloud.voice.transcribe", Effect::Paid),
+        ("elizacloud.voice.update", Effect::Mutating),
+        ("elizacloud.voice.jobs", Effect::ReadOnly),
+        ("elizacloud.voice.get", Effect::ReadOnly),
+        ("elizacloud.characters.create", Effect::Mutating),
+        ("elizacloud.characters.update", Effect::Mutating),
+        ("elizacloud.characters.list", Effect::ReadOnly),
+        ("elizacloud.characters.get", Effect::ReadOnly),
+        ("elizacloud.a2a.card", Effect::ReadOnly),
+        ("elizacloud.a2a.send", Effect::Paid),
+        ("elizacloud.a2a.tasks.get", Effect::ReadOnly),
+        ("elizacloud.a2a.tasks.cancel", Effect::Mutating),
+        ("elizacloud.agents.a2a.card", Effect::ReadOnly),
+        ("elizacloud.agents.a2a.info", Effect::ReadOnly),
+        ("elizacloud.agents.a2a.chat", Effect::Paid),
     ] {
         assert_eq!(find(&PACK, id).unwrap().effect(), effect, "{id}");
     }

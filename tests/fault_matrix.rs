@@ -16,8 +16,10 @@
 //! capacity 409. A 429 whose wait is too long or unreadable is retriable but not retried. Where
 //! a command has its own rule the table says so: route drift (§2.6, a 404 is asked again on the
 //! plural route), the dedicated endpoint's readiness annotation (§2.4), the catalogue fallback
-//! of `theta.ondemand.listServices` (§3.7), and the balance read that `validateDisposable`
-//! makes before its create (§2.6.1).
+//! of `theta.ondemand.listServices` (§3.7), the balance read that `validateDisposable`
+//! makes before its create (§2.6.1), and the read that `elizacloud.characters.update` makes
+//! before its put (`spec/elizacloud.md` §6.9). Commands that read local files get a real
+//! sample for each path their example names (`tests/local_files`).
 //!
 //! Timeouts run on a paused clock (a current-thread runtime of their own): paid inference has
 //! minimum timeouts of minutes, which the clock skips instead of waiting for.
@@ -54,6 +56,7 @@ use tokio::net::TcpListener;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+mod local_files;
 mod upstream_fault;
 use upstream_fault::{COMMON, Fault, read_request, services_at};
 
@@ -93,6 +96,10 @@ const CATALOGUE_FALLBACK: &str = "theta.ondemand.listServices";
 
 /// Reads the balance (a read that may fail) before its paid create (§2.6.1).
 const READ_THEN_CREATE: &str = "theta.deployments.validateDisposable";
+
+/// Reads the character before it puts the whole back (`spec/elizacloud.md` §6.9): the fault
+/// meets the read, which is retried as a read, and nothing is written.
+const READ_THEN_PUT: &str = "elizacloud.characters.update";
 
 /// Keeps an answer that is not JSON as `{status: "success", raw}` (§3.4): the answer to a paid
 /// job is never thrown away.
@@ -192,13 +199,20 @@ fn runtime_for(target: Target, uri: &str) -> Runtime {
 async fn run_command(target: Target, uri: &str, via: Via, clock_paused: bool) -> Value {
     match via {
         Via::Run => runtime_for(target, uri)
-            .run(target.id(), target.command.example(), false)
+            .run(
+                target.id(),
+                local_files::runnable_example(target.command),
+                false,
+            )
             .await
             .into_json(),
         Via::Mcp if clock_paused => mcp_in_process(target, uri).await,
         Via::Mcp => {
             let (pack, uri) = (target.pack, uri.to_owned());
-            let (tool, args) = (tool_name(target.id()), target.command.example());
+            let (tool, args) = (
+                tool_name(target.id()),
+                local_files::runnable_example(target.command),
+            );
             tokio::task::spawn_blocking(move || mcp_binary(pack, &uri, &tool, &args))
                 .await
                 .unwrap()
@@ -279,7 +293,10 @@ async fn mcp_in_process(target: Target, uri: &str) -> Value {
         theta_skill::mcp::McpOptions::default(),
         std::future::pending(),
     ));
-    let lines = mcp_lines(&tool_name(target.id()), &target.command.example());
+    let lines = mcp_lines(
+        &tool_name(target.id()),
+        &local_files::runnable_example(target.command),
+    );
     to_server.write_all(lines.as_bytes()).await.unwrap();
     let mut answer = None;
     let mut reader = tokio::io::BufReader::new(from_server).lines();
@@ -467,7 +484,7 @@ fn failure(read_only: bool, capacity_rule: bool, fault: Fault) -> (String, bool)
 /// What the rules promise for `fault` on `target`.
 fn expected(target: Target, fault: Fault) -> Expected {
     let id = target.id();
-    let read_only = target.read_only();
+    let read_only = target.read_only() || id == READ_THEN_PUT;
     let capacity_rule = target.command.service().name() == "theta-ondemand-api";
     let mut requests = sends(read_only, capacity_rule, fault);
     let (mut code, mut retriable) = failure(read_only, capacity_rule, fault);

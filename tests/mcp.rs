@@ -12,6 +12,7 @@
 
 mod common;
 mod controller_common;
+mod local_files;
 mod upstream_fault;
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -1209,7 +1210,7 @@ fn annotations_descriptions_and_previews_follow_one_declaration() {
                 command.destructive(),
                 "{name}: {description}"
             );
-            let mut arguments = command.example();
+            let mut arguments = local_files::runnable_example(command);
             arguments["dryRun"] = json!(true);
             let (_, document) = mcp.call(name, arguments);
             let notes: Vec<&str> = document["result"]["notes"]

@@ -159,6 +159,7 @@ static TINY: Pack = Pack {
     }],
     field_code: |field| (field == "id").then_some(ErrorCode::pack_request("INVALID_TINY_ID")),
     endpoint_arg: None,
+    reads_local_files: false,
     help_examples: "  tiny-skill run tiny.things.get '{\"id\":\"t1\"}'",
     skill: SkillMeta {
         name: "tiny",

@@ -1,6 +1,7 @@
 //! Progress of commands that wait, in `serve`: `{"type":"progress","requestId","message"}`
 //! lines before the answer, carrying state, elapsed time and next check, never arguments or
-//! secrets. (MCP progress notifications are covered in `tests/mcp.rs`.)
+//! secrets; in `run`, the same messages as `{"type":"progress","message"}` lines on stderr.
+//! (MCP progress notifications are covered in `tests/mcp.rs`.)
 
 #![allow(
     clippy::unwrap_used,
@@ -162,4 +163,74 @@ async fn serve_reports_readiness_probes() {
     let answer = lines.last().unwrap();
     assert_eq!(answer["id"], json!(5));
     assert_eq!(answer["result"]["ready"], json!(true), "{answer:#}");
+}
+
+/// Issue 17, defect 17: in `run`, progress on stderr carries the state only — not the
+/// request id argument (nor the token), in either pack's poll.
+#[tokio::test]
+async fn run_reports_progress_on_stderr_without_arguments() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/infer_request/infr_rqst_prog1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(status_body("running")))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/infer_request/infr_rqst_prog1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(status_body("success")))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/jobs/job-prog-7f3a"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"success": true, "data": {"id": "job-prog-7f3a", "status": "completed"}}),
+        ))
+        .mount(&server)
+        .await;
+    let uri = server.uri();
+    let runs = [
+        (
+            "theta-skill",
+            vec![
+                ("THETA_ONDEMAND_API_BASE_URL", uri.as_str()),
+                ("THETA_ONDEMAND_API_TOKEN", TOKEN),
+            ],
+            "theta.ondemand.pollUntilDone",
+            json!({"requestId": "infr_rqst_prog1", "options": {"intervalMs": 100}}),
+            "infr_rqst_prog1",
+        ),
+        (
+            "elizacloud-skill",
+            vec![
+                ("ELIZACLOUD_BASE_URL", uri.as_str()),
+                ("ELIZACLOUD_API_KEY", TOKEN),
+            ],
+            "elizacloud.jobs.pollUntilDone",
+            json!({"jobId": "job-prog-7f3a", "intervalMs": 100}),
+            "job-prog-7f3a",
+        ),
+    ];
+    for (binary, vars, command, args, id) in runs {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin(binary));
+        cmd.env_clear()
+            .envs(vars)
+            .args(["run", command, &args.to_string()]);
+        let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
+            .await
+            .unwrap();
+        let stdout: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(stdout["ok"], json!(true), "{stdout:#}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        let lines: Vec<Value> = stderr
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+            .collect();
+        assert!(!lines.is_empty(), "{binary}: no progress");
+        for line in &lines {
+            assert_eq!(line["type"], json!("progress"), "{line}");
+            assert_eq!(line.as_object().unwrap().len(), 2, "type, message: {line}");
+        }
+        assert!(!stderr.contains(id) && !stderr.contains(TOKEN), "{stderr}");
+    }
 }

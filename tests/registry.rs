@@ -135,3 +135,41 @@ fn the_skill_only_mentions_commands_that_exist() {
 fn the_skill_requires_only_its_own_binary_and_key() {
     invariants::the_skill_requires_only_its_own_binary_and_key(&PACK, &["THETA_EC_API_KEY"]);
 }
+
+/// The Theta skill promises to read no local file (uploads come from the arguments): the pack
+/// declares none, no command declares one, and no Theta source asks for file access, so the
+/// dispatcher could never grant it (`src/files.rs`).
+#[test]
+fn the_theta_skill_reads_no_local_file() {
+    assert!(!PACK.reads_local_files);
+    for command in PACK.commands() {
+        assert!(!command.reads_local_files(), "{}", command.id());
+    }
+    fn sources(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    sources(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/skills/theta"),
+        &mut files,
+    );
+    assert!(files.len() > 20, "{} sources", files.len());
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for word in [
+            "file_access",
+            "READS_LOCAL_FILES",
+            "crate::files",
+            "std::fs::",
+        ] {
+            assert!(!text.contains(word), "{} uses {word}", file.display());
+        }
+    }
+}

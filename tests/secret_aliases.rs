@@ -38,7 +38,7 @@ async fn the_first_alias_set_wins_when_several_are() {
         let env = EnvSecrets::from_pairs(pairs.clone());
         let got = env.get(ONDEMAND_TOKEN).await.unwrap().unwrap();
         assert_eq!(got.expose_secret(), expected, "environment, {pairs:?}");
-        let host = HostSecrets::from_pairs(pairs.clone());
+        let host = HostSecrets::from_pairs(pairs.clone()).unwrap();
         let got = host.get(ONDEMAND_TOKEN).await.unwrap().unwrap();
         assert_eq!(got.expose_secret(), expected, "host, {pairs:?}");
     }

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use theta_skill::runtime::serve::{ServeOptions, serve};
+use theta_skill::runtime::serve::{ServeOptions, serve, serve_until};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, DuplexStream};
 
 use common::Env;
@@ -544,4 +544,60 @@ async fn secret_answers_are_read_while_every_slot_is_taken() {
         started.elapsed()
     );
     session.close().await;
+}
+
+/// Issue 17, defect 17: a shutdown signal while a request waits for the host's answer to a
+/// secret request lets that request finish with the host's answer (it is in flight like any
+/// other), instead of failing it as missing.
+#[tokio::test]
+async fn a_shutdown_lets_a_request_waiting_for_a_secret_finish() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/deployment/list"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"status": "success", "body": []})),
+        )
+        .mount(&server)
+        .await;
+    let env = Env::new()
+        .set("THETA_EC_PROJECT_ID", "prj_x")
+        .set("THETA_CONTROLLER_BASE_URL", &server.uri());
+    let (to_server, server_in) = tokio::io::duplex(1 << 16);
+    let (server_out, from_server) = tokio::io::duplex(1 << 16);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let done = tokio::spawn(serve_until(
+        Arc::new(env.runtime()),
+        server_in,
+        server_out,
+        ServeOptions {
+            secret_timeout: Duration::from_secs(5),
+            ..ServeOptions::default()
+        },
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    let mut session = Session {
+        to_server: Some(to_server),
+        from_server: BufReader::new(from_server).lines(),
+        done,
+    };
+    session
+        .send(r#"{"id": "r1", "command": "theta.deployments.list"}"#)
+        .await;
+    let ask = session.next().await;
+    assert_eq!(ask["type"], json!("secret"), "{ask}");
+    stop.send(()).unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    session
+        .send(&json!({"type": "secret", "id": ask["id"], "value": "late-host-key-7"}).to_string())
+        .await;
+    let answer = session.next().await;
+    assert_eq!(answer["id"], json!("r1"));
+    assert_eq!(answer["ok"], json!(true), "{answer:#}");
+    let rest = session.close().await;
+    assert!(rest.is_empty(), "{rest:?}");
+    let sent = server.received_requests().await.unwrap();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].headers.get("x-api-key").unwrap(), "late-host-key-7");
 }

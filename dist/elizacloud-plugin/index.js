@@ -19,7 +19,7 @@ import { createInterface } from "node:readline";
 const PLUGIN = {
   "id": "elizacloud",
   "name": "elizaOS Cloud",
-  "description": "elizaOS Cloud tools (chat, generation, documents, agents, containers, credits) backed by the elizacloud-skill binary.",
+  "description": "elizaOS Cloud tools (chat, generation, voices, documents, agents, characters, A2A, containers, credits) backed by the elizacloud-skill binary.",
   "binary": "elizacloud-skill"
 };
 const TOOLS = [
@@ -795,6 +795,226 @@ const TOOLS = [
     ]
   },
   {
+    "name": "elizacloud_voice_get",
+    "label": "elizacloud.voice.get",
+    "command": "elizacloud.voice.get",
+    "description": "Shows one voice of the organization, deleted ones included.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "voiceId": {
+          "type": "string",
+          "description": "The voice's internal id, a UUID (`id` in elizacloud.voice.list, not `elevenlabsVoiceId`).",
+          "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+        }
+      },
+      "required": [
+        "voiceId"
+      ]
+    },
+    "gated": false,
+    "secrets": [
+      "ELIZACLOUD_API_KEY"
+    ]
+  },
+  {
+    "name": "elizacloud_voice_jobs",
+    "label": "elizacloud.voice.jobs",
+    "command": "elizacloud.voice.jobs",
+    "description": "Lists voice clone jobs still running or awaiting reconciliation.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {}
+    },
+    "gated": false,
+    "secrets": [
+      "ELIZACLOUD_API_KEY"
+    ]
+  },
+  {
+    "name": "elizacloud_voice_clone",
+    "label": "elizacloud.voice.clone",
+    "command": "elizacloud.voice.clone",
+    "description": "Paid: clones a voice from the caller's audio files; only for a speaker who agreed to it (speakerConsent). Paid (spends credits): call it with dryRun true first and confirm with the user.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "speakerConsent": {
+          "type": "boolean",
+          "description": "Required, and must be `true`: the caller states that the speaker in the files agreed to\nhaving their voice cloned (the user's own voice, or with the speaker's permission).\nNever clone audio of someone else found on disk or on the web.",
+          "enum": [
+            true
+          ]
+        },
+        "name": {
+          "type": "string",
+          "description": "Name of the new voice (1-100 characters).",
+          "minLength": 1,
+          "maxLength": 100
+        },
+        "cloneType": {
+          "description": "`instant` ($0.504, ready at once) or `professional` ($2.004, trained 30-60 minutes). `instant`: Instant clones; `professional`: Professional clones",
+          "type": "string",
+          "enum": [
+            "instant",
+            "professional"
+          ]
+        },
+        "description": {
+          "type": "string",
+          "description": "Description of the voice (at most 1000 characters).",
+          "maxLength": 1000
+        },
+        "settings": {
+          "type": "object",
+          "additionalProperties": true,
+          "description": "Provider settings, e.g. `{\"language\": \"en\"}` (sent as JSON text)."
+        },
+        "files": {
+          "type": "array",
+          "items": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 4096,
+            "pattern": "^[^\\u0000-\\u001F\\u007F]*$"
+          },
+          "description": "Paths of 1-10 local recordings of the speaker (.wav, .mp3, .m4a, .mp4, .ogg, .webm or\n.flac; each 1 byte to 10 MiB, 100 MiB in all), absolute or relative to the binary's\nworking directory. The binary reads them and sends them under their file names; the\npaths are never sent or shown.",
+          "minItems": 1,
+          "maxItems": 10
+        },
+        "idempotencyKey": {
+          "type": "string",
+          "description": "Reuse this key (with the same files and fields) to get the stored answer instead of a\nsecond clone and charge; generated when absent.",
+          "pattern": "^[A-Za-z0-9][A-Za-z0-9._:-]{7,127}$"
+        },
+        "dryRun": {
+          "type": "boolean",
+          "description": "Preview the exact request without sending it (recommended before any paid or mutating call)."
+        }
+      },
+      "required": [
+        "speakerConsent",
+        "name",
+        "cloneType",
+        "files"
+      ]
+    },
+    "gated": true,
+    "secrets": [
+      "ELIZACLOUD_API_KEY"
+    ]
+  },
+  {
+    "name": "elizacloud_voice_update",
+    "label": "elizacloud.voice.update",
+    "command": "elizacloud.voice.update",
+    "description": "Renames a voice or changes its description or provider settings. Mutating (changes state, spends no credits): call it with dryRun true first and confirm with the user.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "voiceId": {
+          "type": "string",
+          "description": "The voice's internal id, a UUID (from elizacloud.voice.list).",
+          "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+        },
+        "name": {
+          "type": "string",
+          "description": "New name (1-100 characters); also pushed to the provider.",
+          "minLength": 1,
+          "maxLength": 100
+        },
+        "description": {
+          "type": "string",
+          "description": "New description (at most 1000 characters).",
+          "maxLength": 1000
+        },
+        "settings": {
+          "type": "object",
+          "additionalProperties": true,
+          "description": "New provider settings (an object, e.g. `{\"language\": \"en\"}`); also pushed to the provider."
+        },
+        "dryRun": {
+          "type": "boolean",
+          "description": "Preview the exact request without sending it (recommended before any paid or mutating call)."
+        }
+      },
+      "required": [
+        "voiceId"
+      ]
+    },
+    "gated": true,
+    "secrets": [
+      "ELIZACLOUD_API_KEY"
+    ]
+  },
+  {
+    "name": "elizacloud_voice_delete",
+    "label": "elizacloud.voice.delete",
+    "command": "elizacloud.voice.delete",
+    "description": "Destructive: deletes a cloned voice at the provider and hides it from the list and from speech. Destructive (cannot be undone): call it with dryRun true first and confirm with the user.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "voiceId": {
+          "type": "string",
+          "description": "The voice's internal id, a UUID (`id` in elizacloud.voice.list, not `elevenlabsVoiceId`).",
+          "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+        },
+        "dryRun": {
+          "type": "boolean",
+          "description": "Preview the exact request without sending it (recommended before any paid or mutating call)."
+        }
+      },
+      "required": [
+        "voiceId"
+      ]
+    },
+    "gated": true,
+    "secrets": [
+      "ELIZACLOUD_API_KEY"
+    ]
+  },
+  {
+    "name": "elizacloud_voice_transcribe",
+    "label": "elizacloud.voice.transcribe",
+    "command": "elizacloud.voice.transcribe",
+    "description": "Paid: transcribes a local audio file to text (speech to text). Paid (spends credits): call it with dryRun true first and confirm with the user.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "file": {
+          "type": "string",
+          "description": "Path of a local audio file (.wav, .mp3, .m4a, .mp4, .ogg or .webm; at most about 24.9\nMiB), absolute or relative to the binary's working directory. The binary reads it and\nsends it under its file name; the path is never sent or shown.",
+          "minLength": 1,
+          "maxLength": 4096,
+          "pattern": "^[^\\u0000-\\u001F\\u007F]*$"
+        },
+        "languageCode": {
+          "type": "string",
+          "description": "The spoken language as a BCP-47 tag, e.g. `en` or `pt-BR` (detected when absent).",
+          "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$"
+        },
+        "dryRun": {
+          "type": "boolean",
+          "description": "Preview the exact request without sending it (recommended before any paid or mutating call)."
+        }
+      },
+      "required": [
+        "file"
+      ]
+    },
+    "gated": true,
+    "secrets": [
+      "ELIZACLOUD_API_KEY"
+    ]
+  },
+  {
     "name": "elizacloud_documents_list",
     "label": "elizacloud.documents.list",
     "command": "elizacloud.documents.list",
@@ -1377,6 +1597,801 @@ const TOOLS = [
       },
       "required": [
         "containerId"
+      ]
+    },
+    "gated": true,
+    "secrets": [
+      "ELIZACLOUD_API_KEY"
+    ]
+  },
+  {
+    "name": "elizacloud_characters_list",
+    "label": "elizacloud.characters.list",
+    "command": "elizacloud.characters.list",
+    "description": "Lists the organization's own characters, with search, category, sorting and pages.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "search": {
+          "type": "string",
+          "description": "Text to search for in names and bios.",
+          "minLength": 1,
+          "maxLength": 200
+        },
+        "category": {
+          "type": "string",
+          "description": "A category id (the server refuses unknown ones).",
+          "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$"
+        },
+        "sortBy": {
+          "description": "Sort key (default `newest`). `newest`: Most recently created first (the default); `popularity`: Most used first; `name`: By name; `updated`: Most recently updated first",
+          "type": "string",
+          "enum": [
+            "newest",
+            "popularity",
+            "name",
+            "updated"
+          ]
+        },
+        "order": {
+          "description": "Sort direction (default `desc`). `asc`: Ascending; `desc`: Descending (the default)",
+          "type": "string",
+          "enum": [
+            "asc",
+            "desc"
+          ]
+        },
+        "page": {
+          "type": "integer",
+          "maximum": 100000,
+          "minimum": 1,
+          "description": "Page number, from 1."
+        },
+        "limit": {
+          "type": "integer",
+          "maximum": 1000,
+          "minimum": 1,
+          "description": "Page size (1-1000, default 30)."
+        }
+      }
+    },
+    "gated": false,
+    "secrets": [
+      "ELIZACLOUD_API_KEY"
+    ]
+  },
+  {
+    "name": "elizacloud_characters_get",
+    "label": "elizacloud.characters.get",
+    "command": "elizacloud.characters.get",
+    "description": "Shows one of the organization's characters, its secrets masked.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "characterId": {
+          "type": "string",
+          "description": "The character id (from elizacloud.characters.list).",
+          "pattern": "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"
+        }
+      },
+      "required": [
+        "characterId"
+      ]
+    },
+    "gated": false,
+    "secrets": [
+      "ELIZACLOUD_API_KEY"
+    ]
+  },
+  {
+    "name": "elizacloud_characters_create",
+    "label": "elizacloud.characters.create",
+    "command": "elizacloud.characters.create",
+    "description": "Creates a character from its JSON (name, bio, examples, style, settings, secrets). Mutating (changes state, spends no credits): call it with dryRun true first and confirm with the user.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "character": {
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "name": {
+              "type": "string",
+              "description": "Display name (1-100 characters).",
+              "minLength": 1,
+              "maxLength": 100
+            },
+            "username": {
+              "type": "string",
+              "description": "Handle (letters, digits, `_`, `.`, `-`; at most 64).",
+              "pattern": "^[A-Za-z0-9_.-]{1,64}$"
+            },
+            "system": {
+              "type": "string",
+              "description": "The system prompt (at most 20000 characters).",
+              "minLength": 1,
+              "maxLength": 20000
+            },
+            "bio": {
+              "type": "array",
+              "items": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 2000
+              },
+              "description": "Biography, one paragraph per item (1-50 items).",
+              "minItems": 1,
+              "maxItems": 50
+            },
+            "messageExamples": {
+              "type": "array",
+              "items": {
+                "type": "array",
+                "items": {
+                  "description": "One line of an example conversation.",
+                  "type": "object",
+                  "properties": {
+                    "name": {
+                      "description": "Who speaks: the character's name, or `{{user1}}` for the user.",
+                      "type": "string",
+                      "minLength": 1,
+                      "maxLength": 100
+                    },
+                    "content": {
+                      "description": "What is said.",
+                      "type": "object",
+                      "properties": {
+                        "text": {
+                          "description": "The text (1-5000 characters).",
+                          "type": "string",
+                          "minLength": 1,
+                          "maxLength": 5000
+                        },
+                        "actions": {
+                          "description": "Actions the message triggers, e.g. `REPLY`.",
+                          "type": "array",
+                          "items": {
+                            "type": "string",
+                            "minLength": 1,
+                            "maxLength": 100
+                          },
+                          "maxItems": 20
+                        }
+                      },
+                      "additionalProperties": false,
+                      "required": [
+                        "text"
+                      ]
+                    }
+                  },
+                  "additionalProperties": false,
+                  "required": [
+                    "name",
+                    "content"
+                  ]
+                },
+                "minItems": 1,
+                "maxItems": 20
+              },
+              "description": "Example conversations: each a list of messages (at most 50 conversations).",
+              "maxItems": 50
+            },
+            "postExamples": {
+              "type": "array",
+              "items": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 2000
+              },
+              "description": "Example posts.",
+              "maxItems": 100
+            },
+            "topics": {
+              "type": "array",
+              "items": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 200
+              },
+              "description": "Topics it knows about.",
+              "maxItems": 200
+            },
+            "adjectives": {
+              "type": "array",
+              "items": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 200
+              },
+              "description": "Adjectives that describe it.",
+              "maxItems": 200
+            },
+            "knowledge": {
+              "type": "array",
+              "items": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 10000
+              },
+              "description": "Knowledge snippets.",
+              "maxItems": 500
+            },
+            "plugins": {
+              "type": "array",
+              "items": {
+                "type": "string",
+                "pattern": "^[@A-Za-z0-9._/-]{1,214}$"
+              },
+              "description": "Plugin package names, e.g. `@elizaos/plugin-sql`.",
+              "maxItems": 100
+            },
+            "settings": {
+              "type": "object",
+              "additionalProperties": true,
+              "description": "Settings (any object, e.g. `{\"voice\": {\"model\": \"…\"}}`)."
+            },
+            "secrets": {
+              "type": "object",
+              "additionalProperties": true,
+              "description": "Secrets the character's runtime reads (string values). Stored by the server and\nreturned to the owner; this skill masks their values in every result."
+            },
+            "style": {
+              "type": "object",
+              "additionalProperties": false,
+              "properties": {
+                "all": {
+                  "type": "array",
+                  "items": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 1000
+                  },
+                  "description": "Rules for everything it writes.",
+                  "maxItems": 100
+                },
+                "chat": {
+                  "type": "array",
+                  "items": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 1000
+                  },
+                  "description": "Rules for chat.",
+                  "maxItems": 100
+                },
+                "post": {
+                  "type": "array",
+                  "items": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 1000
+                  },
+                  "description": "Rules for posts.",
+                  "maxItems": 100
+                }
+              },
+              "description": "Writing style rules."
+            },
+            "avatarUrl": {
+              "type": "string",
+              "description": "Avatar image URL (https).",
+              "maxLength": 2048,
+              "pattern": "^https://[^\\s]+$"
+            }
+          },
+          "description": "The character (`name` required).",
+          "required": [
+            "name"
+          ]
+        },
+        "isPublic": {
+          "type": "boolean",
+          "description": "Whether other users may see it (default false)."
+        },
+        "dryRun": {
+          "type": "boolean",
+          "description": "Preview the exact request without sending it (recommended before any paid or mutating call)."
+        }
+      },
+      "required": [
+        "character"
+      ]
+    },
+    "gated": true,
+    "secrets": [
+      "ELIZACLOUD_API_KEY"
+    ]
+  },
+  {
+    "name": "elizacloud_characters_update",
+    "label": "elizacloud.characters.update",
+    "command": "elizacloud.characters.update",
+    "description": "Changes some fields of a character, keeping the others (read, merge, replace). Mutating (changes state, spends no credits): call it with dryRun true first and confirm with the user.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "characterId": {
+          "type": "string",
+          "description": "The character id (from elizacloud.characters.list).",
+          "pattern": "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"
+        },
+        "changes": {
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "name": {
+              "type": "string",
+              "description": "Display name (1-100 characters).",
+              "minLength": 1,
+              "maxLength": 100
+            },
+            "username": {
+              "type": "string",
+              "description": "Handle (letters, digits, `_`, `.`, `-`; at most 64).",
+              "pattern": "^[A-Za-z0-9_.-]{1,64}$"
+            },
+            "system": {
+              "type": "string",
+              "description": "The system prompt (at most 20000 characters).",
+              "minLength": 1,
+              "maxLength": 20000
+            },
+            "bio": {
+              "type": "array",
+              "items": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 2000
+              },
+              "description": "Biography, one paragraph per item (1-50 items).",
+              "minItems": 1,
+              "maxItems": 50
+            },
+            "messageExamples": {
+              "type": "array",
+              "items": {
+                "type": "array",
+                "items": {
+                  "description": "One line of an example conversation.",
+                  "type": "object",
+                  "properties": {
+                    "name": {
+                      "description": "Who speaks: the character's name, or `{{user1}}` for the user.",
+                      "type": "string",
+                      "minLength": 1,
+                      "maxLength": 100
+                    },
+                    "content": {
+                      "description": "What is said.",
+                      "type": "object",
+                      "properties": {
+                        "text": {
+                          "description": "The text (1-5000 characters).",
+                          "type": "string",
+                          "minLength": 1,
+                          "maxLength": 5000
+                        },
+                        "actions": {
+                          "description": "Actions the message triggers, e.g. `REPLY`.",
+                          "type": "array",
+                          "items": {
+                            "type": "string",
+                            "minLength": 1,
+                            "maxLength": 100
+                          },
+                          "maxItems": 20
+                        }
+                      },
+                      "additionalProperties": false,
+                      "required": [
+                        "text"
+                      ]
+                    }
+                  },
+                  "additionalProperties": false,
+                  "required": [
+                    "name",
+                    "content"
+                  ]
+                },
+                "minItems": 1,
+                "maxItems": 20
+              },
+              "description": "Example conversations: each a list of messages (at most 50 conversations).",
+              "maxItems": 50
+            },
+            "postExamples": {
+              "type": "array",
+              "items": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 2000
+              },
+              "description": "Example posts.",
+              "maxItems": 100
+            },
+            "topics": {
+              "type": "array",
+              "items": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 200
+              },
+              "description": "Topics it knows about.",
+              "maxItems": 200
+            },
+            "adjectives": {
+              "type": "array",
+              "items": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 200
+              },
+              "description": "Adjectives that describe it.",
+              "maxItems": 200
+            },
+            "knowledge": {
+              "type": "array",
+              "items": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 10000
+              },
+              "description": "Knowledge snippets.",
+              "maxItems": 500
+            },
+            "plugins": {
+              "type": "array",
+              "items": {
+                "type": "string",
+                "pattern": "^[@A-Za-z0-9._/-]{1,214}$"
+              },
+              "description": "Plugin package names, e.g. `@elizaos/plugin-sql`.",
+              "maxItems": 100
+            },
+            "settings": {
+              "type": "object",
+              "additionalProperties": true,
+              "description": "Settings (any object, e.g. `{\"voice\": {\"model\": \"…\"}}`)."
+            },
+            "secrets": {
+              "type": "object",
+              "additionalProperties": true,
+              "description": "Secrets the character's runtime reads (string values). Stored by the server and\nreturned to the owner; this skill masks their values in every result."
+            },
+            "style": {
+              "type": "object",
+              "additionalProperties": false,
+              "properties": {
+                "all": {
+                  "type": "array",
+                  "items": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 1000
+                  },
+                  "description": "Rules for everything it writes.",
+                  "maxItems": 100
+                },
+                "chat": {
+                  "type": "array",
+                  "items": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 1000
+                  },
+                  "description": "Rules for chat.",
+                  "maxItems": 100
+                },
+                "post": {
+                  "type": "array",
+                  "items": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 1000
+                  },
+                  "description": "Rules for posts.",
+                  "maxItems": 100
+                }
+              },
+              "description": "Writing style rules."
+            },
+            "avatarUrl": {
+              "type": "string",
+              "description": "Avatar image URL (https).",
+              "maxLength": 2048,
+              "pattern": "^https://[^\\s]+$"
+            }
+          },
+          "description": "The fields to change. Lists replace the current ones; `settings`, `secrets` and `style`\nare merged key by key; fields not given are kept."
+        },
+        "dryRun": {
+          "type": "boolean",
+          "description": "Preview the exact request without sending it (recommended before any paid or mutating call)."
+        }
+      },
+      "required": [
+        "characterId",
+        "changes"
+      ]
+    },
+    "gated": true,
+    "secrets": [
+      "ELIZACLOUD_API_KEY"
+    ]
+  },
+  {
+    "name": "elizacloud_characters_delete",
+    "label": "elizacloud.characters.delete",
+    "command": "elizacloud.characters.delete",
+    "description": "Destructive: deletes one of the organization's characters; this cannot be undone. Destructive (cannot be undone): call it with dryRun true first and confirm with the user.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "characterId": {
+          "type": "string",
+          "description": "The character id (from elizacloud.characters.list).",
+          "pattern": "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"
+        },
+        "dryRun": {
+          "type": "boolean",
+          "description": "Preview the exact request without sending it (recommended before any paid or mutating call)."
+        }
+      },
+      "required": [
+        "characterId"
+      ]
+    },
+    "gated": true,
+    "secrets": [
+      "ELIZACLOUD_API_KEY"
+    ]
+  },
+  {
+    "name": "elizacloud_a2a_card",
+    "label": "elizacloud.a2a.card",
+    "command": "elizacloud.a2a.card",
+    "description": "Shows the elizaOS Cloud platform agent's A2A card: its skills, their billing and how to call them.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {}
+    },
+    "gated": false,
+    "secrets": []
+  },
+  {
+    "name": "elizacloud_a2a_send",
+    "label": "elizacloud.a2a.send",
+    "command": "elizacloud.a2a.send",
+    "description": "Paid: sends a message to the elizaOS Cloud platform agent, which runs one of its skills as a task. Paid (spends credits): call it with dryRun true first and confirm with the user.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "text": {
+          "type": "string",
+          "description": "The message text (passed to the skill as its `text`).",
+          "minLength": 1,
+          "maxLength": 20000
+        },
+        "skill": {
+          "type": "string",
+          "description": "The skill to run, e.g. `cloud.credits.summary` (the `skills[].id` of\nelizacloud.a2a.card); without one the agent lists its capabilities.",
+          "pattern": "^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*){1,5}$"
+        },
+        "params": {
+          "type": "object",
+          "additionalProperties": true,
+          "description": "The skill's parameters (an object)."
+        },
+        "contextId": {
+          "type": "string",
+          "description": "Continue the conversation of an earlier task (its `contextId`).",
+          "pattern": "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"
+        },
+        "taskId": {
+          "type": "string",
+          "description": "The id to give the task (default: one the agent picks).",
+          "pattern": "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"
+        },
+        "dryRun": {
+          "type": "boolean",
+          "description": "Preview the exact request without sending it (recommended before any paid or mutating call)."
+        }
+      }
+    },
+    "gated": true,
+    "secrets": [
+      "ELIZACLOUD_API_KEY"
+    ]
+  },
+  {
+    "name": "elizacloud_a2a_tasks_get",
+    "label": "elizacloud.a2a.tasks.get",
+    "command": "elizacloud.a2a.tasks.get",
+    "description": "Reads an A2A task, optionally waiting until it finishes.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "taskId": {
+          "type": "string",
+          "description": "The task id (`taskId` from elizacloud.a2a.send).",
+          "pattern": "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"
+        },
+        "historyLength": {
+          "type": "integer",
+          "maximum": 100,
+          "minimum": 0,
+          "description": "Keep only the last N messages of the history (0-100)."
+        },
+        "waitUntilDone": {
+          "type": "boolean",
+          "description": "Check again until the task finishes (completed, canceled, failed or rejected), backing\noff as it ages, up to `timeoutMs`."
+        },
+        "timeoutMs": {
+          "type": "integer",
+          "maximum": 600000,
+          "minimum": 1000,
+          "description": "With `waitUntilDone`: give up after this many ms (1000-600000, default 120000)."
+        },
+        "intervalMs": {
+          "type": "integer",
+          "maximum": 60000,
+          "minimum": 100,
+          "description": "With `waitUntilDone`: longest gap between two checks, in ms (100-60000)."
+        }
+      },
+      "required": [
+        "taskId"
+      ]
+    },
+    "gated": false,
+    "secrets": [
+      "ELIZACLOUD_API_KEY"
+    ]
+  },
+  {
+    "name": "elizacloud_a2a_tasks_cancel",
+    "label": "elizacloud.a2a.tasks.cancel",
+    "command": "elizacloud.a2a.tasks.cancel",
+    "description": "Cancels an A2A task that has not finished yet. Mutating (changes state, spends no credits): call it with dryRun true first and confirm with the user.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "taskId": {
+          "type": "string",
+          "description": "The task id (`taskId` from elizacloud.a2a.send).",
+          "pattern": "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"
+        },
+        "dryRun": {
+          "type": "boolean",
+          "description": "Preview the exact request without sending it (recommended before any paid or mutating call)."
+        }
+      },
+      "required": [
+        "taskId"
+      ]
+    },
+    "gated": true,
+    "secrets": [
+      "ELIZACLOUD_API_KEY"
+    ]
+  },
+  {
+    "name": "elizacloud_agents_a2a_card",
+    "label": "elizacloud.agents.a2a.card",
+    "command": "elizacloud.agents.a2a.card",
+    "description": "Shows a public agent's A2A card: name, description, skills and display prices.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "agentId": {
+          "type": "string",
+          "description": "The public character's id (the `{id}` of an `a2aEndpoint` from elizacloud.discovery).",
+          "pattern": "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"
+        }
+      },
+      "required": [
+        "agentId"
+      ]
+    },
+    "gated": false,
+    "secrets": []
+  },
+  {
+    "name": "elizacloud_agents_a2a_info",
+    "label": "elizacloud.agents.a2a.info",
+    "command": "elizacloud.agents.a2a.info",
+    "description": "Asks a public agent for its name, bio, category, tags and pricing (free, needs the key).",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "agentId": {
+          "type": "string",
+          "description": "The public character's id (the `{id}` of an `a2aEndpoint` from elizacloud.discovery).",
+          "pattern": "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"
+        }
+      },
+      "required": [
+        "agentId"
+      ]
+    },
+    "gated": false,
+    "secrets": [
+      "ELIZACLOUD_API_KEY"
+    ]
+  },
+  {
+    "name": "elizacloud_agents_a2a_chat",
+    "label": "elizacloud.agents.a2a.chat",
+    "command": "elizacloud.agents.a2a.chat",
+    "description": "Paid: chats with a public agent through its A2A endpoint, billed to the caller's balance. Paid (spends credits): call it with dryRun true first and confirm with the user.",
+    "parameters": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "agentId": {
+          "type": "string",
+          "description": "The public character's id (the `{id}` of an `a2aEndpoint` from elizacloud.discovery).",
+          "pattern": "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"
+        },
+        "messages": {
+          "type": "array",
+          "items": {
+            "description": "One turn of the conversation.",
+            "type": "object",
+            "properties": {
+              "role": {
+                "description": "`user`, `assistant` or `agent` (no `system`: the agent has its own). `user`: The caller; `assistant`: The agent, in an earlier turn; `agent`: The agent (A2A's name for it)",
+                "type": "string",
+                "enum": [
+                  "user",
+                  "assistant",
+                  "agent"
+                ]
+              },
+              "content": {
+                "description": "The text (1-20000 characters).",
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 20000
+              }
+            },
+            "additionalProperties": false,
+            "required": [
+              "role",
+              "content"
+            ]
+          },
+          "description": "The conversation so far, ending with the user's message (1-100 turns).",
+          "minItems": 1,
+          "maxItems": 100
+        },
+        "model": {
+          "type": "string",
+          "description": "A catalogue model id (default `gpt-5-mini`).",
+          "minLength": 1,
+          "maxLength": 128,
+          "pattern": "^[A-Za-z0-9._:/-]+$"
+        },
+        "dryRun": {
+          "type": "boolean",
+          "description": "Preview the exact request without sending it (recommended before any paid or mutating call)."
+        }
+      },
+      "required": [
+        "agentId",
+        "messages"
       ]
     },
     "gated": true,

@@ -86,14 +86,20 @@ fn invocation(pack: &Pack, command: &dyn DynCommand) -> String {
     }
 }
 
-/// The effect as the skill shows it, with destructiveness (its one declaration).
-fn effect_label(command: &dyn DynCommand) -> &'static str {
-    match (command.effect(), command.destructive()) {
+/// The effect as the skill shows it, with destructiveness (its one declaration) and whether
+/// the command reads local files the caller names.
+fn effect_label(command: &dyn DynCommand) -> String {
+    let effect = match (command.effect(), command.destructive()) {
         (Effect::ReadOnly, _) => "read-only",
         (Effect::Mutating, false) => "**mutating**",
         (Effect::Mutating, true) => "**mutating, destructive**",
         (Effect::Paid, false) => "**paid**",
         (Effect::Paid, true) => "**paid, destructive**",
+    };
+    if command.reads_local_files() {
+        format!("{effect}, reads local files")
+    } else {
+        effect.to_owned()
     }
 }
 

@@ -16,6 +16,7 @@ use reqwest::header::{ACCEPT, CONTENT_TYPE, RETRY_AFTER, USER_AGENT};
 
 use super::HttpSettings;
 use super::auth::Auth;
+use super::budget::{Lease, MemoryBudget};
 use super::endpoint::SafeResolver;
 use super::failure::{Failure, classify_transport};
 use super::request::{ApiRequest, Body, RequestPreview, build_form, preview_form};
@@ -47,12 +48,26 @@ enum Sent {
 #[derive(Debug, Default)]
 pub struct Transport {
     client: OnceLock<Result<reqwest::Client, Error>>,
+    budget: MemoryBudget,
 }
 
 impl Transport {
-    /// A transport that is built on first use.
+    /// A transport that is built on first use, with the default [`MemoryBudget`].
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A transport whose large response bodies share `budget`.
+    pub fn with_budget(budget: MemoryBudget) -> Self {
+        Self {
+            client: OnceLock::new(),
+            budget,
+        }
+    }
+
+    /// The memory budget of every response body read through this transport.
+    pub fn budget(&self) -> &MemoryBudget {
+        &self.budget
     }
 
     fn client(&self) -> Result<&reqwest::Client, Error> {
@@ -92,6 +107,7 @@ pub struct ServiceClient<'a> {
     auth: Auth<'a>,
     settings: HttpSettings,
     secrets: Option<&'a Secrets>,
+    lease: Option<Lease>,
 }
 
 impl<'a> ServiceClient<'a> {
@@ -109,7 +125,21 @@ impl<'a> ServiceClient<'a> {
             auth,
             settings,
             secrets: None,
+            lease: None,
         }
+    }
+
+    /// Charges large bodies to `lease` (the request's, held until its answer is printed);
+    /// without one, each read takes and gives back a slot of its own.
+    pub(crate) fn with_lease(mut self, lease: Lease) -> Self {
+        self.lease = Some(lease);
+        self
+    }
+
+    fn lease(&self) -> Lease {
+        self.lease
+            .clone()
+            .unwrap_or_else(|| self.transport.budget().lease())
     }
 
     /// Lets requests use this run's secrets as path segments ([`ApiRequest::secret_segment`]).
@@ -240,6 +270,7 @@ impl<'a> ServiceClient<'a> {
             effect: request.effect,
             received: 0,
             env_prefix: self.settings.env_prefix,
+            lease: self.lease(),
             response,
         })
     }
@@ -274,7 +305,7 @@ impl<'a> ServiceClient<'a> {
                     }
                     let content_type = header_string(response.headers(), CONTENT_TYPE.as_str());
                     let headers = response.headers().clone();
-                    match read_body(response).await {
+                    match read_body(response, &self.lease()).await {
                         Ok(body) => {
                             return Ok(Sent::Buffered(ApiResponse {
                                 status,
@@ -363,7 +394,7 @@ impl<'a> ServiceClient<'a> {
         let location = header_string(response.headers(), "location");
         let headers = response.headers().clone();
         // The error body is informative only; a failure to read it is not the error to report.
-        let body = read_body(response)
+        let body = read_body(response, &self.lease())
             .await
             .map(|b| String::from_utf8_lossy(&b).into_owned())
             .unwrap_or_default();
@@ -429,6 +460,66 @@ mod tests {
                 ..HttpSettings::default()
             },
         )
+    }
+
+    /// Issue 17, defect 5: a large body is read only while its request holds a slot of the
+    /// memory budget; with every slot taken, the next large read waits until the answer
+    /// holding one is done. Small bodies never wait.
+    #[tokio::test]
+    async fn large_bodies_wait_for_a_slot_of_the_memory_budget() {
+        let server = MockServer::start().await;
+        let large = format!(
+            "\"{}\"",
+            "x".repeat(crate::http::budget::SMALL_BODY_BYTES + 10)
+        );
+        Mock::given(method("GET"))
+            .and(path("/large"))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(large, "application/json"))
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/small"))
+            .respond_with(ResponseTemplate::new(200).set_body_raw("[1]", "application/json"))
+            .mount(&server)
+            .await;
+        let transport: &'static Transport =
+            Box::leak(Box::new(Transport::with_budget(MemoryBudget::new(1))));
+        let client_with = |lease: Lease| {
+            ServiceClient::new(
+                DEMO_API,
+                Url::parse(&server.uri()).unwrap(),
+                transport,
+                Auth::None,
+                HttpSettings::default(),
+            )
+            .with_lease(lease)
+        };
+        let first = transport.budget().lease();
+        let held = client_with(first.clone())
+            .send(&ApiRequest::get(&["large"]))
+            .await
+            .unwrap();
+        assert!(first.holds_large());
+        // Another request's small read goes on; its large read waits.
+        let second = transport.budget().lease();
+        client_with(second.clone())
+            .send(&ApiRequest::get(&["small"]))
+            .await
+            .unwrap();
+        assert!(!second.holds_large());
+        let waiting = tokio::spawn({
+            let client = client_with(second.clone());
+            async move { client.send(&ApiRequest::get(&["large"])).await.map(|_| ()) }
+        });
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        assert!(!waiting.is_finished(), "the only slot is held");
+        drop((held, first));
+        tokio::time::timeout(Duration::from_secs(5), waiting)
+            .await
+            .expect("the slot came free")
+            .unwrap()
+            .unwrap();
+        assert!(second.holds_large());
     }
 
     #[tokio::test]

@@ -8,10 +8,12 @@
 //!
 //! - [`request`]: a request described as data (sent or previewed);
 //! - [`response`]: buffered and streamed bodies under the size cap;
+//! - [`budget`]: the process's memory budget for large response bodies;
 //! - [`failure`](self): transport and status failures, classified and turned into errors;
 //! - [`client`](self): the per-service client with its retry loop, and the shared transport.
 
 mod auth;
+pub mod budget;
 mod client;
 pub mod endpoint;
 mod failure;
@@ -25,7 +27,7 @@ use std::time::Duration;
 
 pub(crate) use auth::Auth;
 pub use client::{ServiceClient, Transport};
-pub use request::{ApiRequest, Body, FormPart, FormValue, RequestPreview};
+pub use request::{ApiRequest, Body, FormPart, FormValue, RequestPreview, sha256_hex};
 pub use response::{
     ApiResponse, MAX_BODY_BYTES, MAX_JSON_VALUES, StreamingResponse, too_many_json_values,
 };

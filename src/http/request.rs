@@ -40,7 +40,9 @@ pub struct FormPart {
 pub enum FormValue {
     /// A text field.
     Text(String),
-    /// A file field; the content always comes from the arguments, never from disk.
+    /// A file field: content from the arguments, or a local file read through
+    /// [`crate::files`] (only for the commands allowed to). Previews show its name, size,
+    /// type and SHA-256, never its bytes.
     File {
         /// File name sent in the part's disposition.
         filename: String,
@@ -305,6 +307,15 @@ pub(crate) fn build_form(parts: &[FormPart]) -> multipart::Form {
         })
 }
 
+/// SHA-256 of `bytes`, lower-case hex: how previews and results name a file's content.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 pub(crate) fn preview_form(parts: &[FormPart]) -> Value {
     let fields: serde_json::Map<String, Value> = parts
         .iter()
@@ -319,6 +330,7 @@ pub(crate) fn preview_form(parts: &[FormPart]) -> Value {
                     "filename": filename,
                     "contentType": content_type,
                     "bytes": bytes.len(),
+                    "sha256": sha256_hex(bytes),
                     "content": MASK,
                 }),
             };
@@ -371,5 +383,9 @@ mod tests {
         assert_eq!(preview["multipart"]["title"], json!("hello"));
         assert_eq!(preview["multipart"]["file"]["bytes"], json!(3));
         assert_eq!(preview["multipart"]["file"]["content"], json!(MASK));
+        assert_eq!(
+            preview["multipart"]["file"]["sha256"],
+            json!("039058c6f2c0cb492c533b0a4d14ef77cc0f78abccced5287d84a1a2011cfb81")
+        );
     }
 }

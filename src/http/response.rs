@@ -5,6 +5,7 @@ use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
+use super::budget::{Lease, SMALL_BODY_BYTES, is_large};
 use super::failure::{Failure, classify_transport, too_large, transport_error};
 use crate::error::{Error, ErrorCode};
 use crate::vocab::{Effect, Service};
@@ -136,6 +137,8 @@ pub struct StreamingResponse {
     pub(crate) effect: Effect,
     pub(crate) received: usize,
     pub(crate) env_prefix: &'static str,
+    /// The request's claim on the memory budget: a stream past the small size takes a slot.
+    pub(crate) lease: Lease,
 }
 
 impl StreamingResponse {
@@ -160,6 +163,9 @@ impl StreamingResponse {
                 self.received += chunk.len();
                 if self.received > MAX_BODY_BYTES {
                     return Err(too_large(self.service, &self.url));
+                }
+                if self.received > SMALL_BODY_BYTES {
+                    self.lease.hold_large().await;
                 }
                 Ok(Some(chunk))
             }
@@ -187,13 +193,24 @@ pub(crate) fn header_string(headers: &HeaderMap, name: &str) -> Option<String> {
 
 /// Reads a whole body under the cap. A failure is classified for the retry policy: a body
 /// cut short is [`Failure::Transport`] (a read-only request may be sent again), an oversized
-/// one [`Failure::TooLarge`].
-pub(crate) async fn read_body(mut response: reqwest::Response) -> Result<Bytes, Failure> {
+/// one [`Failure::TooLarge`]. A body that turns out large (bytes, or values once complete)
+/// takes the request's large-body slot first ([`super::budget`]): reading pauses until one is
+/// free.
+pub(crate) async fn read_body(
+    mut response: reqwest::Response,
+    lease: &Lease,
+) -> Result<Bytes, Failure> {
     if response
         .content_length()
         .is_some_and(|len| len > MAX_BODY_BYTES as u64)
     {
         return Err(Failure::TooLarge);
+    }
+    if response
+        .content_length()
+        .is_some_and(|len| len > SMALL_BODY_BYTES as u64)
+    {
+        lease.hold_large().await;
     }
     let mut body = Vec::new();
     loop {
@@ -203,8 +220,16 @@ pub(crate) async fn read_body(mut response: reqwest::Response) -> Result<Bytes, 
                     return Err(Failure::TooLarge);
                 }
                 body.extend_from_slice(&chunk);
+                if is_large(&body, false) {
+                    lease.hold_large().await;
+                }
             }
-            Ok(None) => return Ok(Bytes::from(body)),
+            Ok(None) => {
+                if is_large(&body, true) {
+                    lease.hold_large().await;
+                }
+                return Ok(Bytes::from(body));
+            }
             Err(e) => return Err(Failure::Transport(classify_transport(&e))),
         }
     }

@@ -44,7 +44,7 @@ use tokio::sync::{RwLock, mpsc};
 use crate::command::{DynCommand, Effect};
 use crate::error::{Error, Problem};
 use crate::pack::Pack;
-use crate::runtime::{CancelSignal, Hooks, ProgressSink, Response, Runtime, registry};
+use crate::runtime::{CancelSignal, Held, Hooks, ProgressSink, Response, Runtime, registry};
 use crate::secrets;
 use tools::{DRY_RUN_ARG, ToolSet};
 use transport::LineTransport;
@@ -98,7 +98,7 @@ impl McpServer {
         arguments: Option<Map<String, Value>>,
         progress: Option<(ProgressToken, Peer<RoleServer>)>,
         cancel: CancelSignal,
-    ) -> CallToolResult {
+    ) -> (CallToolResult, Held) {
         let mut args = arguments.unwrap_or_default();
         let mut dry_run = false;
         if tools::gated(command) {
@@ -189,15 +189,19 @@ fn unknown_tool(pack: &Pack, name: &str) -> ErrorData {
 /// `CallToolResult::structured` does) would show the model the same document twice; text is
 /// what every client displays, and it is the same document `run` prints.
 ///
-/// The document is moved into its text, not copied (a result may be megabytes).
-fn result(response: Response) -> CallToolResult {
+/// The document is moved into its text, not copied (a result may be megabytes); what the
+/// request holds (its secrets for redaction, its claim on the memory budget) comes back, to
+/// be kept until the answer is written.
+fn result(response: Response) -> (CallToolResult, Held) {
     let ok = response.is_ok();
-    let text = response.into_json().to_string();
-    if ok {
-        CallToolResult::success(vec![ContentBlock::text(text)])
+    let (document, held) = response.into_parts();
+    let text = vec![ContentBlock::text(document.to_string())];
+    let result = if ok {
+        CallToolResult::success(text)
     } else {
-        CallToolResult::error(vec![ContentBlock::text(text)])
-    }
+        CallToolResult::error(text)
+    };
+    (result, held)
 }
 
 /// A progress sink for one call and the future that turns its reports into
@@ -265,7 +269,10 @@ impl ServerHandler for McpServer {
         let mut call = std::pin::pin!(call);
         tokio::select! {
             biased;
-            outcome = &mut call => Ok(outcome.into()),
+            (outcome, held) = &mut call => {
+                transport::keep_until_written(&context.extensions, held);
+                Ok(outcome.into())
+            }
             () = context.ct.cancelled() => {
                 // rmcp sends no response for a cancelled request (nor at end of input).
                 cancel.cancel();
@@ -300,7 +307,7 @@ where
 {
     let server = McpServer::new(runtime);
     let calls = server.clone();
-    let (out, lines) = mpsc::channel::<transport::Outgoing>(transport::OUTPUT_QUEUE);
+    let (out, lines) = mpsc::channel::<crate::runtime::serve::Outgoing>(transport::OUTPUT_QUEUE);
     let writer = tokio::spawn(crate::runtime::serve::write_lines(output, lines));
     let supported = ServerHandler::supported_protocol_versions(&server).into_owned();
     let transport = LineTransport::new(input, out, options, supported);

@@ -23,8 +23,9 @@
 //!
 //! Backpressure, as in `serve` (defect 4): at most [`McpOptions::max_in_flight`] requests are
 //! with rmcp at once, each holding a slot from when it is handed over until its handler has
-//! ended *and* the writer has taken its answer (a call whose client stops reading stdout keeps
-//! its slot, and so do the megabytes of its answer). Up to as many more wait here, read and parsed; then reading pauses. Request lines
+//! ended *and* its answer is in the writer's queue (a client that stops reading stdout stops
+//! the server reading). An answer keeps what its request holds — its claim on the memory
+//! budget for large bodies (`http::budget`) among it — until the writer has written it. Up to as many more wait here, read and parsed; then reading pauses. Request lines
 //! held (waiting or running) count against [`McpOptions::max_buffered_bytes`], and reading also
 //! pauses while they exceed it. Notifications are not held back by waiting requests, so a
 //! `notifications/cancelled` reaches a running call; one cancelling a request still waiting
@@ -41,8 +42,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use rmcp::RoleServer;
 use rmcp::model::{
-    ClientJsonRpcMessage, ClientNotification, ClientRequest, ErrorData, GetExtensions, GetMeta,
-    JsonRpcMessage, ProtocolVersion, RequestId, ServerJsonRpcMessage,
+    ClientJsonRpcMessage, ClientNotification, ClientRequest, ErrorData, Extensions, GetExtensions,
+    GetMeta, JsonRpcMessage, ProtocolVersion, RequestId, ServerJsonRpcMessage,
 };
 use rmcp::transport::Transport;
 use serde_json::{Value, json};
@@ -50,8 +51,10 @@ use tokio::io::AsyncRead;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 
 use crate::bounds;
+use crate::runtime::Held;
 use crate::runtime::id_scan::IdScan;
 use crate::runtime::lines::{Line, LineReader};
+use crate::runtime::serve::Outgoing;
 use crate::secrets::{self, redact};
 
 /// `mcp` limits; the defaults are those of `serve` (one definition for both).
@@ -81,37 +84,34 @@ impl Default for McpOptions {
 /// Lines waiting for the writer; senders wait (and their calls keep their slots) when full.
 pub(super) const OUTPUT_QUEUE: usize = 256;
 
-/// One line for the writer, with the slot of the call it answers: the slot is free once the
-/// writer has taken the line, so answers waiting to be written count against
-/// `--max-in-flight` too (a client that stops reading stops the server reading).
-#[derive(Debug)]
-pub(super) struct Outgoing {
-    line: String,
-    _slot: Option<Arc<Slot>>,
-}
-
-impl AsRef<str> for Outgoing {
-    fn as_ref(&self) -> &str {
-        &self.line
-    }
-}
-
 /// Longest part of an unreadable method name quoted back.
 const QUOTED_CHARS: usize = 64;
 
-/// What a request holds while it is with rmcp: a call slot and its line's bytes. Freed when
-/// the last holder lets go: the handler's context (its extensions), and the table of requests
-/// whose answer has not reached the writer yet.
+/// What a request holds while it is with rmcp: a call slot and its line's bytes, and once
+/// its handler has answered, what the answer holds until it is written (the secrets it is
+/// redacted with, its claim on the memory budget: [`Held`]). Freed when the last holder lets
+/// go: the handler's context (its extensions), and the table of requests whose answer has
+/// not reached the writer's queue; the answer's [`Held`] then goes on with the line.
 #[derive(Debug)]
 struct Slot {
     _call: OwnedSemaphorePermit,
     _bytes: OwnedSemaphorePermit,
+    answer: Mutex<Held>,
 }
 
 /// A [`Slot`] as a request extension: dropped with the handler's context.
 #[derive(Debug, Clone)]
-struct Held {
-    _slot: Arc<Slot>,
+struct CallSlot {
+    slot: Arc<Slot>,
+}
+
+/// Keeps what a call's answer holds (`held`) until that answer is written: the handler of a
+/// request that came through this transport calls it with its context's extensions.
+pub(super) fn keep_until_written(extensions: &Extensions, held: Held) {
+    match extensions.get::<CallSlot>() {
+        Some(call) => *lock(&call.slot.answer) = held,
+        None => tracing::debug!("a call without a slot: its answer holds nothing past it"),
+    }
 }
 
 /// The slots of requests whose answer has not reached the writer's queue, by request id.
@@ -182,7 +182,7 @@ impl<R: AsyncRead + Unpin> LineTransport<R> {
             if !self.answers.is_empty() {
                 let room = self.out.reserve().await.ok()?;
                 if let Some(line) = self.answers.pop_front() {
-                    room.send(Outgoing { line, _slot: None });
+                    room.send(Outgoing::from(line));
                 }
                 continue;
             }
@@ -241,13 +241,14 @@ impl<R: AsyncRead + Unpin> LineTransport<R> {
         let slot = Arc::new(Slot {
             _call: call,
             _bytes: bytes?,
+            answer: Mutex::default(),
         });
         if let JsonRpcMessage::Request(request) = &mut message {
             if !self.lifecycle && opens_lifecycle(&request.request, &self.supported) {
                 self.lifecycle = true;
             }
-            request.request.extensions_mut().insert(Held {
-                _slot: Arc::clone(&slot),
+            request.request.extensions_mut().insert(CallSlot {
+                slot: Arc::clone(&slot),
             });
         }
         lock(&self.unanswered).insert(id, slot);
@@ -423,11 +424,15 @@ impl<R: AsyncRead + Send + Unpin + 'static> Transport<RoleServer> for LineTransp
         };
         let line = render(&item);
         drop(item);
-        // The answer carries its call's slot to the writer.
-        let slot = answered.and_then(|id| lock(&self.unanswered).remove(&id));
+        // The call's slot is free once its answer is queued (and its handler has ended); what
+        // the answer holds goes on with the line until the writer has written it.
+        let held = answered
+            .and_then(|id| lock(&self.unanswered).remove(&id))
+            .map(|slot| std::mem::take(&mut *lock(&slot.answer)))
+            .unwrap_or_default();
         let out = self.out.clone();
         async move {
-            out.send(Outgoing { line, _slot: slot }).await.map_err(|_| {
+            out.send(Outgoing::new(line, held)).await.map_err(|_| {
                 std::io::Error::new(std::io::ErrorKind::BrokenPipe, "stdout is closed")
             })
         }

@@ -4,6 +4,7 @@ use serde_json::{Map, Value, json};
 
 use crate::bounds;
 use crate::error::{Error, ErrorCode};
+use crate::http::budget::Lease;
 use crate::secrets::HostSecrets;
 use crate::secrets::redact;
 
@@ -79,7 +80,7 @@ impl Request {
                         )),
                     }
                 }
-                HostSecrets::from_pairs(pairs)
+                HostSecrets::from_pairs(pairs).map_err(fail)?
             }
             Some(_) => return Err(fail(invalid("`secrets` must be an object of strings."))),
         };
@@ -154,8 +155,17 @@ pub struct Response {
     pub command: Option<&'static str>,
     /// Result or error.
     pub outcome: Result<Success, Error>,
-    /// Keeps the secrets the request used in the redactor's memory until this is printed.
-    pub(crate) _pins: Vec<redact::Pin>,
+    /// What the request holds until this is printed.
+    pub(crate) _held: Held,
+}
+
+/// What a request holds until its answer is printed: the secrets it used, in the redactor's
+/// memory (so the answer is masked with them), and its claim on the memory budget (so a large
+/// body's parsed result is counted while it lives).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Held {
+    pub(crate) pins: Vec<redact::Pin>,
+    pub(crate) lease: Option<Lease>,
 }
 
 impl Response {
@@ -165,7 +175,7 @@ impl Response {
             id,
             command,
             outcome: Err(error),
-            _pins: Vec::new(),
+            _held: Held::default(),
         }
     }
 
@@ -190,13 +200,20 @@ impl Response {
 
     /// Like [`Response::to_json`], moving the result instead of copying it: a large answer is
     /// held once, not twice, while it is redacted and printed.
-    pub fn into_json(mut self) -> Value {
+    pub fn into_json(self) -> Value {
+        self.into_parts().0
+    }
+
+    /// The document (as [`Response::into_json`]) and what the request holds until it is
+    /// printed, for a writer that prints it later.
+    pub(crate) fn into_parts(mut self) -> (Value, Held) {
         let result = self
             .outcome
             .as_mut()
             .ok()
             .map(|s| std::mem::take(&mut s.result));
-        self.document(result)
+        let document = self.document(result);
+        (document, std::mem::take(&mut self._held))
     }
 
     fn document(&self, result: Option<Value>) -> Value {
@@ -321,7 +338,7 @@ mod tests {
                 result: json!({"x": 1}),
                 warnings: vec![],
             }),
-            _pins: Vec::new(),
+            _held: Held::default(),
         };
         assert_eq!(
             ok.to_json(),

@@ -25,9 +25,10 @@ use crate::gate::Gate;
 use crate::http::Transport;
 use crate::pack::Pack;
 use crate::schema;
-use crate::secrets::{Chain, EnvSecrets, SecretName, SecretProvider, Secrets, redact};
+use crate::secrets::{Chain, EnvSecrets, SecretName, SecretProvider, Secrets};
 
 pub use crate::hooks::{CancelSignal, Hooks, ProgressSink};
+pub(crate) use envelope::Held;
 pub use envelope::{Request, Response, Success, oversize, parse_json};
 
 /// A compiled input schema, kept for the life of the process.
@@ -108,11 +109,24 @@ impl Runtime {
 
     /// Runs `command` with `args` (the `run` subcommand).
     pub async fn run(&self, command: &str, args: Value, dry_run: bool) -> Response {
+        self.run_observed(command, args, dry_run, Hooks::default())
+            .await
+    }
+
+    /// Like [`Runtime::run`], with the mode's [`Hooks`].
+    pub async fn run_observed(
+        &self,
+        command: &str,
+        args: Value,
+        dry_run: bool,
+        hooks: Hooks,
+    ) -> Response {
         let mut envelope = serde_json::Map::new();
         envelope.insert("command".into(), Value::String(command.to_owned()));
         envelope.insert("args".into(), args);
         envelope.insert("dryRun".into(), Value::Bool(dry_run));
-        self.handle(Value::Object(envelope)).await
+        self.handle_observed(Value::Object(envelope), None, hooks)
+            .await
     }
 
     /// The dispatcher (design §3).
@@ -145,7 +159,7 @@ impl Runtime {
         };
         let gate = Gate::new(self.config.dry_run, dry_run);
         let dry_run = gate.dry_run();
-        let mut pins = Vec::new();
+        let mut held = Held::default();
         let outcome = self
             .run_found(
                 command,
@@ -153,13 +167,13 @@ impl Runtime {
                 gate,
                 (&host_secrets, host),
                 hooks,
-                (&mut warnings, &mut pins),
+                (&mut warnings, &mut held),
             )
             .await;
         Response {
             id,
             command: Some(command.id()),
-            _pins: pins,
+            _held: held,
             outcome: outcome
                 .map(|(result, previewed)| Success {
                     // The arguments may have asked the gate for a dry-run of their own.
@@ -181,7 +195,7 @@ impl Runtime {
         gate: Gate,
         (host_secrets, host): (&dyn SecretProvider, Option<&dyn SecretProvider>),
         hooks: Hooks,
-        (warnings, pins): (&mut Vec<String>, &mut Vec<redact::Pin>),
+        (warnings, held): (&mut Vec<String>, &mut Held),
     ) -> Result<(Value, bool), Error> {
         let args = self.reject_endpoint_override(args)?;
         let compiled = self.compiled_schema(command)?;
@@ -225,12 +239,14 @@ impl Runtime {
         secrets.extend(local_only);
         // The answer is redacted when it is printed, after this run: its secrets stay
         // remembered until then.
-        pins.extend(secrets.pins());
+        held.pins.extend(secrets.pins());
 
         let ctx = Ctx::new(&self.config, &self.transport, secrets, gate)
             .with_deferred(deferred)
             .with_field_code(self.pack.field_code)
+            .with_local_files(self.pack.reads_local_files && command.reads_local_files())
             .with_hooks(hooks);
+        held.lease = Some(ctx.lease());
         tracing::debug!(command = command.id(), dry_run = gate.dry_run(), "dispatch");
         let outcome = command.execute(&ctx, args).await;
         warnings.extend(ctx.take_warnings());

@@ -44,7 +44,7 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinSet;
 
 use super::lines::{Line, LineReader};
-use super::{Hooks, ProgressSink, Response, Runtime};
+use super::{Held, Hooks, ProgressSink, Response, Runtime};
 use crate::error::{Error, ErrorCode};
 use crate::secrets::{self, SecretName, SecretProvider};
 
@@ -69,7 +69,7 @@ impl Default for ServeOptions {
             secret_timeout: Duration::from_secs(5),
             max_line_bytes: crate::bounds::MAX_REQUEST_BYTES,
             max_in_flight: DEFAULT_MAX_IN_FLIGHT,
-            max_buffered_bytes: 128 * 1024 * 1024,
+            max_buffered_bytes: 48 * 1024 * 1024,
         }
     }
 }
@@ -91,7 +91,7 @@ const WRITE_BATCH_BYTES: usize = 256 * 1024;
 /// State shared by the reader and every request's secret provider.
 #[derive(Debug)]
 struct Host {
-    out: mpsc::Sender<String>,
+    out: mpsc::Sender<Outgoing>,
     pending: std::sync::Mutex<HashMap<u64, oneshot::Sender<Option<String>>>>,
     next_ask: AtomicU64,
     open: AtomicBool,
@@ -151,12 +151,21 @@ impl SecretProvider for AskHost {
                 "name": name.canonical(),
                 "requestId": self.request_id,
             });
-            if self.host.out.send(message.to_string()).await.is_err() {
+            if self
+                .host
+                .out
+                .send(message.to_string().into())
+                .await
+                .is_err()
+            {
                 return Ok(None);
             }
             match tokio::time::timeout(self.host.timeout, rx).await {
-                Ok(Ok(value)) => Ok(value.as_deref().and_then(secrets::accept)),
-                Ok(Err(_)) => Ok(None),
+                Ok(Ok(Some(value))) => secrets::accept(
+                    &value,
+                    &format!("the host's answer for {}", name.canonical()),
+                ),
+                Ok(Ok(None) | Err(_)) => Ok(None),
                 Err(_) => {
                     if let Ok(mut pending) = self.host.pending.lock() {
                         pending.remove(&ask);
@@ -176,10 +185,10 @@ impl SecretProvider for AskHost {
 /// Progress reports of one request as `{"type":"progress","requestId":…,"message":…}` lines.
 /// Progress is best-effort: while the output queue is full a report is dropped rather than
 /// held, so memory stays bounded and the answers are never delayed by it.
-fn progress_sink(out: mpsc::Sender<String>, request_id: Option<Value>) -> ProgressSink {
+fn progress_sink(out: mpsc::Sender<Outgoing>, request_id: Option<Value>) -> ProgressSink {
     ProgressSink::new(move |message| {
         let line = json!({"type": "progress", "requestId": request_id, "message": message});
-        let _ = out.try_send(render(&line));
+        let _ = out.try_send(render(&line).into());
     })
 }
 
@@ -214,7 +223,7 @@ where
 {
     let mut shutdown = std::pin::pin!(shutdown);
     let max_in_flight = options.max_in_flight.max(1);
-    let (out_tx, out_rx) = mpsc::channel::<String>(OUTPUT_QUEUE);
+    let (out_tx, out_rx) = mpsc::channel::<Outgoing>(OUTPUT_QUEUE);
     let writer = tokio::spawn(write_lines(output, out_rx));
     let host = Arc::new(Host {
         out: out_tx.clone(),
@@ -231,7 +240,10 @@ where
     // host's answers to secret requests still arrive when every slot waits for one.
     let mut waiting: VecDeque<(Value, usize)> = VecDeque::new();
     let mut held_bytes = 0usize;
+    // Input is read until it ends; after a shutdown signal it is read only for the host's
+    // answers to secret requests still outstanding (new requests are answered, not run).
     let mut reading = true;
+    let mut shutting_down = false;
 
     loop {
         while tasks.len() < max_in_flight
@@ -250,7 +262,7 @@ where
             };
             let handle = tasks.spawn(async move {
                 let response = runtime.handle_observed(request, Some(&ask), hooks).await;
-                let _ = out.send(render(&response.into_json())).await;
+                let _ = out.send(Outgoing::answer(response)).await;
             });
             running.insert(handle.id(), (request_id, size));
         }
@@ -262,22 +274,29 @@ where
             // No more answers can arrive: secret requests get "no value" at once.
             host.close();
         }
-        if !reading && tasks.is_empty() && waiting.is_empty() {
+        if (!reading || shutting_down) && tasks.is_empty() && waiting.is_empty() {
             break;
         }
         // While a secret request is outstanding its answer is somewhere ahead on the input, so
-        // reading goes on past a full queue (still within the byte budget and a hard cap).
+        // reading goes on past a full queue (still within the byte budget and a hard cap), and
+        // after a shutdown signal.
         let asking = host.pending.lock().is_ok_and(|p| !p.is_empty());
         let room = reading
-            && (waiting.len() < max_in_flight
-                || (asking && waiting.len() < max_in_flight.saturating_mul(WAITING_WHILE_ASKING)))
-            && (held_bytes < options.max_buffered_bytes || held_bytes == 0);
+            && if shutting_down {
+                asking
+            } else {
+                (waiting.len() < max_in_flight
+                    || (asking
+                        && waiting.len() < max_in_flight.saturating_mul(WAITING_WHILE_ASKING)))
+                    && (held_bytes < options.max_buffered_bytes || held_bytes == 0)
+            };
         tokio::select! {
             () = host.asked.notified(), if reading && !room => {}
-            () = &mut shutdown, if reading => {
+            () = &mut shutdown, if !shutting_down => {
                 tracing::info!("shutdown signal: finishing the requests in flight");
-                // Requests already read still run and are answered.
-                reading = false;
+                // Requests already read still run and are answered, and the host can still
+                // answer their secret requests (issue 17, defect 17).
+                shutting_down = true;
             }
             line = lines.next(), if room => {
                 let line = match line {
@@ -296,7 +315,7 @@ where
                 match parse_line(line, options.max_line_bytes) {
                     Parsed::Skip => {}
                     Parsed::Answer(response) => {
-                        let _ = out_tx.send(render(&response.to_json())).await;
+                        let _ = out_tx.send(render(&response.to_json()).into()).await;
                     }
                     Parsed::SecretAnswer(ask, value) => {
                         if !host.answer(ask, value) {
@@ -304,8 +323,17 @@ where
                             let error = stray_secret_answer(format!(
                                 "No secret request with id {ask} is outstanding (never asked, already answered, or timed out); the answer was ignored."
                             ));
-                            let _ = out_tx.send(render(&Response::failure(None, None, error).to_json())).await;
+                            let _ = out_tx.send(render(&Response::failure(None, None, error).to_json()).into()).await;
                         }
+                    }
+                    Parsed::Request(request) if shutting_down => {
+                        let error = Error::new(
+                            ErrorCode::ShuttingDown,
+                            "The process is shutting down: the request was not run.",
+                        )
+                        .with_retriable(true);
+                        let response = Response::failure(request.get("id").cloned(), None, error);
+                        let _ = out_tx.send(render(&response.to_json()).into()).await;
                     }
                     Parsed::Request(request) => {
                         held_bytes += size;
@@ -407,7 +435,7 @@ fn stray_secret_answer(message: String) -> Error {
 async fn finished(
     done: Result<(tokio::task::Id, ()), tokio::task::JoinError>,
     running: &mut HashMap<tokio::task::Id, (Option<Value>, usize)>,
-    out: &mpsc::Sender<String>,
+    out: &mpsc::Sender<Outgoing>,
 ) -> usize {
     match done {
         Ok((id, ())) => running.remove(&id).map_or(0, |(_, size)| size),
@@ -415,9 +443,7 @@ async fn finished(
             let (request_id, size) = running.remove(&e.id()).unwrap_or((None, 0));
             let error = Error::internal("the request hit an internal error (a bug); see stderr");
             let _ = out
-                .send(render(
-                    &Response::failure(request_id, None, error).to_json(),
-                ))
+                .send(Outgoing::answer(Response::failure(request_id, None, error)))
                 .await;
             size
         }
@@ -430,30 +456,67 @@ fn render(value: &Value) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())
 }
 
+/// One line for the writer, with what its request holds until it is written: an answer
+/// queued for the writer still counts against the memory budget (`crate::http::budget`).
+/// `mcp` writes through the same writer.
+#[derive(Debug)]
+pub(crate) struct Outgoing {
+    text: String,
+    held: Held,
+}
+
+impl Outgoing {
+    /// A rendered line and what its request holds until it is written.
+    pub(crate) fn new(text: String, held: Held) -> Self {
+        Self { text, held }
+    }
+
+    /// A request's answer, rendered, keeping what the request held.
+    fn answer(response: Response) -> Self {
+        let (document, held) = response.into_parts();
+        Self {
+            text: render(&document),
+            held,
+        }
+    }
+
+    fn append_to(self, batch: &mut Vec<u8>, holding: &mut Vec<Held>) {
+        batch.extend_from_slice(self.text.as_bytes());
+        batch.push(b'\n');
+        holding.push(self.held);
+    }
+}
+
+impl From<String> for Outgoing {
+    fn from(text: String) -> Self {
+        Self {
+            text,
+            held: Held::default(),
+        }
+    }
+}
+
 /// Writes answer lines, one write and one flush per burst: every line already queued joins
 /// the batch, so a busy `serve` does not pay a system call (and a thread hand-off, for
 /// tokio's stdout) per line.
-/// A line is dropped (with whatever it holds, `mcp`'s call slots) once it is in the batch.
-pub(crate) async fn write_lines<W: AsyncWrite + Unpin, L: AsRef<str>>(
+pub(crate) async fn write_lines<W: AsyncWrite + Unpin>(
     mut output: W,
-    mut lines: mpsc::Receiver<L>,
+    mut lines: mpsc::Receiver<Outgoing>,
 ) -> std::io::Result<()> {
     let mut batch: Vec<u8> = Vec::with_capacity(WRITE_BATCH_BYTES);
+    // What the batch's answers hold (their memory-budget slots) until they are written.
+    let mut holding: Vec<Held> = Vec::new();
     while let Some(line) = lines.recv().await {
-        batch.extend_from_slice(line.as_ref().as_bytes());
-        batch.push(b'\n');
-        drop(line);
+        line.append_to(&mut batch, &mut holding);
         while batch.len() < WRITE_BATCH_BYTES {
             match lines.try_recv() {
-                Ok(line) => {
-                    batch.extend_from_slice(line.as_ref().as_bytes());
-                    batch.push(b'\n');
-                }
+                Ok(line) => line.append_to(&mut batch, &mut holding),
                 Err(_) => break,
             }
         }
         output.write_all(&batch).await?;
         output.flush().await?;
+        holding.clear();
         batch.clear();
         if batch.capacity() > 4 * WRITE_BATCH_BYTES {
             // One huge answer does not keep its buffer for the life of the process.

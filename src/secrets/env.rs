@@ -53,10 +53,16 @@ impl EnvSecrets {
 
 impl SecretProvider for EnvSecrets {
     fn get(&self, name: SecretName) -> BoxFuture<'_, Result<Option<SecretString>, Error>> {
-        let found = name
-            .env_names()
-            .iter()
-            .find_map(|var| self.lookup(var).as_deref().and_then(accept));
-        Box::pin(async move { Ok(found) })
+        let found = (|| {
+            for var in name.env_names() {
+                if let Some(value) = self.lookup(var)
+                    && let Some(secret) = accept(&value, var)?
+                {
+                    return Ok(Some(secret));
+                }
+            }
+            Ok(None)
+        })();
+        Box::pin(async move { found })
     }
 }

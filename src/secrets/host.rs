@@ -7,7 +7,8 @@ use futures_util::future::BoxFuture;
 use secrecy::SecretString;
 
 use super::{SecretName, SecretProvider, accept};
-use crate::error::Error;
+use crate::bounds::MAX_HOST_SECRETS;
+use crate::error::{Error, ErrorCode};
 
 /// The envelope's `secrets` map, keyed by variable name (`ACME_API_KEY`, …).
 #[derive(Default)]
@@ -26,18 +27,30 @@ impl fmt::Debug for HostSecrets {
 }
 
 impl HostSecrets {
-    /// Builds the map from name/value pairs; blank values are dropped.
+    /// Builds the map from name/value pairs; blank values are dropped. More than
+    /// [`MAX_HOST_SECRETS`] entries is `REQUEST_TOO_LARGE`, a value over the secret bound
+    /// `SECRET_TOO_LONG`.
     pub fn from_pairs<K: Into<String>, V: AsRef<str>>(
         pairs: impl IntoIterator<Item = (K, V)>,
-    ) -> Self {
-        let values = pairs
-            .into_iter()
-            .filter_map(|(k, v)| accept(v.as_ref()).map(|v| (k.into(), v)))
-            .collect();
-        Self { values }
+    ) -> Result<Self, Error> {
+        let mut values = HashMap::new();
+        for (name, value) in pairs {
+            if values.len() == MAX_HOST_SECRETS {
+                return Err(Error::new(
+                    ErrorCode::RequestTooLarge,
+                    format!("The request carries more than {MAX_HOST_SECRETS} secrets."),
+                )
+                .with_hint("Send only the secrets the command needs."));
+            }
+            let name: String = name.into();
+            if let Some(value) = accept(value.as_ref(), &format!("secrets.{name}"))? {
+                values.insert(name, value);
+            }
+        }
+        Ok(Self { values })
     }
 
-    /// Whether the host sent anything at all.
+    /// Whether the host handed over no secret.
     pub fn is_empty(&self) -> bool {
         self.values.is_empty()
     }

@@ -16,7 +16,8 @@ use std::fmt;
 use futures_util::future::BoxFuture;
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::error::Error;
+use crate::bounds::MAX_SECRET_BYTES;
+use crate::error::{Error, ErrorCode};
 pub use crate::vocab::SecretName;
 
 pub use env::EnvSecrets;
@@ -75,15 +76,33 @@ impl SecretProvider for Chain<'_> {
 }
 
 /// Trims a candidate value; empty means absent. Every value that leaves a provider passes
-/// here, so every resolved secret is remembered for redaction.
-pub(crate) fn accept(raw: &str) -> Option<SecretString> {
+/// here, so every resolved secret is remembered for redaction. A value longer than
+/// [`MAX_SECRET_BYTES`] is refused with `SECRET_TOO_LONG` before anything is done with it;
+/// `source` says where it came from (a variable, an envelope entry), never what it is.
+pub(crate) fn accept(raw: &str, source: &str) -> Result<Option<SecretString>, Error> {
+    if raw.len() > MAX_SECRET_BYTES {
+        return Err(too_long(source));
+    }
     let trimmed = raw.trim();
     if trimmed.is_empty() {
-        return None;
+        return Ok(None);
     }
     let secret = SecretString::from(trimmed);
     redact::remember(&secret);
-    Some(secret)
+    Ok(Some(secret))
+}
+
+/// The `SECRET_TOO_LONG` error for the value from `source`.
+fn too_long(source: &str) -> Error {
+    Error::new(
+        ErrorCode::SecretTooLong,
+        format!(
+            "The secret value from {source} is longer than {MAX_SECRET_BYTES} bytes, longer than any real credential; it was not used."
+        ),
+    )
+    .with_hint(format!(
+        "Set {source} to the key or token itself, with nothing around it."
+    ))
 }
 
 /// The secrets resolved for one command run. It pins each of them in the redactor's memory
@@ -186,7 +205,7 @@ mod tests {
     #[tokio::test]
     async fn host_beats_environment_and_aliases_are_tried_in_order() {
         // DEMO_TOKEN is looked up as DEMO_TOKEN, then DEMO_TOKEN_ALIAS.
-        let host = HostSecrets::from_pairs([("DEMO_TOKEN_ALIAS", "from-host")]);
+        let host = HostSecrets::from_pairs([("DEMO_TOKEN_ALIAS", "from-host")]).unwrap();
         let env = EnvSecrets::from_pairs([("DEMO_TOKEN", "from-env"), ("DEMO_KEY", "  key-env  ")]);
         let chain = Chain::new(vec![&host, &env]);
         let got = chain.get(DEMO_TOKEN).await.unwrap().unwrap();
@@ -208,14 +227,15 @@ mod tests {
         let got = env.get(DEMO_TOKEN).await.unwrap().unwrap();
         assert_eq!(got.expose_secret(), "first");
         let host =
-            HostSecrets::from_pairs([("DEMO_TOKEN_ALIAS", "second"), ("DEMO_TOKEN", "first")]);
+            HostSecrets::from_pairs([("DEMO_TOKEN_ALIAS", "second"), ("DEMO_TOKEN", "first")])
+                .unwrap();
         let got = host.get(DEMO_TOKEN).await.unwrap().unwrap();
         assert_eq!(got.expose_secret(), "first");
     }
 
     #[tokio::test]
     async fn blank_values_do_not_count() {
-        let host = HostSecrets::from_pairs([("DEMO_TOKEN", "   ")]);
+        let host = HostSecrets::from_pairs([("DEMO_TOKEN", "   ")]).unwrap();
         let env = EnvSecrets::from_pairs([("DEMO_TOKEN_ALIAS", "fallback-token")]);
         let chain = Chain::new(vec![&host, &env]);
         let got = chain.get(DEMO_TOKEN).await.unwrap().unwrap();
@@ -229,6 +249,34 @@ mod tests {
         let shown = format!("{secrets:?} {env:?}");
         assert!(!shown.contains("very-secret-value"), "{shown}");
         assert!(shown.contains("DEMO_KEY"));
+    }
+
+    /// Issue 17, defect 1: a secret longer than any real key is refused, from every source,
+    /// with an error that names where it came from and never shows it.
+    #[tokio::test]
+    async fn an_over_long_secret_is_refused_by_name() {
+        let long = format!("K{}", "é/ +".repeat(MAX_SECRET_BYTES));
+        let env = EnvSecrets::from_pairs([("DEMO_TOKEN", long.as_str())]);
+        let error = env.get(DEMO_TOKEN).await.unwrap_err();
+        assert_eq!(error.code(), ErrorCode::SecretTooLong);
+        assert_eq!(error.exit_status(), 1);
+        assert!(
+            error.message().contains("DEMO_TOKEN"),
+            "{}",
+            error.message()
+        );
+        assert!(!format!("{error:?}").contains("é/ +é/ +"));
+        let error = HostSecrets::from_pairs([("DEMO_KEY", long.as_str())]).unwrap_err();
+        assert_eq!(error.code(), ErrorCode::SecretTooLong);
+        assert!(
+            error.message().contains("secrets.DEMO_KEY"),
+            "{}",
+            error.message()
+        );
+        // At the bound it is still a secret.
+        let edge = "k".repeat(MAX_SECRET_BYTES);
+        let env = EnvSecrets::from_pairs([("DEMO_TOKEN", edge.as_str())]);
+        assert!(env.get(DEMO_TOKEN).await.unwrap().is_some());
     }
 
     #[test]

@@ -54,7 +54,21 @@ const MIN_VALUE_LEN: usize = 4;
 /// answer is printed, so an answer is always redacted with every secret its request used.
 pub const MAX_REMEMBERED: usize = 256;
 
-static KNOWN: RwLock<Known> = RwLock::new(Known::new(MAX_REMEMBERED));
+/// Most bytes the masked forms of the remembered, unpinned secrets may take together.
+///
+/// Every new secret rebuilds the one matcher over every form, at a cost that grows with
+/// their bytes: without a bound, 256 distinct 64 KiB secrets held about 1 GB and `serve`
+/// managed one line a second. Ordinary keys take a few hundred bytes of forms each, so all
+/// [`MAX_REMEMBERED`] of them fit; long, hostile values push each other out instead.
+pub const MAX_FORM_BYTES: usize = 256 * 1024;
+
+/// Most bytes of forms kept for one secret, the plain value first, then its encodings, most
+/// likely first. An ordinary key's forms take a few hundred bytes and are all kept; a 4 KiB
+/// value made of characters that every encoding expands would take ~100 KiB, and 64
+/// requests in flight pin theirs (outside [`MAX_FORM_BYTES`]).
+pub const MAX_FORM_BYTES_PER_SECRET: usize = 8 * 1024;
+
+static KNOWN: RwLock<Known> = RwLock::new(Known::new(MAX_REMEMBERED, MAX_FORM_BYTES));
 
 /// The remembered secrets. Were a thread to panic while holding the lock, redaction must not
 /// stop: a poisoned lock is used as it is.
@@ -80,6 +94,11 @@ struct Entry {
 }
 
 impl Entry {
+    /// The bytes its forms take.
+    fn form_bytes(&self) -> usize {
+        self.forms.iter().map(|f| f.expose_secret().len()).sum()
+    }
+
     fn touch(&self) {
         self.last_used
             .store(CLOCK.fetch_add(1, Ordering::Relaxed), Ordering::Relaxed);
@@ -104,14 +123,16 @@ impl std::fmt::Debug for Pin {
 /// however many secrets there are.
 struct Known {
     capacity: usize,
+    max_bytes: usize,
     entries: Vec<Arc<Entry>>,
     matcher: Option<AhoCorasick>,
 }
 
 impl Known {
-    const fn new(capacity: usize) -> Self {
+    const fn new(capacity: usize, max_bytes: usize) -> Self {
         Self {
             capacity,
+            max_bytes,
             entries: Vec::new(),
             matcher: None,
         }
@@ -130,8 +151,14 @@ impl Known {
             };
         }
         let mut kept: Vec<String> = Vec::new();
+        let mut bytes = 0;
         for form in forms() {
+            // Forms come most likely first; a long, hostile value keeps only the first ones.
+            if bytes > 0 && bytes + form.len() > MAX_FORM_BYTES_PER_SECRET {
+                break;
+            }
             if form.chars().count() >= MIN_VALUE_LEN && !kept.contains(&form) {
+                bytes += form.len();
                 kept.push(form);
             }
         }
@@ -141,20 +168,25 @@ impl Known {
             last_used: AtomicU64::new(0),
         });
         entry.touch();
-        self.make_room();
+        self.make_room(entry.form_bytes());
         self.entries.push(Arc::clone(&entry));
         self.rebuild();
         Pin { _entry: entry }
     }
 
-    /// Forgets the least recently used unpinned entries so that one more fits in the
-    /// capacity. Pinned ones stay and do not count (they are bounded by the requests in
-    /// flight).
-    fn make_room(&mut self) {
+    /// Forgets the least recently used unpinned entries so that one more, whose forms take
+    /// `incoming` bytes, fits in the capacity and the byte budget. Pinned ones stay and do
+    /// not count (they are bounded by the requests in flight).
+    fn make_room(&mut self, incoming: usize) {
         let unpinned = |e: &&Arc<Entry>| Arc::strong_count(e) == 1;
-        let mut excess =
-            (self.entries.iter().filter(unpinned).count() + 1).saturating_sub(self.capacity);
-        while excess > 0 {
+        let mut count = self.entries.iter().filter(unpinned).count();
+        let mut bytes: usize = self
+            .entries
+            .iter()
+            .filter(unpinned)
+            .map(|e| e.form_bytes())
+            .sum();
+        while count + 1 > self.capacity || bytes + incoming > self.max_bytes {
             let Some(oldest) = self
                 .entries
                 .iter()
@@ -165,8 +197,9 @@ impl Known {
             else {
                 break;
             };
-            self.entries.swap_remove(oldest);
-            excess -= 1;
+            let gone = self.entries.swap_remove(oldest);
+            count -= 1;
+            bytes -= gone.form_bytes();
         }
     }
 
@@ -176,17 +209,26 @@ impl Known {
             .iter()
             .flat_map(|e| e.forms.iter().map(ExposeSecret::expose_secret))
             .collect();
-        // Leftmost-longest: a secret that contains another is masked whole.
+        // Leftmost-longest: a secret that contains another is masked whole. Case-insensitive
+        // (ASCII): an upstream that echoes a request upper- or lower-cased (`BEARER SK-AB…`)
+        // would otherwise print every run of the key that has no letter in the other case.
+        // The forms are bounded (`MAX_FORM_BYTES`), so the build cannot fail for size; were it
+        // to fail, every text would be masked whole rather than printed unmasked.
         self.matcher = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
+            .ascii_case_insensitive(true)
             .kind(Some(AhoCorasickKind::ContiguousNFA))
             .build(forms)
+            .map_err(|e| tracing::error!(error = %e, "the redaction matcher could not be built"))
             .ok();
     }
 
     /// `text` with every form masked, when it holds one.
     fn mask(&self, text: &str) -> Option<String> {
-        let matcher = self.matcher.as_ref()?;
+        let Some(matcher) = self.matcher.as_ref() else {
+            // Fail closed: no matcher over remembered secrets means nothing can be checked.
+            return (!self.entries.is_empty()).then(|| MASK.to_owned());
+        };
         if !matcher.is_match(text) {
             return None;
         }
@@ -209,8 +251,8 @@ pub fn remember(secret: &SecretString) -> Option<Pin> {
         return None;
     }
     Some(remember_key(value, || {
-        let mut forms = encodings::of(value);
-        forms.push(value.to_owned());
+        let mut forms = vec![value.to_owned()];
+        forms.extend(encodings::of(value));
         forms
     }))
 }
@@ -433,7 +475,7 @@ mod tests {
     /// and a secret used again counts as recent.
     #[test]
     fn the_least_recently_used_secret_is_forgotten_first() {
-        let mut known = Known::new(3);
+        let mut known = Known::new(3, usize::MAX);
         for value in ["alpha-1111", "bravo-2222", "charlie-3333"] {
             drop(known.remember(value, plain(value)));
         }
@@ -460,7 +502,7 @@ mod tests {
     /// secrets come after it; its pin dropped, it is the first to go.
     #[test]
     fn a_pinned_secret_is_kept_until_its_pin_is_dropped() {
-        let mut known = Known::new(2);
+        let mut known = Known::new(2, usize::MAX);
         let pin = known.remember("in-flight-secret", plain("in-flight-secret"));
         for i in 0..100 {
             let value = format!("other-secret-{i:03}");
@@ -474,10 +516,54 @@ mod tests {
         assert_eq!(known.entries.len(), 2);
     }
 
+    /// Issue 17, defect 1: the forms of the remembered secrets stay within the byte budget,
+    /// however long and hostile the secrets; the most recent one is always kept.
+    #[test]
+    fn remembered_forms_stay_within_the_byte_budget() {
+        let budget = 128 * 1024;
+        let mut known = Known::new(MAX_REMEMBERED, budget);
+        for i in 0..24 {
+            let value = format!("{i:04}{}", "é/ +\"\u{1}".repeat(600));
+            drop(known.remember(&value, || {
+                let mut forms = vec![value.clone()];
+                forms.extend(encodings::of(&value));
+                forms
+            }));
+            let held: usize = known.entries.iter().map(|e| e.form_bytes()).sum();
+            assert!(held <= budget, "{held} bytes held after {i}");
+            assert!(masks(&known, &value), "the newest secret is masked");
+        }
+        assert!(known.entries.len() < 24, "old secrets were pushed out");
+        // Ordinary keys all fit: the budget is not what bounds them.
+        let mut known = Known::new(MAX_REMEMBERED, MAX_FORM_BYTES);
+        for i in 0..MAX_REMEMBERED {
+            let value = format!("sk-live-{i:04}-{}", "a1b2c3d4".repeat(8));
+            drop(known.remember(&value, || {
+                let mut forms = vec![value.clone()];
+                forms.extend(encodings::of(&value));
+                forms
+            }));
+        }
+        assert_eq!(known.entries.len(), MAX_REMEMBERED);
+    }
+
+    /// Issue 17, defect 17: an upstream that echoes a key in another case does not print it.
+    #[test]
+    fn a_secret_echoed_in_another_case_is_masked() {
+        let mut known = Known::new(8, usize::MAX);
+        drop(known.remember("sk-AbCd1234EfGh5678", plain("sk-AbCd1234EfGh5678")));
+        assert_eq!(
+            known
+                .mask("AUTHORIZATION: BEARER SK-ABCD1234EFGH5678; x-api-key: sk-abcd1234efgh5678")
+                .as_deref(),
+            Some("AUTHORIZATION: BEARER ***; x-api-key: ***")
+        );
+    }
+
     /// A secret that contains another is masked whole, not around the shorter one.
     #[test]
     fn the_longest_form_wins() {
-        let mut known = Known::new(8);
+        let mut known = Known::new(8, usize::MAX);
         drop(known.remember("inner-secret", plain("inner-secret")));
         drop(known.remember("outer-inner-secret-tail", plain("outer-inner-secret-tail")));
         assert_eq!(

@@ -11,11 +11,14 @@ Checks:
      is eligible once the key is configured (as a SecretRef);
   2. the plugin (dist/elizacloud-plugin) loads with every tool and no diagnostics;
   3. through the gateway, POST /tools/invoke runs elizacloud_setup, a dry-run elizacloud_chat
-     (a paid tool: nothing reaches the fake) and a live read-only elizacloud_credits_balance
+     (a paid tool: nothing reaches the fake), a dry-run elizacloud_voice_clone that reads a
+     local recording (the preview shows its basename, size, type and SHA-256, never its path
+     or bytes; nothing reaches the fake) and a live read-only elizacloud_credits_balance
      whose key came from an env SecretRef and arrives as X-API-Key, never in the result.
 """
 
 import argparse
+import hashlib
 import json
 import os
 import sys
@@ -147,6 +150,26 @@ def main():
               "a dry-run elizacloud_chat (paid) answers with a preview", answer)
         check(details["result"]["requests"][0]["url"].endswith("/api/v1/chat/completions"),
               "the preview shows the request it would send", details["result"])
+        check(len(requests.snapshot()) == before, "and nothing reached the fake server")
+
+        recording = os.path.join(h.root, "recordings", "my-voice.wav")
+        os.makedirs(os.path.dirname(recording))
+        audio = b"RIFF\x24\x00\x00\x00WAVEfmt " + b"e2e-speaker-audio-bytes" * 8
+        with open(recording, "wb") as f:
+            f.write(audio)
+        clone = {"speakerConsent": True, "name": "E2E voice", "cloneType": "instant",
+                 "files": [recording], "dryRun": True}
+        status, answer = h.invoke("elizacloud_voice_clone", clone)
+        details = answer.get("result", {}).get("details", {})
+        check(status == 200 and details.get("ok") is True and details.get("dryRun") is True,
+              "a dry-run elizacloud_voice_clone (paid, reads a local file) answers with a preview", answer)
+        part = details["result"]["requests"][0]["body"]["multipart"]["file0"]
+        check(part == {"filename": "my-voice.wav", "contentType": "audio/wav", "bytes": len(audio),
+                       "sha256": hashlib.sha256(audio).hexdigest(), "content": "***"},
+              "the preview names the file by its basename, size, type and SHA-256", part)
+        shown = json.dumps(answer)
+        check(os.path.dirname(recording) not in shown and "e2e-speaker-audio-bytes" not in shown,
+              "never by its path or its bytes")
         check(len(requests.snapshot()) == before, "and nothing reached the fake server")
 
         status, answer = h.invoke("elizacloud_credits_balance", {})

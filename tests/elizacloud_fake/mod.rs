@@ -4,9 +4,14 @@
 //! shapes (E1–E9), a USD ledger, SSE chat (content and tool-call deltas, usage chunk,
 //! `[DONE]`, the error-chunk and cut modes), jobs that advance over polls, idempotent
 //! container deploys by `projectName`, checkout sessions by `Idempotency-Key`, and rate limits
-//! with their headers. Tests switch modes through [`State`].
+//! with their headers; voices (multipart clone and speech to text, [`voice`]), characters
+//! ([`characters`]) and A2A ([`a2a`]). Tests switch modes through [`State`].
 
 #![allow(dead_code, unreachable_pub, clippy::unwrap_used, clippy::expect_used)]
+
+pub mod a2a;
+pub mod characters;
+pub mod voice;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -88,6 +93,31 @@ pub struct State {
     pub containers: Vec<Value>,
     /// Ids handed out.
     pub next_id: u32,
+    /// Voices (clone adds, delete deactivates).
+    pub voices: Vec<Value>,
+    /// Voice clone jobs (the ones still in flight or awaiting reconciliation are listed).
+    pub clone_jobs: Vec<Value>,
+    /// Voice clones by `Idempotency-Key`: the payload digest and the stored answer (`None`:
+    /// recorded, no answer stored).
+    pub clone_keys: HashMap<String, (String, Option<(u16, Value)>)>,
+    /// What a clone does.
+    pub clone_mode: voice::CloneMode,
+    /// The speech-to-text body cap (bytes), checked before authentication.
+    pub stt_max_body: usize,
+    /// Speech to text runs on the free Whisper lane (else billed).
+    pub stt_whisper: bool,
+    /// Every multipart part received.
+    pub parts: Vec<voice::PartLog>,
+    /// Characters.
+    pub characters: Vec<Value>,
+    /// The organization's character quota.
+    pub character_max: usize,
+    /// A2A tasks: id → (task, `tasks/get` calls so far).
+    pub tasks: HashMap<String, (Value, u32)>,
+    /// A2A tasks are born `completed` (production) instead of `submitted`.
+    pub a2a_sync: bool,
+    /// `tasks/get` calls after which a task completes.
+    pub a2a_task_polls: u32,
 }
 
 impl Default for State {
@@ -111,6 +141,18 @@ impl Default for State {
             jobs: HashMap::new(),
             containers: Vec::new(),
             next_id: 1,
+            voices: voice::seed_voices(),
+            clone_jobs: Vec::new(),
+            clone_keys: HashMap::new(),
+            clone_mode: voice::CloneMode::Done,
+            stt_max_body: 26_214_400,
+            stt_whisper: false,
+            parts: Vec::new(),
+            characters: characters::seed(),
+            character_max: 5,
+            tasks: HashMap::new(),
+            a2a_sync: false,
+            a2a_task_polls: 2,
         }
     }
 }
@@ -275,6 +317,17 @@ struct Cloud {
     state: Arc<Mutex<State>>,
 }
 
+/// The key check of a handler that authenticates itself (A2A): `None` without a
+/// credential, else whether the key is valid.
+fn authenticated(state: &State, request: &Request) -> Option<bool> {
+    let key = header(request, "x-api-key").or_else(|| {
+        header(request, "authorization")
+            .and_then(|b| b.strip_prefix("Bearer "))
+            .filter(|k| k.starts_with("eliza_"))
+    })?;
+    Some((key == KEY || key == ODD_KEY) && !state.revoked)
+}
+
 fn e1(status: u16, error: &str, code: &str) -> ResponseTemplate {
     ResponseTemplate::new(status)
         .set_body_json(json!({"success": false, "error": error, "code": code}))
@@ -331,6 +384,20 @@ impl Respond for Cloud {
                 }}));
             }
             ("GET", ["api", "v1", "discovery"]) => return discovery(&query),
+            // Public prefixes whose handlers authenticate each call themselves.
+            ("GET", ["api", "a2a"]) => return a2a::platform_card(),
+            ("POST", ["api", "a2a"]) => return a2a::platform(&mut state, request),
+            ("GET", ["api", "agents", id, "a2a"]) => return a2a::agent_card(id),
+            ("POST", ["api", "agents", id, "a2a"]) => {
+                let id = (*id).to_owned();
+                return a2a::agent_call(&mut state, &id, request);
+            }
+            // The speech-to-text body cap answers before authentication.
+            ("POST", ["api", "v1", "voice", "stt"]) => {
+                if let Some(answer) = voice::stt_too_large(&state, request) {
+                    return answer;
+                }
+            }
             _ => {}
         }
 
@@ -369,6 +436,7 @@ impl Respond for Cloud {
             ("POST", ["api", "v1", "chat", "completions"]) => Some("chat"),
             ("POST", ["api", "v1", "generate-image"]) => Some("image"),
             ("GET", ["api", "v1", "credits", "balance"]) => Some("balance"),
+            ("POST", ["api", "v1", "voice", "clone"]) => Some("clone"),
             _ => None,
         };
         if let Some(route) = route
@@ -500,17 +568,27 @@ impl Respond for Cloud {
                 if text.chars().count() > 5000 {
                     return ResponseTemplate::new(400).set_body_json(json!({"error": "Text too long. Maximum length is 5000 characters"}));
                 }
+                if !voice::speaks(&state, body["voiceId"].as_str()) {
+                    return ResponseTemplate::new(400).set_body_json(json!({"error": "Invalid voice ID. The voice may have been deleted."}));
+                }
                 let wav = body["format"] == "wav";
                 ResponseTemplate::new(200)
                     .set_body_raw(b"ID3\x04fake-audio".to_vec(), if wav { "audio/wav" } else { "audio/mpeg" })
                     .insert_header("x-eliza-tts-provider", "kokoro")
             }
-            ("GET", ["api", "v1", "voice", "list"]) => {
-                let voices: Vec<Value> = (0..3).map(|i| json!({"id": format!("voice_{i}"), "name": format!("Voice {i}"), "cloneType": "instant", "isActive": true})).collect();
-                let limit: usize = query.get("limit").and_then(|l| l.parse().ok()).unwrap_or(50);
-                let offset: usize = query.get("offset").and_then(|l| l.parse().ok()).unwrap_or(0);
-                let page: Vec<Value> = voices.iter().skip(offset).take(limit).cloned().collect();
-                ok_json(json!({"success": true, "voices": page, "total": 3, "limit": limit, "offset": offset, "hasMore": offset + limit < 3}))
+            ("GET", ["api", "v1", "voice", "list"]) => voice::list(&state, &query),
+            ("GET", ["api", "v1", "voice", "jobs"]) => voice::jobs(&state),
+            ("POST", ["api", "v1", "voice", "clone"]) => voice::clone(&mut state, request),
+            ("POST", ["api", "v1", "voice", "stt"]) => voice::stt(&mut state, request),
+            ("GET" | "PATCH" | "DELETE", ["api", "v1", "voice", id]) => {
+                let id = (*id).to_owned();
+                voice::one(&mut state, &method, &id, request)
+            }
+            ("GET", ["api", "my-agents", "characters"]) => characters::list(&state, &query),
+            ("POST", ["api", "my-agents", "characters"]) => characters::create(&mut state, request),
+            ("GET" | "PUT" | "DELETE", ["api", "my-agents", "characters", id]) => {
+                let id = (*id).to_owned();
+                characters::one(&mut state, &method, &id, request)
             }
             ("GET", ["api", "v1", "documents"]) => {
                 if let Some(c) = query.get("characterId").filter(|c| *c != "char_1") {

@@ -8,7 +8,10 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 
-/// The percent-encoded and JSON-escaped forms of `value` (never `value` itself).
+/// The percent-encoded and JSON-escaped forms of `value` (never `value` itself), most
+/// likely first (the redactor may keep only the first few of a long, hostile value). Hex
+/// digits and `\uXXXX` escapes come in one case only: the redactor matches ASCII letters in
+/// any case.
 pub(super) fn of(value: &str) -> Vec<String> {
     let mut forms = Vec::new();
     let mut add = |form: String| {
@@ -22,31 +25,23 @@ pub(super) fn of(value: &str) -> Vec<String> {
             segments.push(value);
         }
         if let Some(segment) = url.path().strip_prefix('/') {
-            add(lowercase_hex(segment));
             add(segment.to_owned());
         }
     }
     // As a query value (`application/x-www-form-urlencoded`: space as `+`).
-    let query: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
-    add(lowercase_hex(&query));
-    add(query);
-    // `encodeURIComponent`, and every byte outside the unreserved set, in both hex cases.
-    for keep in [
-        &b"-_.!~*'()"[..], // encodeURIComponent
-        &b"-_.~"[..],      // RFC 3986 unreserved
-    ] {
-        let upper = percent_encode(value, keep);
-        add(lowercase_hex(&upper));
-        add(upper);
-    }
-    // JSON string escapes: serde's, with `\/`, ASCII-only (`\uXXXX`), and escaped twice (a
-    // JSON document quoted inside another).
+    add(url::form_urlencoded::byte_serialize(value.as_bytes()).collect());
+    // JSON string escapes: serde's first.
     let once = json_escape(value);
+    add(once.clone());
+    // `encodeURIComponent`, and every byte outside the unreserved set.
+    add(percent_encode(value, b"-_.!~*'()"));
+    add(percent_encode(value, b"-_.~"));
+    // More JSON: with `\/`, ASCII-only (`\uXXXX`), and escaped twice (a JSON document quoted
+    // inside another).
     add(once.replace('/', "\\/"));
     add(ascii_only(&once));
     add(ascii_only(&once).replace('/', "\\/"));
     add(json_escape(&once));
-    add(once);
     forms
 }
 
@@ -70,24 +65,6 @@ fn percent_encode(value: &str, keep: &[u8]) -> String {
             out.push(char::from(byte));
         } else {
             out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
-
-/// `%2F` → `%2f`, leaving the rest alone.
-fn lowercase_hex(encoded: &str) -> String {
-    let mut out = String::with_capacity(encoded.len());
-    let mut hex_left = 0;
-    for c in encoded.chars() {
-        if c == '%' {
-            hex_left = 2;
-            out.push(c);
-        } else if hex_left > 0 {
-            hex_left -= 1;
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
         }
     }
     out
@@ -135,7 +112,6 @@ mod tests {
             "a%2Fb%20c+d%22%C3%A9",   // path segment, as sent
             "a%2Fb+c%2Bd%22%C3%A9",   // query value
             "a%2Fb%20c%2Bd%22%C3%A9", // encodeURIComponent
-            "a%2fb%20c%2bd%22%c3%a9", // lower-case hex
             "a/b c+d\\\"é",           // JSON
             "a\\/b c+d\\\"é",         // JSON with \/
             "a/b c+d\\\"\\u00e9",     // JSON, ASCII only

@@ -13,6 +13,12 @@ pub const INVALID_PAGE_WINDOW: ErrorCode =
 /// A body that needs at least one field was empty.
 /// Resolution: pass at least one of the fields the message names.
 pub const EMPTY_UPDATE: ErrorCode = ErrorCode::pack_request("ELIZACLOUD_EMPTY_UPDATE");
+/// A voice clone without `speakerConsent: true`: the caller did not state that the speaker
+/// agreed to having their voice cloned. Nothing was read or sent.
+/// Resolution: clone only a voice whose speaker agreed (the user's own, or with the
+/// speaker's permission), and then pass `speakerConsent: true`.
+pub const SPEAKER_CONSENT_REQUIRED: ErrorCode =
+    ErrorCode::pack_request("ELIZACLOUD_SPEAKER_CONSENT_REQUIRED");
 
 // ----- Configuration and credentials (exit status 1) -----
 
@@ -46,3 +52,48 @@ pub const PRICE_CONFIRMATION_REQUIRED: ErrorCode =
 /// processed, so it is retried even for paid requests.
 /// Resolution: wait a few seconds and call again.
 pub const SERVICE_WARMING: ErrorCode = ErrorCode::pack_failure("ELIZACLOUD_SERVICE_WARMING");
+/// The `Idempotency-Key` was already used with another payload (HTTP 409
+/// `idempotency_conflict`); nothing new was done or charged.
+/// Resolution: to make a new request, call again without `idempotencyKey` (a fresh key is
+/// generated); to get the earlier answer, send the same payload with the same key.
+pub const IDEMPOTENCY_CONFLICT: ErrorCode =
+    ErrorCode::pack_failure("ELIZACLOUD_IDEMPOTENCY_CONFLICT");
+/// A request under this `Idempotency-Key` is recorded but has not finished (HTTP 202
+/// `idempotency_replay`); nothing was charged again.
+/// Resolution: follow it (`elizacloud.voice.jobs`), then re-run with the same key for the
+/// answer; never re-send it under a new key.
+pub const REQUEST_IN_PROGRESS: ErrorCode =
+    ErrorCode::pack_failure("ELIZACLOUD_REQUEST_IN_PROGRESS");
+/// The provider may have accepted the work before the request failed (HTTP 500 with
+/// `details.outcome` `provider_submission_unknown` or `provider_work_reconciliation_required`):
+/// it was charged and kept for reconciliation. Never retried.
+/// Resolution: do not send it again; follow `details.jobId` with `elizacloud.voice.jobs`.
+pub const RECONCILIATION_REQUIRED: ErrorCode =
+    ErrorCode::pack_failure("ELIZACLOUD_RECONCILIATION_REQUIRED");
+
+// ----- A2A JSON-RPC errors (exit status 1; `details.rpcCode` keeps the agent's code) -----
+
+/// The task or agent is unknown to this organization (−32001, or −32000 "Task not found").
+/// Resolution: use a task id from `elizacloud.a2a.send`, or a public agent's id from
+/// `elizacloud.discovery`.
+pub const A2A_NOT_FOUND: ErrorCode = ErrorCode::pack_failure("ELIZACLOUD_A2A_NOT_FOUND");
+/// The task has already ended, so it cannot be canceled (−32000 "… already in terminal state").
+/// Resolution: read it with `elizacloud.a2a.tasks.get`; nothing to cancel.
+pub const A2A_TASK_TERMINAL: ErrorCode = ErrorCode::pack_failure("ELIZACLOUD_A2A_TASK_TERMINAL");
+/// The agent did not accept the key for this call (−32002, −32010, or −32000 "Authentication
+/// required" / "Invalid or expired API key").
+/// Resolution: check ELIZACLOUD_API_KEY (`elizacloud.whoami`); create a new key if needed.
+pub const A2A_UNAUTHORIZED: ErrorCode = ErrorCode::pack_failure("ELIZACLOUD_A2A_UNAUTHORIZED");
+/// The agent does not support the method (−32601).
+/// Resolution: use the methods the agent's card lists.
+pub const A2A_METHOD_UNSUPPORTED: ErrorCode =
+    ErrorCode::pack_failure("ELIZACLOUD_A2A_METHOD_UNSUPPORTED");
+/// The agent refused the request's shape (−32600, −32602, −32700).
+/// Resolution: see the message; check the arguments against the command's schema.
+pub const A2A_INVALID_REQUEST: ErrorCode =
+    ErrorCode::pack_failure("ELIZACLOUD_A2A_INVALID_REQUEST");
+/// Any other A2A error (−32000 from a failing skill or generation, −32603). A paid call may
+/// have been billed.
+/// Resolution: see the message; for a paid call, check `elizacloud.credits.transactions`
+/// before sending it again.
+pub const A2A_ERROR: ErrorCode = ErrorCode::pack_failure("ELIZACLOUD_A2A_ERROR");

@@ -12,6 +12,9 @@
 //! | 428 | `ELIZACLOUD_PRICE_CONFIRMATION_REQUIRED` | the hourly price and how to accept it |
 //! | 429 | `HTTP_429` | `Retry-After` and the `X-RateLimit-*` headers |
 //! | 503 warming / `rate_limit_unavailable` | `ELIZACLOUD_SERVICE_WARMING` (the service's capacity rule) | retry shortly |
+//! | 409 `idempotency_conflict`, 500 with `details.outcome` (voice clone) | `ELIZACLOUD_IDEMPOTENCY_CONFLICT` / `ELIZACLOUD_RECONCILIATION_REQUIRED` ([`super::voice::read_outcome`]) | a fresh key / follow the job, never re-send |
+//!
+//! A JSON-RPC error body (the per-agent A2A route) adds its integer code as `details.rpcCode`.
 //!
 //! Every reading keeps the server's `code` and the amounts it names in `details`.
 
@@ -33,6 +36,9 @@ pub fn read_status(answer: &UpstreamAnswer<'_>) -> Option<StatusReading> {
     if let Some(code) = &server_code {
         details.insert("serverCode".into(), json!(code));
     }
+    if let Some(code) = body.pointer("/error/code").and_then(Value::as_i64) {
+        details.insert("rpcCode".into(), json!(code));
+    }
     let reading = match answer.status {
         401 => unauthorized(server_code.as_deref()),
         402 => insufficient(&body, message.as_deref(), &mut details),
@@ -40,6 +46,9 @@ pub fn read_status(answer: &UpstreamAnswer<'_>) -> Option<StatusReading> {
         428 => price_confirmation(&body, &mut details),
         429 => rate_limited(answer, &body, message.as_deref(), &mut details),
         400 | 422 => bad_request(&body, &mut details),
+        409 | 500 => {
+            super::voice::read_outcome(answer.status, server_code.as_deref(), &body, &mut details)
+        }
         _ => StatusReading::default(),
     };
     let details = merge(reading.details.clone(), details);
@@ -114,6 +123,7 @@ fn insufficient(
     let required = number(body.get("requiredBalance"))
         .or_else(|| number(body.get("required")))
         .or_else(|| number(body.get("requiredCredits")))
+        .or_else(|| number(body.pointer("/details/required")))
         .or_else(|| message.and_then(required_from_message));
     let current = number(body.get("currentBalance"));
     if let Some(required) = required {

@@ -14,15 +14,18 @@
 //! The contract these commands follow is `spec/elizacloud.md` (§2–6 for the server, §10 for
 //! the command surface).
 
+pub mod a2a;
 pub mod account;
 pub mod agents;
 pub mod catalog;
+pub mod characters;
 pub mod codes;
 pub mod containers;
 pub mod documents;
 pub mod errors;
 pub mod inference;
 pub mod meta;
+pub mod voice;
 
 use std::time::Duration;
 
@@ -220,6 +223,18 @@ fn inference_probe<'a>(
 ) -> BoxFuture<'a, Result<CapabilityProbe, Error>> {
     probe_get(ctx, &["api", "v1", "voice", "list"])
 }
+fn voice_probe<'a>(
+    ctx: &'a Ctx<'a>,
+    _: &'a Value,
+) -> BoxFuture<'a, Result<CapabilityProbe, Error>> {
+    probe_get(ctx, &["api", "v1", "voice", "jobs"])
+}
+fn characters_probe<'a>(
+    ctx: &'a Ctx<'a>,
+    _: &'a Value,
+) -> BoxFuture<'a, Result<CapabilityProbe, Error>> {
+    probe_get(ctx, &["api", "my-agents", "characters"])
+}
 fn documents_probe<'a>(
     ctx: &'a Ctx<'a>,
     _: &'a Value,
@@ -285,7 +300,7 @@ pub static FAMILIES: &[Family] = &[
     Family {
         name: "inference",
         title: "Chat, embeddings, images, video and voice",
-        blurb: "Paid generation billed to the organization's USD balance: OpenAI-style chat with tools and streaming, embeddings, images, video, text to speech; and the voice list. Needs ELIZACLOUD_API_KEY.",
+        blurb: "Paid generation billed to the organization's USD balance: OpenAI-style chat with tools and streaming, embeddings, images, video, text to speech. Needs ELIZACLOUD_API_KEY.",
         example: "elizacloud.chat",
         requires: KEY,
         missing: Some(key_missing),
@@ -296,7 +311,25 @@ pub static FAMILIES: &[Family] = &[
             &inference::ImagesGenerate,
             &inference::VideoGenerate,
             &inference::Tts,
-            &inference::VoiceList,
+        ],
+        ..Family::EMPTY
+    },
+    Family {
+        name: "voice",
+        title: "Voices: cloning and speech to text",
+        blurb: "The organization's voices (list, inspect, rename, delete), cloning a voice from local recordings (paid; only with the speaker's consent), its jobs, and transcribing a local audio file (paid). Only voice.clone and voice.transcribe read local files. Needs ELIZACLOUD_API_KEY.",
+        example: "elizacloud.voice.list",
+        requires: KEY,
+        missing: Some(key_missing),
+        probe: Some(voice_probe),
+        commands: &[
+            &voice::VoiceList,
+            &voice::Get,
+            &voice::Jobs,
+            &voice::CloneVoice,
+            &voice::Update,
+            &voice::Delete,
+            &voice::Transcribe,
         ],
         ..Family::EMPTY
     },
@@ -350,6 +383,42 @@ pub static FAMILIES: &[Family] = &[
         ],
         ..Family::EMPTY
     },
+    Family {
+        name: "characters",
+        title: "Characters",
+        blurb: "The organization's own elizaOS characters: list (search, category, sort, pages), inspect, create, update (fields merged into the stored character) and delete. Free; secrets are masked in every result. Needs ELIZACLOUD_API_KEY.",
+        example: "elizacloud.characters.list",
+        requires: KEY,
+        missing: Some(key_missing),
+        probe: Some(characters_probe),
+        commands: &[
+            &characters::List,
+            &characters::Get,
+            &characters::Create,
+            &characters::Update,
+            &characters::Delete,
+        ],
+        ..Family::EMPTY
+    },
+    Family {
+        name: "a2a",
+        title: "Agent to agent (A2A)",
+        blurb: "JSON-RPC tasks with the elizaOS Cloud platform agent (its card, send a message as a task, read or cancel a task) and chat with a public agent through its own A2A endpoint (card, info, paid chat). Cards need no key; the rest needs ELIZACLOUD_API_KEY.",
+        example: "elizacloud.a2a.card",
+        requires: KEY,
+        missing: Some(key_missing),
+        probe: Some(a2a::probe),
+        commands: &[
+            &a2a::Card,
+            &a2a::SendMessage,
+            &a2a::TasksGet,
+            &a2a::TasksCancel,
+            &a2a::AgentCard,
+            &a2a::AgentInfo,
+            &a2a::AgentChat,
+        ],
+        ..Family::EMPTY
+    },
 ];
 
 /// The elizaOS Cloud pack.
@@ -365,19 +434,21 @@ pub static PACK: Pack = Pack {
     families: FAMILIES,
     field_code: |_| None,
     endpoint_arg: None,
+    // Voice cloning and speech to text upload audio files the caller names.
+    reads_local_files: true,
     help_examples: "  elizacloud-skill run elizacloud.setup
   elizacloud-skill run elizacloud.chat '{\"model\":\"openai/gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}' --dry-run
   echo '{\"command\":\"elizacloud.auth.capabilities\",\"args\":{}}' | elizacloud-skill
   elizacloud-skill list",
     skill: SkillMeta {
         name: "elizacloud",
-        description: "elizaOS Cloud from OpenClaw: chat, images, video, voice, documents, hosted agents, containers and credits, with dry-run previews.",
+        description: "elizaOS Cloud from OpenClaw: chat, images, video, voice cloning, documents, agents, characters, A2A, containers and credits, with dry-runs.",
         homepage: "https://github.com/theta-skill/theta-skill",
         emoji: "☁️",
         primary_env: "ELIZACLOUD_API_KEY",
         body: include_str!("skill_body.md"),
         plugin_name: "elizaOS Cloud",
-        plugin_description: "elizaOS Cloud tools (chat, generation, documents, agents, containers, credits) backed by the elizacloud-skill binary.",
+        plugin_description: "elizaOS Cloud tools (chat, generation, voices, documents, agents, characters, A2A, containers, credits) backed by the elizacloud-skill binary.",
         package_name: "elizacloud-openclaw-plugin",
     },
 };

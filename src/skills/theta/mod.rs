@@ -613,6 +613,8 @@ pub static PACK: Pack = Pack {
         "args.endpoint override is disabled for security. Set THETA_INFERENCE_ENDPOINT instead.",
         "Set THETA_INFERENCE_ENDPOINT in the environment or the OpenClaw skill config.",
     )),
+    // The Theta skill reads no local file: uploads come from the arguments.
+    reads_local_files: false,
     help_examples: "  theta-skill run theta.setup
   theta-skill run theta.ondemand.infer '{\"service\":\"flux\",\"payload\":{\"prompt\":\"a cat\"}}' --dry-run
   echo '{\"command\":\"theta.auth.capabilities\",\"args\":{}}' | theta-skill

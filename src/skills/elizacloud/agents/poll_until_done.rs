@@ -4,12 +4,10 @@ use super::job_request;
 use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
 use crate::error::Error;
 use crate::poll::Schedule;
-use crate::secrets::redact::redact_text;
 use crate::skills::elizacloud::{API, ID_PATTERN, KEY_REQUIRED, send_json};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use std::io::Write;
 use std::time::Duration;
 
 /// Arguments of `elizacloud.jobs.pollUntilDone`.
@@ -102,34 +100,18 @@ impl Command for PollUntilDone {
             let gap = schedule
                 .next_gap(elapsed, None)
                 .min(timeout.saturating_sub(elapsed));
-            let line = json!({
-                "event": "poll",
-                "jobId": args.job_id,
-                "attempt": attempts,
-                "elapsedMs": millis(elapsed),
-                "state": state,
-                "nextCheckMs": end.is_none().then(|| millis(gap)),
+            // One sentence: state, elapsed, next check; never the job id.
+            ctx.progress(match end {
+                None => format!(
+                    "Job {state} after {:.1} s (check {attempts}); next check in {:.1} s.",
+                    elapsed.as_secs_f64(),
+                    gap.as_secs_f64()
+                ),
+                Some(ref end) => format!(
+                    "Job {state} after {:.1} s (check {attempts}): {end}.",
+                    elapsed.as_secs_f64()
+                ),
             });
-            if ctx.reports_progress() {
-                // serve and mcp: one sentence to the caller (state, elapsed, next check).
-                ctx.progress(match end {
-                    None => format!(
-                        "Job {state} after {:.1} s (check {attempts}); next check in {:.1} s.",
-                        elapsed.as_secs_f64(),
-                        gap.as_secs_f64()
-                    ),
-                    Some(ref end) => format!(
-                        "Job {state} after {:.1} s (check {attempts}): {end}.",
-                        elapsed.as_secs_f64()
-                    ),
-                });
-            } else {
-                let _ = writeln!(
-                    std::io::stderr().lock(),
-                    "{}",
-                    redact_text(&line.to_string())
-                );
-            }
             if let Some(end) = end {
                 return Ok(PollOutput {
                     attempts,

@@ -18,16 +18,15 @@
 //! §6.2–6.4). Each is billed to the USD balance and sent once; a failure after the request
 //! may have reached the server is reported, never re-sent.
 //!
-//! Voice: text to speech (paid; free on the self-hosted Kokoro voices) and the voice list
-//! (`spec/elizacloud.md` §6.5). Audio comes back in the result as base64; nothing is written
-//! to disk.
+//! Voice: text to speech (paid; free on the self-hosted Kokoro voices,
+//! `spec/elizacloud.md` §6.5). Audio comes back in the result as base64; nothing is written
+//! to disk. The voices themselves (list, clone, transcribe, …) are the `voice` family.
 
 mod chat;
 mod embeddings;
 mod images;
 mod tts;
 mod video;
-mod voice_list;
 
 pub use chat::{
     Chat, ChatArgs, ChatMessage, ChatOutput, FormatKind, ReasoningEffort, ResponseFormat, Role,
@@ -36,4 +35,3 @@ pub use embeddings::{Embeddings, EmbeddingsArgs};
 pub use images::{ImagesArgs, ImagesGenerate};
 pub use tts::{AudioFormat, Tts, TtsArgs, TtsOutput};
 pub use video::{VideoArgs, VideoGenerate, VideoOutput};
-pub use voice_list::{CloneType, VoiceList, VoiceListArgs};

@@ -3,7 +3,7 @@
 use super::NoArgs;
 use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
 use crate::error::Error;
-use crate::skills::elizacloud::{API_KEY, DASHBOARD, DEFAULT_ORIGIN, RUNTIME};
+use crate::skills::elizacloud::{API_KEY, DASHBOARD, DEFAULT_ORIGIN, FAMILIES, RUNTIME};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -15,6 +15,9 @@ pub struct SetupOutput {
     /// Whether the API key is configured.
     ready: bool,
     checklist: Vec<Step>,
+    /// Every command family, and whether what it needs is set (no probe: that is
+    /// `elizacloud.auth.capabilities`).
+    families: Vec<FamilyStatus>,
     env: Value,
     links: Value,
     next: &'static str,
@@ -31,6 +34,19 @@ struct Step {
     optional: bool,
     /// `done`, `todo`, `manual` or `host` (the OpenClaw host is asked when a command needs it).
     status: &'static str,
+}
+
+/// One family, as the checklist sees it.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FamilyStatus {
+    name: &'static str,
+    title: &'static str,
+    commands: usize,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    requires: &'static [&'static str],
+    /// Whether everything it requires is set.
+    configured: bool,
 }
 
 /// `elizacloud.setup`.
@@ -90,11 +106,32 @@ impl Command for Setup {
                 optional: false,
                 status: "manual",
             },
+            Step {
+                step: 5,
+                title: "Voice cloning (elizacloud.voice.clone) copies a person's voice: use it only for a speaker who agreed (the user's own voice, or with the speaker's permission), and say so with speakerConsent: true. It and elizacloud.voice.transcribe read the local audio files you name (regular files, size and type checked before anything is sent); no other command reads files.",
+                env: &[],
+                optional: true,
+                status: "manual",
+            },
         ];
+        let families = FAMILIES
+            .iter()
+            .filter(|family| family.reported)
+            .map(|family| FamilyStatus {
+                name: family.name,
+                title: family.title,
+                commands: family.commands.len(),
+                requires: family.requires,
+                configured: family
+                    .missing
+                    .is_none_or(|missing| missing(ctx, &json!({})).is_empty()),
+            })
+            .collect();
         Ok(SetupOutput {
             mode: "api-key-first",
             ready: has_key,
             checklist,
+            families,
             env: json!({
                 "baselineRequired": ["ELIZACLOUD_API_KEY"],
                 "optional": {

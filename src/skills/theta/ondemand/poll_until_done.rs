@@ -31,7 +31,6 @@
 pub use crate::poll::Schedule;
 use crate::skills::theta;
 use std::future::Future;
-use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 use schemars::JsonSchema;
@@ -45,8 +44,6 @@ use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
 use crate::error::{Error, ErrorCode};
 use crate::hooks::seconds;
 use crate::schema::IDENTIFIER_PATTERN;
-
-use crate::secrets::redact::redact_text;
 
 /// Arguments of `theta.ondemand.pollUntilDone`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -316,13 +313,7 @@ impl Command for PollUntilDone {
             let (client, request) = (&client, &request);
             async move { client.send(request).await?.json_value() }
         };
-        // stderr in `run`; the caller's channel (serve lines, MCP notifications) otherwise.
-        let mut stderr =
-            (!ctx.reports_progress()).then(|| stderr_progress(args.request_id.clone()));
-        let mut progress = |p: &Progress| match &mut stderr {
-            Some(stderr) => stderr(p),
-            None => ctx.progress(progress_message(p)),
-        };
+        let mut progress = |p: &Progress| ctx.progress(progress_message(p));
         poll_loop(plan, fetch, &mut progress).await
     }
 
@@ -338,16 +329,8 @@ impl Command for PollUntilDone {
     }
 }
 
-/// Progress lines on stderr: JSON when stderr is not a terminal, a sentence when it is.
-fn stderr_progress(request_id: String) -> impl FnMut(&Progress) + Send {
-    let human = std::io::stderr().is_terminal();
-    move |p: &Progress| {
-        let line = progress_line(&request_id, p, human);
-        let _ = writeln!(std::io::stderr().lock(), "{}", redact_text(&line));
-    }
-}
-
-/// The progress report for the caller (serve, mcp): state, elapsed, next check. It names no
+/// The progress report (stderr in `run`, progress lines in `serve`, notifications in `mcp`):
+/// state, elapsed, next check. It names no
 /// argument (not even the request id: the caller knows which call it made).
 fn progress_message(p: &Progress) -> String {
     let ms = |ms: u64| seconds(Duration::from_millis(ms));
@@ -360,28 +343,6 @@ fn progress_message(p: &Progress) -> String {
         ms(p.elapsed_ms),
         p.attempt,
         ms(p.timeout_ms),
-    )
-}
-
-/// One progress line.
-fn progress_line(request_id: &str, p: &Progress, human: bool) -> String {
-    if !human {
-        let mut value = json!(p);
-        if let Value::Object(map) = &mut value {
-            map.insert("requestId".into(), json!(request_id));
-        }
-        return value.to_string();
-    }
-    let secs = |ms: u64| format!("{:.1} s", Duration::from_millis(ms).as_secs_f64());
-    let next = p
-        .next_check_ms
-        .map_or_else(String::new, |ms| format!("; next check in {}", secs(ms)));
-    format!(
-        "theta-skill: {request_id} is {} after {} (check {}, gives up at {}){next}",
-        p.state,
-        secs(p.elapsed_ms),
-        p.attempt,
-        secs(p.timeout_ms),
     )
 }
 
@@ -504,29 +465,6 @@ mod tests {
                 );
             }
         }
-    }
-
-    #[test]
-    fn progress_lines_are_json_or_a_sentence() {
-        let p = Progress {
-            event: "poll",
-            attempt: 3,
-            elapsed_ms: 12_000,
-            state: "processing".into(),
-            next_check_ms: Some(3_000),
-            timeout_ms: 420_000,
-        };
-        let line: Value = serde_json::from_str(&progress_line("r1", &p, false)).unwrap();
-        assert_eq!(
-            line,
-            json!({"event": "poll", "attempt": 3, "elapsedMs": 12000, "state": "processing",
-                   "nextCheckMs": 3000, "timeoutMs": 420000, "requestId": "r1"})
-        );
-        let human = progress_line("r1", &p, true);
-        assert_eq!(
-            human,
-            "theta-skill: r1 is processing after 12.0 s (check 3, gives up at 420.0 s); next check in 3.0 s"
-        );
     }
 
     #[test]

@@ -18,6 +18,16 @@ pub enum CloneType {
     Professional,
 }
 
+impl CloneType {
+    /// `instant` or `professional`, as the server spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CloneType::Instant => "instant",
+            CloneType::Professional => "professional",
+        }
+    }
+}
+
 /// Arguments of `elizacloud.voice.list`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -49,10 +59,7 @@ impl Command for VoiceList {
     type Output = Value;
 
     async fn run(&self, ctx: &Ctx<'_>, args: VoiceListArgs) -> Result<Value, Error> {
-        let clone_type = args.clone_type.map(|t| match t {
-            CloneType::Instant => "instant",
-            CloneType::Professional => "professional",
-        });
+        let clone_type = args.clone_type.map(CloneType::as_str);
         let request = ApiRequest::get(&["api", "v1", "voice", "list"])
             .query_opt("limit", args.limit)
             .query_opt("offset", args.offset)
