@@ -1276,37 +1276,66 @@ fn an_unknown_tool_name_is_quoted_redacted_and_cut() {
 
 /// Backpressure on the way out (issue 17, defect 4): a client that sends and never reads
 /// stdout made the server read on and keep every answer (20,000 `tools/list` reached 1.3 GB).
-/// A call holds its slot until its answer is with the writer, so the server stops reading
-/// instead: most of the input is never taken, and memory stays flat.
+/// A call holds its slot until its answer is in the writer's queue, so the server stops
+/// reading instead: it takes a bounded number of lines (64 running, 64 waiting, 256 queued
+/// answers, a read buffer and the pipe's), and memory stays flat.
 #[test]
 fn a_client_that_stops_reading_stops_the_server_reading() {
-    let mut mcp = Mcp::start(&[]);
-    mcp.initialize("2025-11-25");
-    let mut stdin = mcp.stdin.take().unwrap();
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    // Not `Mcp`: its reader thread drains stdout. Here stdout is read for the handshake only.
+    let mut child = Command::new(upstream_fault::binary(&PACK))
+        .arg("mcp")
+        .env_clear()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    writeln!(
+        stdin,
+        r#"{{"jsonrpc":"2.0","id":"init","method":"initialize","params":{{"protocolVersion":"2025-11-25","capabilities":{{}},"clientInfo":{{"name":"t","version":"1"}}}}}}"#
+    )
+    .unwrap();
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    assert!(line.contains("protocolVersion"), "{line}");
     let pad = "p".repeat(1000);
-    let lines: Vec<u8> = (0..5_000)
-        .flat_map(|id| {
-            format!(r#"{{"jsonrpc":"2.0","id":{id},"method":"tools/list","params":{{"_meta":{{"pad":"{pad}"}}}}}}"#)
-                .into_bytes()
-                .into_iter()
-                .chain([b'\n'])
-        })
-        .collect();
-    let total = lines.len();
-    let (done_tx, done) = mpsc::channel();
+    let taken = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&taken);
     std::thread::spawn(move || {
-        let written = stdin.write_all(&lines).and_then(|()| stdin.flush());
-        let _ = done_tx.send(written.is_ok());
+        for id in 0..20_000 {
+            let line = format!(
+                r#"{{"jsonrpc":"2.0","id":{id},"method":"ping","params":{{"_meta":{{"pad":"{pad}"}}}}}}"#
+            );
+            if writeln!(stdin, "{line}").is_err() {
+                return;
+            }
+            counter.fetch_add(1, Ordering::SeqCst);
+        }
         // Keep stdin open: the server must not see the end of input.
-        std::thread::sleep(Duration::from_secs(30));
+        std::thread::sleep(Duration::from_secs(60));
     });
+    // Wait until the server stops taking lines (or has taken them all).
+    let mut last = 0;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        std::thread::sleep(Duration::from_millis(1500));
+        let now = taken.load(Ordering::SeqCst);
+        if now == last || now == 20_000 || Instant::now() > deadline {
+            break;
+        }
+        last = now;
+    }
+    let taken = taken.load(Ordering::SeqCst);
     assert!(
-        done.recv_timeout(Duration::from_secs(3)).is_err(),
-        "the server took all {total} bytes of input while nobody read its answers"
+        taken < 2_000,
+        "the server took {taken} lines while nobody read its answers"
     );
     #[cfg(target_os = "linux")]
     {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", mcp.child.id())).unwrap();
+        let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap();
         let peak_kib: u64 = status
             .lines()
             .find_map(|l| l.strip_prefix("VmHWM:"))
@@ -1316,7 +1345,11 @@ fn a_client_that_stops_reading_stops_the_server_reading() {
     }
     // Reading again, the answers flow.
     for _ in 0..20 {
-        let message = mcp.next_message(ANSWER_WAIT).expect("answers resume");
-        assert!(message["result"]["tools"].is_array(), "{message:#}");
+        line.clear();
+        stdout.read_line(&mut line).unwrap();
+        let message: Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(message["result"], json!({}), "{message:#}");
     }
+    let _ = child.kill();
+    let _ = child.wait();
 }

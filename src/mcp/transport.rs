@@ -424,17 +424,21 @@ impl<R: AsyncRead + Send + Unpin + 'static> Transport<RoleServer> for LineTransp
         };
         let line = render(&item);
         drop(item);
-        // The call's slot is free once its answer is queued (and its handler has ended); what
-        // the answer holds goes on with the line until the writer has written it.
-        let held = answered
-            .and_then(|id| lock(&self.unanswered).remove(&id))
+        let slot = answered.and_then(|id| lock(&self.unanswered).remove(&id));
+        let held = slot
+            .as_ref()
             .map(|slot| std::mem::take(&mut *lock(&slot.answer)))
             .unwrap_or_default();
         let out = self.out.clone();
         async move {
-            out.send(Outgoing::new(line, held)).await.map_err(|_| {
+            let sent = out.send(Outgoing::new(line, held)).await.map_err(|_| {
                 std::io::Error::new(std::io::ErrorKind::BrokenPipe, "stdout is closed")
-            })
+            });
+            // The call's slot is free once its answer is in the writer's queue (and its
+            // handler has ended): while the queue is full, reading stays paused. What the
+            // answer holds goes on with the line until the writer has written it.
+            drop(slot);
+            sent
         }
     }
 
