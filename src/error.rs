@@ -182,6 +182,25 @@ impl Error {
         self
     }
 
+    /// Adds one named field to the structured detail, keeping the others (a `details` that is
+    /// not an object is kept under `detail`).
+    #[must_use]
+    pub fn with_detail(mut self, name: &str, value: serde_json::Value) -> Self {
+        let mut details = match self.0.details.take() {
+            Some(serde_json::Value::Object(map)) => map,
+            None => serde_json::Map::new(),
+            Some(other) => serde_json::Map::from_iter([("detail".to_owned(), other)]),
+        };
+        details.insert(name.to_owned(), value);
+        self.0.details = Some(serde_json::Value::Object(details));
+        self
+    }
+
+    /// The structured detail, when there is some.
+    pub fn details(&self) -> Option<&serde_json::Value> {
+        self.0.details.as_ref()
+    }
+
     /// Changes the code and message, keeping every other field (status, endpoint, …).
     #[must_use]
     pub fn recode(mut self, code: ErrorCode, message: impl Into<String>) -> Self {
@@ -298,6 +317,26 @@ mod tests {
         assert_eq!(mixed.code(), ErrorCode::InvalidArgs);
         assert_eq!(mixed.exit_status(), 2);
         assert_eq!(mixed.problems().len(), 2);
+    }
+
+    #[test]
+    fn named_details_are_added_to_the_others() {
+        let error = Error::new(ErrorCode::Internal, "x")
+            .with_details(serde_json::json!({"serverCode": "c"}))
+            .with_detail("idempotencyKey", "k-1".into());
+        assert_eq!(
+            error.details(),
+            Some(&serde_json::json!({"serverCode": "c", "idempotencyKey": "k-1"}))
+        );
+        let odd = Error::new(ErrorCode::Internal, "x")
+            .with_details(serde_json::json!([1]))
+            .with_detail("a", 2.into());
+        assert_eq!(
+            odd.details(),
+            Some(&serde_json::json!({"detail": [1], "a": 2}))
+        );
+        let fresh = Error::new(ErrorCode::Internal, "x").with_detail("a", 1.into());
+        assert_eq!(fresh.details(), Some(&serde_json::json!({"a": 1})));
     }
 
     #[test]

@@ -11,8 +11,8 @@ use crate::error::Error;
 use crate::http::ApiRequest;
 use crate::pack::{Family, Pack, Setting, SkillMeta};
 use crate::vocab::{
-    AuthScheme, CapacityRule, Effect, ErrorCode, HostRule, Origin, SecretDef, SecretName, Service,
-    ServiceDef,
+    AuthScheme, CapacityRule, CapacitySignal, Effect, ErrorCode, HostRule, Origin, SecretDef,
+    SecretName, Service, ServiceDef,
 };
 
 const HOSTS: HostRule = HostRule {
@@ -49,7 +49,7 @@ pub(crate) const DEMO_API: Service = Service::new(&ServiceDef {
     credential_hint: "DEMO_TOKEN",
     capacity: Some(CapacityRule {
         status: 409,
-        phrases: &["noinstancesavailable"],
+        signal: CapacitySignal::Phrases(&["noinstancesavailable"]),
         code: ErrorCode::pack_failure("DEMO_CAPACITY_EXHAUSTED"),
         message: "Demo capacity exhausted",
         hint: "Retry in a minute.",

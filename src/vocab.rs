@@ -359,18 +359,32 @@ pub enum UserAgent {
 /// A rule that turns one upstream answer into a pack code, e.g. on-demand's
 /// `409 "No instances available"` → `ACME_CAPACITY_EXHAUSTED`. A matching answer
 /// was provably not processed, so it is retried even for a paid request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct CapacityRule {
     /// The status it applies to.
     pub status: u16,
-    /// Lower-case phrases, any of which in the body marks the answer.
-    pub phrases: &'static [&'static str],
+    /// What in the body marks the answer.
+    pub signal: CapacitySignal,
     /// The code reported.
     pub code: ErrorCode,
     /// The message, followed by the upstream's own excerpt.
     pub message: &'static str,
     /// The hint.
     pub hint: &'static str,
+}
+
+/// What marks an answer as refused before processing (a [`CapacityRule`]). It decides whether
+/// a paid request is sent again, so it reads what the upstream states, never what a message
+/// happens to contain.
+#[derive(Debug, Clone, Copy)]
+pub enum CapacitySignal {
+    /// A function of the body that reads its structured fields (error codes, retry fields),
+    /// e.g. a `*_warming` error code. The preferred signal.
+    Fields(fn(&str) -> bool),
+    /// One of these lower-case phrases in the body, whitespace ignored: only for an upstream
+    /// whose refusal carries nothing structured (a 409 "No instances available" without a
+    /// code), at a status that never means "processed".
+    Phrases(&'static [&'static str]),
 }
 
 /// A non-success answer, as a pack's [`StatusReader`] sees it: the status, the (capped) body
@@ -401,6 +415,11 @@ pub struct StatusReading {
     pub code: Option<ErrorCode>,
     /// The message.
     pub message: Option<String>,
+    /// The upstream's own words, in place of the core's excerpt of the body when the core
+    /// writes the message (`<service> answered HTTP <status>: <detail>`, or the capacity
+    /// rule's message): for a service whose answers put them in fields the core does not
+    /// read first.
+    pub detail: Option<String>,
     /// The hint.
     pub hint: Option<String>,
     /// Structured detail taken from the answer (never a credential).

@@ -274,6 +274,10 @@ impl Respond for Echoer {
                 unreachable!("served by the raw listener")
             }
             Fault::Oversized => unreachable!("not a canary fault: its 17 MiB echo nothing"),
+            Fault::Warming
+            | Fault::LimiterDown
+            | Fault::RetryAfterSeconds
+            | Fault::WarmingInText => unreachable!("not a canary fault: the fault matrix's 503s"),
         }
     }
 }

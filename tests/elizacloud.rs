@@ -10,9 +10,14 @@
 )]
 
 mod elizacloud_fake;
+mod upstream_fault;
 
 use base64::Engine as _;
 use serde_json::{Value, json};
+use tokio::io::AsyncReadExt as _;
+use tokio::net::TcpListener;
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use elizacloud_fake::{ChatMode, Env, Fake, KEY, ODD_KEY, VideoMode, body, err, header, ok};
 
@@ -508,6 +513,208 @@ async fn a_warming_503_was_not_processed_and_is_retried_even_for_chat() {
     let error = err(&response, "ELIZACLOUD_SERVICE_WARMING");
     assert_eq!(error["retriable"], json!(true));
     assert_eq!(fake.requests().await.len(), 4);
+}
+
+/// The environment of `env` pointed at `uri`, with the key and two retries.
+fn env_at(uri: &str) -> Env {
+    Env::new()
+        .set("ELIZACLOUD_BASE_URL", uri)
+        .set("ELIZACLOUD_API_KEY", KEY)
+        .set("ELIZACLOUD_HTTP_MAX_RETRIES", "2")
+}
+
+/// Issue 17, defect 6: a paid request is sent again only on the server's word that it was
+/// not processed (a `*_warming` or `rate_limit_unavailable` code, a `retryAfterSeconds`
+/// field, spec §3–§4), never because its message says "warming": one that quoted the user
+/// ("global warming") made a paid chat POST three times.
+#[tokio::test]
+async fn a_503_is_retried_on_its_code_never_on_its_text() {
+    let cases = [
+        (
+            json!({"error": {"message": "the user asked about global warming", "type": "service_unavailable"}}),
+            "HTTP_503",
+            1,
+        ),
+        (
+            json!({"success": false, "error": "Service temporarily unavailable", "code": "service_unavailable", "message": "warming up; retryAfterSeconds and rate_limit_unavailable are words here"}),
+            "HTTP_503",
+            1,
+        ),
+        (
+            json!({"error": {"message": "Inference admission cache warming; retry shortly", "type": "service_unavailable", "code": "inference_admission_cache_warming"}}),
+            "ELIZACLOUD_SERVICE_WARMING",
+            3,
+        ),
+        (
+            json!({"success": false, "error": "Service temporarily unavailable", "code": "rate_limit_unavailable", "message": "Rate limiting is temporarily unavailable"}),
+            "ELIZACLOUD_SERVICE_WARMING",
+            3,
+        ),
+        (
+            json!({"success": false, "error": "Video generation is unavailable", "code": "service_unavailable", "details": {"retryAfterSeconds": 1}}),
+            "ELIZACLOUD_SERVICE_WARMING",
+            3,
+        ),
+    ];
+    for (answer, code, posts) in cases {
+        let server = MockServer::start().await;
+        Mock::given(any())
+            .respond_with(ResponseTemplate::new(503).set_body_json(answer.clone()))
+            .mount(&server)
+            .await;
+        let response = env_at(&server.uri())
+            .run("elizacloud.chat", chat_args())
+            .await;
+        let error = err(&response, code);
+        assert_eq!(error["retriable"], json!(posts > 1), "{answer}");
+        assert_eq!(
+            server.received_requests().await.unwrap().len(),
+            posts,
+            "{answer}"
+        );
+    }
+}
+
+/// A fake that reads each request, then closes the connection (`reset`) or stays silent
+/// until the client gives up (`silent`).
+async fn raw_fake(silent: bool) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let uri = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                if upstream_fault::read_request(&mut stream).await.is_some() && silent {
+                    let mut sink = [0u8; 1024];
+                    while matches!(stream.read(&mut sink).await, Ok(n) if n > 0) {}
+                }
+            });
+        }
+    });
+    uri
+}
+
+/// Issue 17, defect 7: a checkout or a chat that fails after it may have reached the server
+/// (a 502, a reset connection, a timeout) names the `Idempotency-Key` it was sent with, and a
+/// second call given that key sends the same header, so the server can recognise the repeat
+/// instead of creating a second checkout. (Chat's timeout is at least 120 s: the fault
+/// matrix covers it on a paused clock.)
+#[tokio::test]
+async fn an_ambiguous_failure_names_the_idempotency_key_to_retry_with() {
+    let bad_gateway = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(502).set_body_json(json!({"error": "Bad gateway"})))
+        .mount(&bad_gateway)
+        .await;
+    let reset = raw_fake(false).await;
+    let silent = raw_fake(true).await;
+    let checkout = json!({"amountUsd": 10});
+    let cases = [
+        (
+            "elizacloud.credits.checkout",
+            checkout.clone(),
+            bad_gateway.uri(),
+            "HTTP_502",
+        ),
+        (
+            "elizacloud.credits.checkout",
+            checkout.clone(),
+            reset.clone(),
+            "NETWORK_ERROR",
+        ),
+        (
+            "elizacloud.credits.checkout",
+            checkout.clone(),
+            silent,
+            "TIMEOUT",
+        ),
+        (
+            "elizacloud.chat",
+            chat_args(),
+            bad_gateway.uri(),
+            "HTTP_502",
+        ),
+        ("elizacloud.chat", chat_args(), reset, "NETWORK_ERROR"),
+    ];
+    let fake = Fake::start().await;
+    for (command, args, uri, code) in cases {
+        let response = env_at(&uri)
+            .set("ELIZACLOUD_HTTP_TIMEOUT_MS", "1000")
+            .run(command, args.clone())
+            .await;
+        let error = err(&response, code);
+        assert_eq!(error["retriable"], json!(false), "{command} {code}");
+        let key = error["details"]["idempotencyKey"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{command} {code}: no key in {error}"))
+            .to_owned();
+        assert!(key.starts_with("elizacloud-"), "{key}");
+        assert!(
+            error["hint"].as_str().unwrap().contains(&key),
+            "the hint says how to retry: {error}"
+        );
+
+        let mut again = args;
+        again["idempotencyKey"] = json!(key);
+        let retried = fake.env().run(command, again).await;
+        assert_eq!(ok(&retried)["idempotencyKey"], json!(key));
+        let sent = fake.requests().await.pop().unwrap();
+        assert_eq!(header(&sent, "idempotency-key"), Some(key.as_str()));
+    }
+    // A key the caller chose is the one named.
+    let response = env_at(&bad_gateway.uri())
+        .run(
+            "elizacloud.credits.checkout",
+            json!({"amountUsd": 10, "idempotencyKey": "my-checkout-0001"}),
+        )
+        .await;
+    assert_eq!(
+        err(&response, "HTTP_502")["details"]["idempotencyKey"],
+        json!("my-checkout-0001")
+    );
+}
+
+/// Issue 17, defect 15: the message leads with the `error` string, as the cloud SDK and spec
+/// §3 read it, then the `message` that details it.
+#[tokio::test]
+async fn error_messages_lead_with_the_error_string() {
+    let cases = [
+        (
+            400,
+            json!({"success": false, "error": "Invalid activeOnly", "message": "activeOnly must be true or false"}),
+            "HTTP_400",
+            "elizacloud-api answered HTTP 400: Invalid activeOnly (activeOnly must be true or false)",
+        ),
+        (
+            404,
+            json!({"success": false, "error": "Agent not found", "code": "resource_not_found"}),
+            "HTTP_404",
+            "elizacloud-api answered HTTP 404: Agent not found",
+        ),
+        (
+            400,
+            json!({"error": {"message": "input array cannot be empty", "type": "invalid_request_error", "code": "invalid_value"}}),
+            "HTTP_400",
+            "elizacloud-api answered HTTP 400: input array cannot be empty",
+        ),
+        (
+            503,
+            json!({"success": false, "error": "Service temporarily unavailable", "code": "rate_limit_unavailable", "message": "Rate limiting is temporarily unavailable"}),
+            "ELIZACLOUD_SERVICE_WARMING",
+            "elizaOS Cloud is warming up and did not process the request: Service temporarily unavailable (Rate limiting is temporarily unavailable)",
+        ),
+    ];
+    for (status, answer, code, message) in cases {
+        let server = MockServer::start().await;
+        Mock::given(any())
+            .respond_with(ResponseTemplate::new(status).set_body_json(answer.clone()))
+            .mount(&server)
+            .await;
+        let response = env_at(&server.uri())
+            .set("ELIZACLOUD_HTTP_MAX_RETRIES", "0")
+            .run("elizacloud.agents.list", json!({}))
+            .await;
+        assert_eq!(err(&response, code)["message"], json!(message), "{answer}");
+    }
 }
 
 #[tokio::test]

@@ -24,6 +24,12 @@
 //! Timeouts run on a paused clock (a current-thread runtime of their own): paid inference has
 //! minimum timeouts of minutes, which the clock skips instead of waiting for.
 //!
+//! Issue 17 adds two rules. The 503 variants of elizaOS Cloud (defect 6): a `*_warming` or
+//! `rate_limit_unavailable` code, or `retryAfterSeconds`, says the request was not processed
+//! and is retried like the on-demand capacity 409, while a 503 whose message only mentions
+//! "warming" is a plain 503. And the `Idempotency-Key` (defect 7): every attempt of a request
+//! carries the same key, and every failure of one names it in `details.idempotencyKey`.
+//!
 //! Every case runs twice (issue 17): through the dispatcher as `run` calls it, and as a
 //! `tools/call` in an `mcp` session — of the real binary, except the timeouts, which need the
 //! paused clock and so meet the same MCP server in process (`mcp::serve_until` on a pipe).
@@ -41,8 +47,8 @@
 use std::collections::BTreeSet;
 use std::io::{BufRead as _, BufReader, Write as _};
 use std::process::{Command, Stdio};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use futures_util::StreamExt as _;
@@ -58,7 +64,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 mod local_files;
 mod upstream_fault;
-use upstream_fault::{COMMON, Fault, read_request, services_at};
+use upstream_fault::{COMMON, Fault, WARMING, read_request, services_at};
 
 const MAX_RETRIES: usize = 2;
 /// Generous: cases run side by side in a debug build on two cores, and only the timeout cases
@@ -114,11 +120,23 @@ struct Expected {
     requests: usize,
 }
 
-/// What the runtime answered, and how many requests the fake received.
+/// What the runtime answered, how many requests the fake received, and the
+/// `Idempotency-Key` each of them carried.
 #[derive(Debug)]
 struct Outcome {
     response: Value,
     requests: usize,
+    keys: Vec<Option<String>>,
+}
+
+/// The `Idempotency-Key` in a raw request head.
+fn key_in_head(head: &str) -> Option<String> {
+    head.lines().find_map(|line| {
+        let (name, value) = line.split_once(':')?;
+        name.trim()
+            .eq_ignore_ascii_case("idempotency-key")
+            .then(|| value.trim().to_owned())
+    })
 }
 
 /// How a case reaches the runtime.
@@ -342,6 +360,28 @@ fn status_template(fault: Fault) -> ResponseTemplate {
         Fault::S502 => json_body(502, "bad gateway"),
         Fault::S503 => json_body(503, "unavailable"),
         Fault::S504 => json_body(504, "gateway timeout"),
+        Fault::Warming => ResponseTemplate::new(503).set_body_json(json!({"error": {
+            "message": "Auth cache warming; retry shortly",
+            "type": "service_unavailable",
+            "code": "auth_cache_warming"
+        }})),
+        Fault::LimiterDown => ResponseTemplate::new(503).set_body_json(json!({
+            "success": false,
+            "error": "Service temporarily unavailable",
+            "code": "rate_limit_unavailable",
+            "message": "Rate limiting is temporarily unavailable"
+        })),
+        Fault::RetryAfterSeconds => ResponseTemplate::new(503).set_body_json(json!({
+            "success": false,
+            "error": "Service temporarily unavailable",
+            "code": "service_unavailable",
+            "details": {"retryAfterSeconds": 1}
+        })),
+        // Every word the old substring rule looked for, in text only.
+        Fault::WarmingInText => ResponseTemplate::new(503).set_body_json(json!({"error": {
+            "message": "the user asked about global warming, retryAfterSeconds and rate_limit_unavailable",
+            "type": "service_unavailable"
+        }})),
         Fault::BadJson => raw_json("{\"data\": [1, 2,".to_owned()),
         Fault::Oversized => raw_json(format!("{{\"pad\":\"{}\"}}", "x".repeat(17 << 20))),
         Fault::Redirect => {
@@ -359,18 +399,24 @@ const TRUNCATED_SSE: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-type: text/event-strea
 
 /// A raw fake on the current runtime: it reads each request whole, counts it, then resets
 /// the connection, cuts its answer short, or keeps silent until the client hangs up.
-async fn raw_fake(fault: Fault) -> (String, Arc<AtomicUsize>, tokio::task::JoinHandle<()>) {
+type Keys = Arc<Mutex<Vec<Option<String>>>>;
+
+async fn raw_fake(fault: Fault) -> (String, Arc<AtomicUsize>, Keys, tokio::task::JoinHandle<()>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let uri = format!("http://{}", listener.local_addr().unwrap());
     let count = Arc::new(AtomicUsize::new(0));
+    let keys = Keys::default();
     let seen = Arc::clone(&count);
+    let seen_keys = Arc::clone(&keys);
     let server = tokio::spawn(async move {
         while let Ok((mut stream, _)) = listener.accept().await {
             let seen = Arc::clone(&seen);
+            let seen_keys = Arc::clone(&seen_keys);
             tokio::spawn(async move {
-                if read_request(&mut stream).await.is_none() {
+                let Some((head, _)) = read_request(&mut stream).await else {
                     return;
-                }
+                };
+                seen_keys.lock().unwrap().push(key_in_head(&head));
                 seen.fetch_add(1, Ordering::SeqCst);
                 let reply = match fault {
                     Fault::Reset => b"".as_slice(),
@@ -389,16 +435,18 @@ async fn raw_fake(fault: Fault) -> (String, Arc<AtomicUsize>, tokio::task::JoinH
             });
         }
     });
-    (uri, count, server)
+    (uri, count, keys, server)
 }
 
 async fn run_raw_case(target: Target, fault: Fault, via: Via) -> Outcome {
-    let (uri, count, server) = raw_fake(fault).await;
+    let (uri, count, keys, server) = raw_fake(fault).await;
     let response = run_command(target, &uri, via, fault == Fault::Timeout).await;
     server.abort();
+    let keys = keys.lock().unwrap().clone();
     Outcome {
         response,
         requests: count.load(Ordering::SeqCst),
+        keys,
     }
 }
 
@@ -425,24 +473,64 @@ async fn run_case(target: Target, fault: Fault, via: Via) -> Outcome {
                 .mount(&server)
                 .await;
             let response = run_command(target, &server.uri(), via, false).await;
-            let requests = server.received_requests().await.unwrap_or_default().len();
+            let received = server.received_requests().await.unwrap_or_default();
+            let keys = received
+                .iter()
+                .map(|r| {
+                    r.headers
+                        .get("idempotency-key")
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_owned)
+                })
+                .collect();
             upstream_fault::stop(server).await;
-            Outcome { response, requests }
+            Outcome {
+                response,
+                requests: received.len(),
+                keys,
+            }
         }
     }
 }
 
+/// The rule of a service that says "not processed, retry" (a capacity rule).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rule {
+    /// None: every answer keeps the rule of its status.
+    None,
+    /// Theta on-demand: the 409 "No instances available".
+    Capacity,
+    /// elizaOS Cloud: a 503 whose code or `retryAfterSeconds` says it was not processed.
+    Warming,
+}
+
+/// Whether `fault` is a 503.
+fn is_503(fault: Fault) -> bool {
+    fault == Fault::S503 || WARMING.contains(&fault)
+}
+
+/// Whether `rule` says `fault` was not processed.
+fn unprocessed(rule: Rule, fault: Fault) -> bool {
+    match rule {
+        Rule::Capacity => fault == Fault::Capacity,
+        Rule::Warming => matches!(
+            fault,
+            Fault::Warming | Fault::LimiterDown | Fault::RetryAfterSeconds
+        ),
+        Rule::None => false,
+    }
+}
+
 /// How many times a request of `effect` is sent under `fault` (the retry rules of design §7),
-/// for the on-demand service when `capacity_rule`.
-fn sends(read_only: bool, capacity_rule: bool, fault: Fault) -> usize {
+/// for a service with `rule`.
+fn sends(read_only: bool, rule: Rule, fault: Fault) -> usize {
     let all = MAX_RETRIES + 1;
     match fault {
-        Fault::Capacity if capacity_rule => all,
+        _ if unprocessed(rule, fault) => all,
         // Refused before any processing, with no wait or a short one.
         Fault::TooMany | Fault::TooManySmall | Fault::TooManyDate => all,
         Fault::S500
         | Fault::S502
-        | Fault::S503
         | Fault::S504
         | Fault::Timeout
         | Fault::Reset
@@ -451,16 +539,20 @@ fn sends(read_only: bool, capacity_rule: bool, fault: Fault) -> usize {
         {
             all
         }
+        fault if is_503(fault) && read_only => all,
         _ => 1,
     }
 }
 
 /// The error code and `retriable` of a single request under `fault`.
-fn failure(read_only: bool, capacity_rule: bool, fault: Fault) -> (String, bool) {
+fn failure(read_only: bool, rule: Rule, fault: Fault) -> (String, bool) {
     let code = |c: &str| c.to_owned();
     match fault {
+        _ if unprocessed(rule, fault) && rule == Rule::Capacity => {
+            (code("THETA_ONDEMAND_CAPACITY_EXHAUSTED"), true)
+        }
+        _ if unprocessed(rule, fault) => (code("ELIZACLOUD_SERVICE_WARMING"), true),
         Fault::NotFound => (code("HTTP_404"), false),
-        Fault::Capacity if capacity_rule => (code("THETA_ONDEMAND_CAPACITY_EXHAUSTED"), true),
         Fault::Conflict | Fault::Capacity => (code("HTTP_409"), false),
         Fault::TooMany
         | Fault::TooManySmall
@@ -469,7 +561,11 @@ fn failure(read_only: bool, capacity_rule: bool, fault: Fault) -> (String, bool)
         | Fault::TooManyGarbage => (code("HTTP_429"), true),
         Fault::S500 => (code("HTTP_500"), read_only),
         Fault::S502 => (code("HTTP_502"), read_only),
-        Fault::S503 => (code("HTTP_503"), read_only),
+        Fault::S503
+        | Fault::Warming
+        | Fault::LimiterDown
+        | Fault::RetryAfterSeconds
+        | Fault::WarmingInText => (code("HTTP_503"), read_only),
         Fault::S504 => (code("HTTP_504"), read_only),
         Fault::Timeout => (code("TIMEOUT"), read_only),
         Fault::Reset | Fault::Truncated => (code("NETWORK_ERROR"), read_only),
@@ -485,21 +581,26 @@ fn failure(read_only: bool, capacity_rule: bool, fault: Fault) -> (String, bool)
 fn expected(target: Target, fault: Fault) -> Expected {
     let id = target.id();
     let read_only = target.read_only() || id == READ_THEN_PUT;
-    let capacity_rule = target.command.service().name() == "theta-ondemand-api";
-    let mut requests = sends(read_only, capacity_rule, fault);
-    let (mut code, mut retriable) = failure(read_only, capacity_rule, fault);
+    let rule = match target.command.service().name() {
+        "theta-ondemand-api" => Rule::Capacity,
+        "elizacloud-api" => Rule::Warming,
+        _ => Rule::None,
+    };
+    let mut requests = sends(read_only, rule, fault);
+    let (mut code, mut retriable) = failure(read_only, rule, fault);
 
     if ROUTE_DRIFT.contains(&id) && fault == Fault::NotFound {
         requests = 2;
     }
-    if DEDICATED.contains(&id) && matches!(fault, Fault::NotFound | Fault::S502 | Fault::S503) {
+    if DEDICATED.contains(&id) && (matches!(fault, Fault::NotFound | Fault::S502) || is_503(fault))
+    {
         code = "THETA_DEDICATED_ENDPOINT_UPSTREAM_UNREADY".to_owned();
         // A 404 proves nothing was done; a 502/503 keeps the rule of its effect.
         retriable = fault == Fault::NotFound || read_only;
     }
     if id == READ_THEN_CREATE {
         // The balance read absorbs its own failure; the create's failure is the answer.
-        requests += sends(true, false, fault);
+        requests += sends(true, Rule::None, fault);
         if fault == Fault::BadJson {
             // A 2xx create whose answer cannot be read may have made a deployment that
             // nothing names: the command says so (with the balance read after), and asks for
@@ -576,6 +677,7 @@ fn faulted() -> Vec<(Target, Fault)> {
     for pack in [theta(), eliza()] {
         for target in targets(pack) {
             cases.extend(COMMON.map(|fault| (target, fault)));
+            cases.extend(WARMING.map(|fault| (target, fault)));
             if STREAMING.contains(&target.id()) {
                 cases.push((target, Fault::TruncatedSse));
             }
@@ -606,6 +708,7 @@ async fn every_family_times_every_fault() {
                 Err(_) => Outcome {
                     response: json!({"hung": format!("no answer within {CASE_LIMIT:?}")}),
                     requests: usize::MAX,
+                    keys: Vec::new(),
                 },
             };
             (target, fault, via, outcome)
@@ -642,6 +745,12 @@ async fn every_family_times_every_fault() {
                 target.id()
             ));
         }
+        if let Some(problem) = key_problem(outcome) {
+            failures.push(format!(
+                "{} × {fault:?} via {via:?}: {problem}: {response}",
+                target.id()
+            ));
+        }
     }
     failures.sort();
     println!(
@@ -653,6 +762,23 @@ async fn every_family_times_every_fault() {
         started.elapsed().as_secs_f64()
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// What is wrong with the `Idempotency-Key`s of `outcome`, if anything: every attempt must
+/// carry the same one, and a failure must name it in `details.idempotencyKey` (issue 17,
+/// defect 7), so a retry can reuse it.
+fn key_problem(outcome: &Outcome) -> Option<String> {
+    let first = outcome.keys.first()?.as_deref()?;
+    if outcome.keys.iter().any(|k| k.as_deref() != Some(first)) {
+        return Some(format!(
+            "the attempts carried different keys: {:?}",
+            outcome.keys
+        ));
+    }
+    let error = &outcome.response["error"];
+    let named = &error["details"]["idempotencyKey"];
+    (outcome.response["ok"] == json!(false) && named != &json!(first))
+        .then(|| format!("the failure names {named} instead of the key sent, {first}"))
 }
 
 /// The table itself: a few rules that, were they wrong, would make the matrix test a lie.
@@ -683,8 +809,19 @@ fn the_table_follows_the_retry_rules() {
             assert!(expected(target, fault).retriable);
         }
     }
-    // Capacity is the on-demand API's rule only.
+    // Capacity is the on-demand API's rule only, warming elizaOS Cloud's, and "warming" in
+    // a message is nobody's.
     assert_eq!(expected(infer, Fault::Capacity).requests, MAX_RETRIES + 1);
+    let chat = command(eliza(), "elizacloud.chat");
+    for fault in [Fault::Warming, Fault::LimiterDown, Fault::RetryAfterSeconds] {
+        assert_eq!(expected(chat, fault).requests, MAX_RETRIES + 1, "{fault:?}");
+        assert_eq!(expected(infer, fault).requests, 1, "{fault:?}");
+    }
+    assert_eq!(expected(chat, Fault::WarmingInText).requests, 1);
+    assert_eq!(
+        expected(chat, Fault::WarmingInText).code.as_deref(),
+        Some("HTTP_503")
+    );
     assert_eq!(
         expected(create, Fault::Capacity).code.as_deref(),
         Some("HTTP_409")

@@ -504,7 +504,7 @@ async fn paid_calls_preview_in_dry_run_and_send_nothing() {
         request["url"]
             .as_str()
             .unwrap()
-            .ends_with("/infer_request/flux"),
+            .ends_with("/infer_request/flux?wait=30"),
         "{request:#}"
     );
     assert!(

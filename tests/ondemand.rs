@@ -283,6 +283,37 @@ async fn infer_posts_the_input_and_returns_the_answer() {
     assert!(response.get("warnings").is_none());
 }
 
+/// Issue 17, defect 14: like Theta's official `infer` tool, a call without `wait` asks the
+/// server to hold the request 30 s, so a job done by then is answered in one round trip; its
+/// timeout covers the wait. The preview shows the same URL.
+#[tokio::test]
+async fn infer_waits_thirty_seconds_by_default_like_the_official_tool() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/infer_request/flux"))
+        .and(query_param("wait", "30"))
+        .respond_with(json_answer("infer_flux_success.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let args = json!({"service": "flux", "input": {"prompt": "a red fox"}});
+    let response = env(&server)
+        .set("THETA_HTTP_TIMEOUT_MS", "1000")
+        .run("theta.ondemand.infer", args.clone())
+        .await;
+    assert_eq!(ok(&response), &json_fixture("infer_flux_success.json"));
+    let preview = env(&server).dry_run("theta.ondemand.infer", args).await;
+    let request = &ok(&preview)["requests"][0];
+    assert_eq!(
+        request["url"],
+        json!(format!("{}/infer_request/flux?wait=30", server.uri()))
+    );
+    assert!(
+        request["timeoutMs"].as_u64().unwrap() >= 45_000,
+        "{request}"
+    );
+}
+
 #[tokio::test]
 async fn an_unfinished_request_comes_back_with_a_pointer_to_poll_it() {
     let server = MockServer::start().await;
@@ -408,9 +439,12 @@ async fn a_paid_post_is_never_resent_after_a_502_or_a_timeout() {
         )
         .mount(&slow)
         .await;
+    // `wait: 0`: the default 30 s wait would stretch the timeout past the delay.
+    let mut no_wait = args;
+    no_wait["wait"] = json!(0);
     let response = env(&slow)
         .set("THETA_HTTP_TIMEOUT_MS", "1000")
-        .run("theta.ondemand.infer", args)
+        .run("theta.ondemand.infer", no_wait)
         .await;
     let error = err(&response, "TIMEOUT");
     assert_eq!(error["retriable"], json!(false));

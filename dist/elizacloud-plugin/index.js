@@ -155,7 +155,7 @@ const TOOLS = [
         },
         "idempotencyKey": {
           "type": "string",
-          "description": "Reuse this key to get the same session again; generated when absent.",
+          "description": "Reuse this key to get the same session again (after a failure, the one in the error's\n`details.idempotencyKey`); generated when absent.",
           "pattern": "^[A-Za-z0-9][A-Za-z0-9._:-]{7,127}$"
         },
         "dryRun": {
@@ -517,7 +517,7 @@ const TOOLS = [
         },
         "idempotencyKey": {
           "type": "string",
-          "description": "The billing record's idempotency key; generated when absent.",
+          "description": "The billing record's idempotency key; generated when absent. After a failure, pass the\none in the error's `details.idempotencyKey` to retry under the same key.",
           "pattern": "^[A-Za-z0-9][A-Za-z0-9._:-]{7,127}$"
         },
         "dryRun": {

@@ -146,7 +146,7 @@ const TOOLS = [
           "type": "integer",
           "maximum": 60,
           "minimum": 0,
-          "description": "Seconds the server may hold the request open for the result (0-60). With 0, or when\nthe time runs out, the answer carries the request id to poll."
+          "description": "Seconds the server may hold the request open for the result (0-60, default 30, as\nTheta's official `infer` tool sends): a job done within it is answered at once. With\n0, or when the time runs out, the answer carries the request id to poll."
         },
         "prediction": {
           "type": "string",

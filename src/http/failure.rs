@@ -217,7 +217,22 @@ impl Failure {
                 body,
                 headers,
             } => {
-                let detail = body_excerpt(&body);
+                let header = |name: &str| {
+                    headers
+                        .get(name)
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_owned)
+                };
+                let answer = UpstreamAnswer {
+                    status,
+                    body: &body,
+                    header: &header,
+                };
+                let reading = service.read_status.and_then(|read| read(&answer));
+                let detail = match reading.as_ref().and_then(|r| r.detail.as_deref()) {
+                    Some(own) => one_line_excerpt(own),
+                    None => body_excerpt(&body),
+                };
                 let capacity = service.capacity.filter(|_| capacity_exhausted);
                 let (code, message) = match capacity {
                     Some(rule) => (rule.code, format!("{}: {detail}", rule.message)),
@@ -247,18 +262,7 @@ impl Failure {
                     .with_service(service)
                     .with_endpoint(url.as_str())
                     .with_retriable(retriable);
-                let header = |name: &str| {
-                    headers
-                        .get(name)
-                        .and_then(|v| v.to_str().ok())
-                        .map(str::to_owned)
-                };
-                let answer = UpstreamAnswer {
-                    status,
-                    body: &body,
-                    header: &header,
-                };
-                match service.read_status.and_then(|read| read(&answer)) {
+                match reading {
                     Some(reading) => apply_reading(error, reading, hint),
                     None => error.with_hint(hint),
                 }
@@ -299,7 +303,11 @@ pub(crate) fn body_excerpt(body: &str) -> String {
                 _ => None,
             })
     });
-    let text = from_json.unwrap_or_else(|| body.to_owned());
+    one_line_excerpt(&from_json.unwrap_or_else(|| body.to_owned()))
+}
+
+/// `text` on one line (whitespace collapsed), redacted, at most 300 characters.
+fn one_line_excerpt(text: &str) -> String {
     let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
     excerpt(&collapsed, 300)
 }

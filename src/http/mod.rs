@@ -9,6 +9,7 @@
 //! - [`request`]: a request described as data (sent or previewed);
 //! - [`response`]: buffered and streamed bodies under the size cap;
 //! - [`budget`]: the process's memory budget for large response bodies;
+//! - [`upload`](self): local files sent as multipart parts, streamed from disk and checked;
 //! - [`failure`](self): transport and status failures, classified and turned into errors;
 //! - [`client`](self): the per-service client with its retry loop, and the shared transport.
 
@@ -22,15 +23,18 @@ mod response;
 pub mod retry;
 pub mod special_purpose;
 pub mod sse;
+mod upload;
 
 use std::time::Duration;
 
 pub(crate) use auth::Auth;
 pub use client::{ServiceClient, Transport};
+pub(crate) use request::hex;
 pub use request::{ApiRequest, Body, FormPart, FormValue, RequestPreview, sha256_hex};
 pub use response::{
     ApiResponse, MAX_BODY_BYTES, MAX_JSON_VALUES, StreamingResponse, too_many_json_values,
 };
+pub use upload::{CHUNK_BYTES, LocalFilePart};
 
 /// HTTP knobs shared by every service client of a pack.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -16,7 +16,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use crate::vocab::{Effect, Service};
+use crate::vocab::{CapacitySignal, Effect, Service};
 
 /// Longest backoff between two attempts.
 pub const MAX_BACKOFF: Duration = Duration::from_secs(30);
@@ -65,18 +65,23 @@ pub fn retriable(outcome: Outcome, effect: Effect) -> bool {
     }
 }
 
-/// Whether `service`'s capacity rule matches an answer: its status, and one of its phrases in
-/// the body (compared lower-case with whitespace removed).
+/// Whether `service`'s capacity rule matches an answer: its status, and its signal in the
+/// body (the pack's reading of structured fields, or one of its phrases compared lower-case
+/// with whitespace removed).
 pub fn is_capacity_exhausted(service: Service, status: u16, body: &str) -> bool {
     let Some(rule) = service.capacity.filter(|rule| rule.status == status) else {
         return false;
+    };
+    let phrases = match rule.signal {
+        CapacitySignal::Fields(read) => return read(body),
+        CapacitySignal::Phrases(phrases) => phrases,
     };
     let squashed: String = body
         .chars()
         .filter(|c| !c.is_whitespace())
         .flat_map(char::to_lowercase)
         .collect();
-    rule.phrases.iter().any(|phrase| {
+    phrases.iter().any(|phrase| {
         let phrase: String = phrase.chars().filter(|c| !c.is_whitespace()).collect();
         squashed.contains(&phrase)
     })
@@ -338,6 +343,39 @@ mod tests {
             !is_capacity_exhausted(DEMO_DEDICATED, 409, "No instances available"),
             "the rule belongs to the service that declares it"
         );
+    }
+
+    /// A pack's field reader decides alone: no phrase of the body counts.
+    #[test]
+    fn a_field_signal_is_the_packs_reading() {
+        use crate::vocab::{CapacityRule, ErrorCode, ServiceDef};
+        fn coded(body: &str) -> bool {
+            serde_json::from_str::<serde_json::Value>(body)
+                .is_ok_and(|v| v["code"] == serde_json::json!("warming"))
+        }
+        static CODED: ServiceDef = ServiceDef {
+            name: "coded",
+            capacity: Some(CapacityRule {
+                status: 503,
+                signal: CapacitySignal::Fields(coded),
+                code: ErrorCode::pack_failure("CODED_WARMING"),
+                message: "warming",
+                hint: "retry",
+            }),
+            ..ServiceDef::NONE
+        };
+        let service = Service::new(&CODED);
+        assert!(is_capacity_exhausted(service, 503, r#"{"code":"warming"}"#));
+        assert!(!is_capacity_exhausted(
+            service,
+            503,
+            r#"{"message":"warming"}"#
+        ));
+        assert!(!is_capacity_exhausted(
+            service,
+            502,
+            r#"{"code":"warming"}"#
+        ));
     }
 
     #[test]

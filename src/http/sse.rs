@@ -1,16 +1,27 @@
 //! OpenAI-style chat-completion streams (server-sent events), aggregated into one result.
 //!
-//! Used by the on-demand chat and the dedicated endpoint's chat. Each `data:` event holds a
-//! chunk `{id, model, choices: [{delta: {content, reasoning, tool_calls}, finish_reason}],
-//! usage}`; the aggregate joins the text, the reasoning and the streamed tool-call pieces
+//! Used by every chat command, and for any answer that arrives as an event stream. Each
+//! `data:` event holds a chunk `{id, model, choices: [{delta: {content, reasoning,
+//! tool_calls}, finish_reason}], usage}`; the aggregate joins the text, the reasoning and the streamed tool-call pieces
 //! (by `index`), and keeps the first `id`/`model`, the last `usage` and the last non-null
 //! `finish_reason`. A stream is complete only when it says so — a `[DONE]` event or a
 //! `finish_reason` — so a connection cut short is an `INCOMPLETE_STREAM` error, never a
 //! truncated success. SSE framing (split chunks, CRLF, comments, multi-line data) is
-//! `eventsource-stream`'s job. A completion that arrived whole (`stream: false`) is read into
+//! `eventsource-stream`'s job; it is handed whole lines in small pieces (`LineCutter`),
+//! which keeps its cost linear. A completion that arrived whole (`stream: false`) is read into
 //! the same [`ChatAggregate`] by [`aggregate_completion`], so callers handle one shape.
+//!
+//! Every frame is read, or the stream is an error: a frame is JSON as a JavaScript server
+//! writes it (a string cut between the halves of a surrogate pair is joined again, see
+//! `sse/surrogates.rs`), and a `data:` frame that still is not JSON is an `INVALID_RESPONSE`,
+//! never a silent gap in the answer. An answer may carry at most [`MAX_TOOL_CALLS`] tool
+//! calls, gathered by `index` in a map, so a flood of pieces costs linear time.
 
-use bytes::Bytes;
+mod surrogates;
+
+use std::collections::BTreeMap;
+
+use bytes::{Bytes, BytesMut};
 use eventsource_stream::{EventStreamError, Eventsource};
 use futures_util::{Stream, StreamExt, stream};
 use serde::Serialize;
@@ -68,17 +79,49 @@ pub async fn aggregate_text(body: &str) -> Result<ChatAggregate, Error> {
 
 /// Aggregates a chat completion that arrived whole (`stream: false`): the same fields, read
 /// from `choices[0].message` instead of deltas. A whole JSON answer is complete by
-/// construction, so no `finish_reason` or `[DONE]` is required.
-pub fn aggregate_completion(body: &Value) -> ChatAggregate {
+/// construction, so no `finish_reason` or `[DONE]` is required; more than
+/// [`MAX_TOOL_CALLS`] tool calls is an `INVALID_RESPONSE`.
+pub fn aggregate_completion(body: &Value) -> Result<ChatAggregate, Error> {
     let mut state = Aggregator::default();
-    state.push(body);
-    state.assemble()
+    state.push(body)?;
+    Ok(state.assemble())
 }
 
 /// Whether a body looks like SSE rather than JSON: some line starts with `data:`.
 pub fn looks_like_sse(body: &str) -> bool {
     body.lines()
         .any(|line| line.trim_start().starts_with("data:"))
+}
+
+/// Most tool calls one answer may carry. A model calls a few tools at a time, and OpenAI-style
+/// APIs accept at most 128 tool definitions per request; an answer naming more distinct
+/// `index`es than that is broken or hostile (240,000 of them, 3.4 MiB, cost 47 s and 424 MiB
+/// when each piece searched a list, issue 17 defect 2). Past the cap the answer is refused
+/// rather than cut.
+pub const MAX_TOOL_CALLS: usize = 128;
+
+/// The hint of an answer that arrived but cannot be used.
+const CHARGED_HINT: &str = "The request reached the model and may have been billed; the upstream sent an answer the runtime cannot read. Check the account's usage before sending it again.";
+
+/// The `INVALID_RESPONSE` of an answer with more than [`MAX_TOOL_CALLS`] tool calls.
+pub fn too_many_tool_calls() -> Error {
+    Error::new(
+        ErrorCode::InvalidResponse,
+        format!("the answer carries more than {MAX_TOOL_CALLS} tool calls; it was abandoned"),
+    )
+    .with_hint(CHARGED_HINT)
+}
+
+/// The error for `frame`, which is not JSON even as a JavaScript server writes it.
+fn unreadable_frame(index: usize, frame: &str, cause: &serde_json::Error) -> Error {
+    Error::new(
+        ErrorCode::InvalidResponse,
+        format!(
+            "event-stream frame {index} is not JSON ({cause}): {}",
+            crate::secrets::excerpt(frame, 200)
+        ),
+    )
+    .with_hint(CHARGED_HINT)
 }
 
 /// Longest line, and largest event, accepted in an event stream, in bytes. A chat chunk is a
@@ -139,11 +182,107 @@ where
     })
 }
 
+/// Most bytes of whole lines handed to the event parser at once (a longer line goes alone).
+/// `eventsource-stream` moves the rest of its buffer down after every line it reads
+/// (`String::split_off`), and scans an unfinished line again from its start whenever more
+/// bytes arrive. A body handed over whole (a stream read as one text) therefore cost time
+/// quadratic in its size (240,000 frames in 3.8 MiB ran for eleven minutes of a debug
+/// build), and so did large network reads. [`LineCutter`] hands it whole lines only, in
+/// pieces this small: every line read moves at most one piece, and no line is scanned twice.
+const PARSER_PIECE_BYTES: usize = 4 * 1024;
+
+/// Cuts a byte stream into pieces that end at line ends (`\n`, `\r\n`, or a `\r` not
+/// followed by `\n`), each at most [`PARSER_PIECE_BYTES`] unless it is one longer line. Linear:
+/// every byte is scanned once and copied once (the pieces are views of that copy).
+#[derive(Debug, Default)]
+struct LineCutter {
+    /// Bytes not handed over yet.
+    pending: BytesMut,
+    /// How far `pending` has been scanned for line ends.
+    scanned: usize,
+    /// The end of the last whole line in `pending` (0 when none).
+    last: usize,
+}
+
+impl LineCutter {
+    /// The pieces that `bytes` completes.
+    fn push(&mut self, bytes: &[u8]) -> Vec<Result<Bytes, Error>> {
+        self.pending.extend_from_slice(bytes);
+        let mut out = Vec::new();
+        while let Some(offset) = self.pending[self.scanned..]
+            .iter()
+            .position(|&b| b == b'\n' || b == b'\r')
+        {
+            let at = self.scanned + offset;
+            self.scanned = match (self.pending[at], self.pending.get(at + 1)) {
+                (b'\n', _) => at + 1,
+                (_, Some(b'\n')) => at + 2,
+                (_, Some(_)) => at + 1,
+                // A `\r` at the end: whether a `\n` follows is not known yet.
+                (_, None) => break,
+            };
+            // A line that does not fit goes in a piece of its own.
+            if self.scanned > PARSER_PIECE_BYTES && self.last > 0 {
+                out.push(self.take(self.last));
+            }
+            self.last = self.scanned;
+            if self.last >= PARSER_PIECE_BYTES {
+                out.push(self.take(self.last));
+            }
+        }
+        out
+    }
+
+    /// What is left at the end: the whole lines, then the unfinished one.
+    fn finish(&mut self) -> Vec<Result<Bytes, Error>> {
+        let mut out = Vec::new();
+        if self.last > 0 {
+            out.push(self.take(self.last));
+        }
+        if !self.pending.is_empty() {
+            out.push(self.take(self.pending.len()));
+        }
+        out
+    }
+
+    /// The first `end` bytes of `pending`, as a piece.
+    fn take(&mut self, end: usize) -> Result<Bytes, Error> {
+        let piece = self.pending.split_to(end).freeze();
+        self.scanned = self.scanned.saturating_sub(end);
+        self.last = self.last.saturating_sub(end);
+        Ok(piece)
+    }
+}
+
+/// The chunks as [`LineCutter`] pieces; a transport error comes after what preceded it.
+fn in_lines<S>(chunks: S) -> impl Stream<Item = Result<Bytes, Error>>
+where
+    S: Stream<Item = Result<Bytes, Error>>,
+{
+    chunks
+        .map(Some)
+        .chain(stream::iter([None]))
+        .scan(LineCutter::default(), |cutter, chunk| {
+            let pieces = match chunk {
+                Some(Ok(bytes)) => cutter.push(&bytes),
+                Some(Err(error)) => {
+                    let mut pieces = cutter.finish();
+                    pieces.push(Err(error));
+                    pieces
+                }
+                None => cutter.finish(),
+            };
+            std::future::ready(Some(pieces))
+        })
+        .flat_map(stream::iter)
+}
+
 async fn aggregate<S>(chunks: S) -> Result<ChatAggregate, Error>
 where
     S: Stream<Item = Result<Bytes, Error>>,
 {
-    let mut events = std::pin::pin!(bounded_events(chunks, MAX_SSE_EVENT_BYTES).eventsource());
+    let pieces = in_lines(bounded_events(chunks, MAX_SSE_EVENT_BYTES));
+    let mut events = std::pin::pin!(pieces.eventsource());
     let mut state = Aggregator::default();
     while let Some(event) = events.next().await {
         let event = match event {
@@ -164,9 +303,15 @@ where
             state.out.done_marker = true;
             break;
         }
-        // Keep-alives and vendor lines that are not JSON are skipped, as the spec's client did.
-        let Ok(chunk) = serde_json::from_str::<Value>(data) else {
-            continue;
+        let (text, marked) = surrogates::mark(data);
+        state.marked |= marked;
+        let chunk = match serde_json::from_str::<Value>(&text) {
+            Ok(chunk) => chunk,
+            // An error event says what went wrong even when it is not JSON.
+            Err(_) if event.event == "error" => {
+                return Err(state.stream_error(data.to_owned()));
+            }
+            Err(cause) => return Err(unreadable_frame(state.out.chunks + 1, data, &cause)),
         };
         if event.event == "error"
             || (chunk.get("error").is_some() && chunk.get("choices").is_none())
@@ -176,16 +321,10 @@ where
                 .or_else(|| chunk.get("error"))
                 .or_else(|| chunk.get("message"))
                 .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
-                .unwrap_or_else(|| data.to_owned());
-            return Err(Error::new(
-                ErrorCode::StreamError,
-                format!(
-                    "the stream reported an error after {} chunk(s): {detail}",
-                    state.out.chunks
-                ),
-            ));
+                .unwrap_or_else(|| text.into_owned());
+            return Err(state.stream_error(detail));
         }
-        state.push(&chunk);
+        state.push(&chunk)?;
     }
     state.finish()
 }
@@ -193,12 +332,28 @@ where
 #[derive(Default)]
 struct Aggregator {
     out: ChatAggregate,
-    /// Tool calls by their streamed `index`.
-    calls: Vec<(u64, Map<String, Value>)>,
+    /// Tool calls by their streamed `index` (at most [`MAX_TOOL_CALLS`]).
+    calls: BTreeMap<u64, Map<String, Value>>,
+    /// Some frame carried a lone surrogate: its marker is joined when the answer is built.
+    marked: bool,
 }
 
 impl Aggregator {
-    fn push(&mut self, chunk: &Value) {
+    /// The `STREAM_ERROR` for the server's own error event or chunk.
+    fn stream_error(&self, mut detail: String) -> Error {
+        if self.marked {
+            surrogates::join_string(&mut detail);
+        }
+        Error::new(
+            ErrorCode::StreamError,
+            format!(
+                "the stream reported an error after {} chunk(s): {detail}",
+                self.out.chunks
+            ),
+        )
+    }
+
+    fn push(&mut self, chunk: &Value) -> Result<(), Error> {
         self.out.chunks += 1;
         let text_of = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_owned);
         if self.out.id.is_none() {
@@ -211,7 +366,7 @@ impl Aggregator {
             self.out.usage = Some(usage.clone());
         }
         let Some(choice) = chunk.pointer("/choices/0") else {
-            return;
+            return Ok(());
         };
         if let Some(reason) = text_of(choice.get("finish_reason")) {
             self.out.finish_reason = Some(reason);
@@ -234,27 +389,26 @@ impl Aggregator {
             .and_then(Value::as_array)
         {
             for (position, call) in calls.iter().enumerate() {
-                self.push_tool_call(position as u64, call);
+                self.push_tool_call(position as u64, call)?;
             }
         }
+        Ok(())
     }
 
-    fn push_tool_call(&mut self, position: u64, piece: &Value) {
+    fn push_tool_call(&mut self, position: u64, piece: &Value) -> Result<(), Error> {
         let index = piece
             .get("index")
             .and_then(Value::as_u64)
             .unwrap_or(position);
-        let slot = match self.calls.iter().position(|(i, _)| *i == index) {
-            Some(found) => found,
-            None => {
-                let mut fresh = Map::new();
-                fresh.insert("type".into(), json!("function"));
-                fresh.insert("function".into(), json!({"name": "", "arguments": ""}));
-                self.calls.push((index, fresh));
-                self.calls.len() - 1
-            }
-        };
-        let call = &mut self.calls[slot].1;
+        if !self.calls.contains_key(&index) && self.calls.len() >= MAX_TOOL_CALLS {
+            return Err(too_many_tool_calls());
+        }
+        let call = self.calls.entry(index).or_insert_with(|| {
+            let mut fresh = Map::new();
+            fresh.insert("type".into(), json!("function"));
+            fresh.insert("function".into(), json!({"name": "", "arguments": ""}));
+            fresh
+        });
         for key in ["id", "type"] {
             if let Some(value) = piece.get(key).filter(|v| v.is_string()) {
                 call.insert(key.into(), value.clone());
@@ -275,6 +429,7 @@ impl Aggregator {
                 }
             }
         }
+        Ok(())
     }
 
     fn finish(self) -> Result<ChatAggregate, Error> {
@@ -293,14 +448,23 @@ impl Aggregator {
         Ok(self.assemble())
     }
 
-    fn assemble(mut self) -> ChatAggregate {
-        self.calls.sort_by_key(|(index, _)| *index);
-        self.out.tool_calls = self
-            .calls
-            .into_iter()
-            .map(|(_, call)| Value::Object(call))
-            .collect();
-        self.out
+    fn assemble(self) -> ChatAggregate {
+        let mut out = self.out;
+        out.tool_calls = self.calls.into_values().map(Value::Object).collect();
+        if self.marked {
+            for text in [&mut out.text, &mut out.reasoning] {
+                surrogates::join_string(text);
+            }
+            for text in [&mut out.id, &mut out.model, &mut out.finish_reason]
+                .into_iter()
+                .flatten()
+            {
+                surrogates::join_string(text);
+            }
+            out.usage.iter_mut().for_each(surrogates::join_value);
+            out.tool_calls.iter_mut().for_each(surrogates::join_value);
+        }
+        out
     }
 }
 
@@ -326,7 +490,6 @@ mod tests {
             ": keep-alive\n\n".to_owned(),
             chunk(&json!({"id": "c1", "model": "qwen3", "choices": [{"delta": {"role": "assistant", "content": "Hel"}}]})),
             chunk(&json!({"id": "c1", "choices": [{"delta": {"reasoning": "think", "content": "lo"}}]})),
-            "data: not json\n\n".to_owned(),
             chunk(&json!({"choices": [{"delta": {}, "finish_reason": "stop"}], "usage": {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5}})),
             "data: [DONE]\n\n".to_owned(),
         ]
@@ -414,6 +577,186 @@ mod tests {
         assert_eq!(error.code(), ErrorCode::Timeout);
     }
 
+    /// Issue 17, defect 8: a JavaScript chat route's own tool-call test streams an emoji cut
+    /// between its two UTF-16 halves, each frame with a lone surrogate escape. The pieces are
+    /// joined as JavaScript joins them: the answer holds the whole emoji, not a gap.
+    #[tokio::test]
+    async fn a_character_split_between_frames_is_joined() {
+        let body = [
+            r#"data: {"choices":[{"delta":{"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"react","arguments":""}}]}}]}"#,
+            r#"data: {"choices":[{"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"emoji\":\""}}]}}]}"#,
+            r#"data: {"choices":[{"delta":{"tool_calls":[{"index":0,"function":{"arguments":"\ud83d"}}]}}]}"#,
+            r#"data: {"choices":[{"delta":{"tool_calls":[{"index":0,"function":{"arguments":"\ude80"}}]}}]}"#,
+            r#"data: {"choices":[{"delta":{"tool_calls":[{"index":0,"function":{"arguments":"\"}"}}]}}]}"#,
+            r#"data: {"choices":[{"delta":{"content":"launch \uD83D"}}]}"#,
+            r#"data: {"choices":[{"delta":{"content":"\uDE80!"}}]}"#,
+            r#"data: {"choices":[{"delta":{"content":" half \ud83d"},"finish_reason":"tool_calls"}]}"#,
+            "data: [DONE]",
+        ]
+        .join("\n\n");
+        let out = aggregate_text(&body).await.unwrap();
+        let arguments = out.tool_calls[0]["function"]["arguments"].as_str().unwrap();
+        assert_eq!(arguments, r#"{"emoji":"🚀"}"#);
+        assert_eq!(
+            serde_json::from_str::<Value>(arguments).unwrap(),
+            json!({"emoji": "🚀"})
+        );
+        // A half that never found its partner is the replacement character, not a gap.
+        assert_eq!(out.text, "launch 🚀! half \u{FFFD}");
+        assert_eq!(out.chunks, 8);
+    }
+
+    /// Issue 17, defect 8: a frame that is not JSON, even as JavaScript reads it, ends the
+    /// answer with an error that says the request may have been billed.
+    #[tokio::test]
+    async fn a_frame_that_cannot_be_read_is_an_error() {
+        for broken in [
+            "data: not json",
+            r#"data: {"choices":[{"delta":{"content":"lo"}}"#,
+            r#"data: {"choices":[{"delta":{"content":"\ud8"}}]}"#,
+        ] {
+            let body = [
+                r#"data: {"choices":[{"delta":{"content":"Hel"}}]}"#,
+                broken,
+                r#"data: {"choices":[{"delta":{},"finish_reason":"stop"}]}"#,
+                "data: [DONE]",
+            ]
+            .join("\n\n");
+            let error = aggregate_text(&body).await.unwrap_err();
+            assert_eq!(error.code(), ErrorCode::InvalidResponse, "{broken}");
+            assert!(error.message().contains("frame 2"), "{}", error.message());
+            assert!(!error.retriable());
+            assert!(error.hint().unwrap().contains("may have been billed"));
+        }
+        // An error event is the server's own error, JSON or not.
+        let error = aggregate_text("event: error\ndata: upstream exploded\n\n")
+            .await
+            .unwrap_err();
+        assert_eq!(error.code(), ErrorCode::StreamError);
+        assert!(error.message().contains("upstream exploded"));
+    }
+
+    /// Issue 17, defect 2: 240,000 distinct tool-call indexes (3.4 MiB) took 47 s and 424
+    /// MiB; now the pieces are found by index in a map and the answer stops at the cap.
+    #[tokio::test]
+    async fn a_flood_of_tool_calls_stops_at_the_cap_quickly() {
+        let started = std::time::Instant::now();
+        let flood: String = (0..240_000)
+            .map(|i| format!("data: {{\"choices\":[{{\"delta\":{{\"tool_calls\":[{{\"index\":{i}}}]}}}}]}}\n\n"))
+            .collect();
+        let error = aggregate_text(&flood).await.unwrap_err();
+        assert_eq!(error.code(), ErrorCode::InvalidResponse);
+        assert!(
+            error
+                .message()
+                .contains(&format!("more than {MAX_TOOL_CALLS} tool calls")),
+            "{}",
+            error.message()
+        );
+        assert!(error.hint().unwrap().contains("may have been billed"));
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
+        // Many pieces of few calls, in any order, are still joined, and exactly the cap passes.
+        let mut pieces = String::new();
+        for round in 0..200 {
+            for index in (0..MAX_TOOL_CALLS).rev() {
+                let name = if round == 0 {
+                    format!("f{index}")
+                } else {
+                    String::new()
+                };
+                pieces.push_str(&chunk(&json!({"choices": [{"delta": {"tool_calls": [
+                    {"index": index, "function": {"name": name, "arguments": "x"}}
+                ]}}]})));
+            }
+        }
+        pieces.push_str(&chunk(
+            &json!({"choices": [{"delta": {}, "finish_reason": "tool_calls"}]}),
+        ));
+        let out = aggregate_text(&pieces).await.unwrap();
+        assert_eq!(out.tool_calls.len(), MAX_TOOL_CALLS);
+        assert_eq!(out.tool_calls[5]["function"]["name"], json!("f5"));
+        assert_eq!(
+            out.tool_calls[5]["function"]["arguments"],
+            json!("x".repeat(200))
+        );
+        // A whole answer is held to the same cap.
+        let calls: Vec<Value> = (0..=MAX_TOOL_CALLS)
+            .map(|i| json!({"id": format!("call_{i}"), "function": {"name": "f", "arguments": "{}"}}))
+            .collect();
+        let whole =
+            json!({"choices": [{"message": {"tool_calls": calls}, "finish_reason": "tool_calls"}]});
+        let error = aggregate_completion(&whole).unwrap_err();
+        assert_eq!(error.code(), ErrorCode::InvalidResponse);
+    }
+
+    /// However a body is cut into reads, the pieces are whole lines (but for an unfinished
+    /// last one), each at most a parser piece unless one line is longer, and together the
+    /// body.
+    #[test]
+    fn pieces_are_whole_lines_whatever_the_reads() {
+        let long = "y".repeat(3 * PARSER_PIECE_BYTES);
+        let body = format!(
+            "data: a\r\n\r\ndata: {long}\n\n{}data: b\rdata: c\r\rdata: d\r\n\r\ndata: unfinished",
+            "data: x\n\n".repeat(2000)
+        );
+        let bytes = body.as_bytes();
+        for step in [1, 2, 3, 7, 100, 4095, 4096, 5000, 65_536, bytes.len()] {
+            let mut cutter = LineCutter::default();
+            let mut pieces: Vec<Bytes> = Vec::new();
+            for read in bytes.chunks(step) {
+                pieces.extend(cutter.push(read).into_iter().map(Result::unwrap));
+            }
+            pieces.extend(cutter.finish().into_iter().map(Result::unwrap));
+            assert_eq!(pieces.concat(), bytes, "step {step}");
+            let (last, whole) = pieces.split_last().unwrap();
+            assert_eq!(last.as_ref(), b"data: unfinished", "step {step}");
+            let mut end = 0;
+            for piece in whole {
+                end += piece.len();
+                // A `\r` ends a piece only when no `\n` follows: a CRLF is never cut.
+                let ends_a_line =
+                    piece.ends_with(b"\n") || (piece.ends_with(b"\r") && bytes[end] != b'\n');
+                assert!(
+                    ends_a_line,
+                    "step {step}: {:?}",
+                    String::from_utf8_lossy(piece)
+                );
+                let lines = piece
+                    .split(|&b| b == b'\n' || b == b'\r')
+                    .filter(|l| !l.is_empty())
+                    .count();
+                assert!(
+                    piece.len() <= PARSER_PIECE_BYTES || lines == 1,
+                    "step {step}: {} bytes, {lines} lines",
+                    piece.len()
+                );
+            }
+        }
+    }
+
+    /// A long stream read whole (`aggregate_text`) costs time linear in its size: the event
+    /// parser gets it in pieces of whole lines, not as one buffer it moves down after every
+    /// line.
+    #[tokio::test]
+    async fn a_long_stream_read_whole_is_parsed_in_linear_time() {
+        let event = chunk(&json!({"choices": [{"delta": {"content": "a"}}]}));
+        let count = (8 << 20) / event.len();
+        let mut body = event.repeat(count);
+        body.push_str("data: [DONE]\n\n");
+        let started = std::time::Instant::now();
+        let out = aggregate_text(&body).await.unwrap();
+        assert_eq!(out.text.len(), count);
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+
     #[test]
     fn whole_completions_are_read_from_the_message() {
         let out = aggregate_completion(&json!({
@@ -427,7 +770,8 @@ mod tests {
                     "function": {"name": "get_weather", "arguments": "{\"city\":\"Oslo\"}"}}]
             }, "finish_reason": "tool_calls"}],
             "usage": {"prompt_tokens": 9, "completion_tokens": 4, "total_tokens": 13}
-        }));
+        }))
+        .unwrap();
         assert_eq!(out.id.as_deref(), Some("chatcmpl-1"));
         assert_eq!(out.text, "");
         assert_eq!(out.reasoning, "needs the weather");
@@ -442,7 +786,8 @@ mod tests {
             Some(json!(13))
         );
         // No finish_reason: still a whole answer, not an incomplete stream.
-        let bare = aggregate_completion(&json!({"choices": [{"message": {"content": "hi"}}]}));
+        let bare =
+            aggregate_completion(&json!({"choices": [{"message": {"content": "hi"}}]})).unwrap();
         assert_eq!(bare.text, "hi");
         assert_eq!(bare.finish_reason, None);
     }

@@ -362,7 +362,7 @@ def main():
         check(status == 200 and details.get("ok") is True and details.get("dryRun") is True,
               "a dry-run theta_ondemand_infer answers with a preview", answer)
         preview_url = details["result"]["requests"][0]["url"]
-        check(preview_url.endswith("/infer_request/flux"), "the preview shows the request it would send", details["result"])
+        check(preview_url.endswith("/infer_request/flux?wait=30"), "the preview shows the request it would send (with the official wait)", details["result"])
         check(len(theta_requests.snapshot()) == before, "and nothing reached the fake server")
 
         status, answer = h.invoke("theta_ondemand_status", {"requestId": REQUEST_ID})

@@ -31,6 +31,14 @@ pub enum Fault {
     S502,
     S503,
     S504,
+    /// 503 whose code says an auth cache is warming (elizaOS's E2 `auth_cache_warming`).
+    Warming,
+    /// 503 whose code says the rate limiter's store is down (E1 `rate_limit_unavailable`).
+    LimiterDown,
+    /// 503 `service_unavailable` with `details.retryAfterSeconds` (elizaOS image/video/TTS).
+    RetryAfterSeconds,
+    /// 503 with no code whose message says "warming" (it quotes the user): not a refusal.
+    WarmingInText,
     Timeout,
     /// The connection closed once the request was read.
     Reset,
@@ -67,6 +75,15 @@ pub const COMMON: [Fault; 17] = [
     Fault::BadJson,
     Fault::Truncated,
     Fault::Redirect,
+];
+
+/// The 503 variants of issue 17, defect 6: three the elizaOS Cloud service states it did not
+/// process, by code or field, and one whose text only mentions warming.
+pub const WARMING: [Fault; 4] = [
+    Fault::Warming,
+    Fault::LimiterDown,
+    Fault::RetryAfterSeconds,
+    Fault::WarmingInText,
 ];
 
 impl Fault {

@@ -11,12 +11,14 @@
 //! | 403 image rules | `ELIZACLOUD_IMAGE_NOT_ALLOWED` / `ELIZACLOUD_IMAGE_NOT_DIGEST_PINNED` | use an allowed / digest-pinned image |
 //! | 428 | `ELIZACLOUD_PRICE_CONFIRMATION_REQUIRED` | the hourly price and how to accept it |
 //! | 429 | `HTTP_429` | `Retry-After` and the `X-RateLimit-*` headers |
-//! | 503 warming / `rate_limit_unavailable` | `ELIZACLOUD_SERVICE_WARMING` (the service's capacity rule) | retry shortly |
+//! | 503 with a `*_warming` or `rate_limit_unavailable` code, or `retryAfterSeconds` | `ELIZACLOUD_SERVICE_WARMING` (the service's capacity rule, [`not_processed`]) | retry shortly |
 //! | 409 `idempotency_conflict`, 500 with `details.outcome` (voice clone) | `ELIZACLOUD_IDEMPOTENCY_CONFLICT` / `ELIZACLOUD_RECONCILIATION_REQUIRED` ([`super::voice::read_outcome`]) | a fresh key / follow the job, never re-send |
 //!
 //! A JSON-RPC error body (the per-agent A2A route) adds its integer code as `details.rpcCode`.
 //!
-//! Every reading keeps the server's `code` and the amounts it names in `details`.
+//! Every reading keeps the server's `code` and the amounts it names in `details`, and gives
+//! the server's words as the SDK reads them (`server_text`): the `error` string first, then
+//! the `message` that details it.
 
 use serde_json::{Map, Value, json};
 
@@ -42,7 +44,7 @@ pub fn read_status(answer: &UpstreamAnswer<'_>) -> Option<StatusReading> {
     let reading = match answer.status {
         401 => unauthorized(server_code.as_deref()),
         402 => insufficient(&body, message.as_deref(), &mut details),
-        403 => forbidden(server_code.as_deref(), message.as_deref()),
+        403 => forbidden(server_code.as_deref(), server_text(&body).as_deref()),
         428 => price_confirmation(&body, &mut details),
         429 => rate_limited(answer, &body, message.as_deref(), &mut details),
         400 | 422 => bad_request(&body, &mut details),
@@ -52,7 +54,60 @@ pub fn read_status(answer: &UpstreamAnswer<'_>) -> Option<StatusReading> {
         _ => StatusReading::default(),
     };
     let details = merge(reading.details.clone(), details);
-    Some(StatusReading { details, ..reading })
+    Some(StatusReading {
+        details,
+        detail: server_text(&body),
+        ..reading
+    })
+}
+
+/// Whether a 503 says elizaOS Cloud did not process the request (spec §3–§4): a `*_warming`
+/// code (`auth_cache_warming`, `rate_limit_cache_warming`,
+/// `inference_admission_cache_warming`), `rate_limit_unavailable` (its limiter's store is
+/// down), or a `retryAfterSeconds` field (the image, video and TTS routes'
+/// `service_unavailable`), or the JSON-RPC code −32004 of the per-agent A2A route (its agent
+/// or authorization cache is not ready: spec §6.12). Decided from these fields only, never from the message, which may
+/// quote the user ("the user asked about global warming"): a paid request is sent again only
+/// on the server's word that it was not processed.
+pub fn not_processed(body: &str) -> bool {
+    if crate::http::too_many_json_values(body.as_bytes()) {
+        return false;
+    }
+    let Ok(body) = serde_json::from_str::<Value>(body) else {
+        return false;
+    };
+    let code_says = server_code(&body).is_some_and(|code| {
+        let code = code.to_ascii_lowercase();
+        code.ends_with("_warming") || code == "rate_limit_unavailable"
+    });
+    let wait_given = ["/retryAfterSeconds", "/details/retryAfterSeconds"]
+        .iter()
+        .filter_map(|pointer| body.pointer(pointer))
+        .any(|wait| match wait {
+            Value::Number(_) => true,
+            Value::String(text) => text.trim().parse::<f64>().is_ok(),
+            _ => false,
+        });
+    let rpc_unavailable = body.pointer("/error/code").and_then(Value::as_i64) == Some(-32004);
+    code_says || wait_given || rpc_unavailable
+}
+
+/// The server's words as the cloud SDK reads them (spec §3): the `error` string, else
+/// `error.message`, else `message`; a `message` that details a string `error` follows it in
+/// parentheses (`{"error":"Invalid activeOnly","message":"activeOnly must be true or
+/// false"}` → "Invalid activeOnly (activeOnly must be true or false)").
+fn server_text(body: &Value) -> Option<String> {
+    let lead = server_message(body)?;
+    let more = body
+        .get("error")
+        .filter(|e| e.is_string())
+        .and(body.get("message"))
+        .and_then(Value::as_str)
+        .filter(|m| !m.trim().is_empty() && *m != lead);
+    Some(match more {
+        Some(more) => format!("{lead} ({more})"),
+        None => lead,
+    })
 }
 
 fn merge(own: Option<Value>, common: Map<String, Value>) -> Option<Value> {
@@ -63,18 +118,17 @@ fn merge(own: Option<Value>, common: Map<String, Value>) -> Option<Value> {
     (!all.is_empty()).then_some(Value::Object(all))
 }
 
-/// `error` when a string, else `error.message`, else `message` (the SDK's order).
+/// `error` when a string, else `error.message`, else `message` (the SDK's order); empty
+/// strings say nothing.
 fn server_message(body: &Value) -> Option<String> {
-    match body.get("error") {
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(Value::Object(o)) => o.get("message").and_then(Value::as_str).map(str::to_owned),
-        _ => None,
-    }
-    .or_else(|| {
-        body.get("message")
-            .and_then(Value::as_str)
+    let text = |v: Option<&Value>| {
+        v.and_then(Value::as_str)
+            .filter(|s| !s.trim().is_empty())
             .map(str::to_owned)
-    })
+    };
+    text(body.get("error"))
+        .or_else(|| text(body.pointer("/error/message")))
+        .or_else(|| text(body.get("message")))
 }
 
 /// The server's `code`, top level or inside an OpenAI-style `error` (strings only: the SSE
@@ -162,6 +216,7 @@ fn insufficient(
         } else {
             "The balance is in USD. Check it with elizacloud.credits.balance; to add credits, run elizacloud.credits.checkout and give the returned URL to a human to pay. Do not retry until credits were added.".to_owned()
         }),
+        detail: None,
         details: None,
     }
 }
@@ -193,6 +248,7 @@ fn forbidden(code: Option<&str>, message: Option<&str>) -> StatusReading {
         code,
         message: message.map(|m| format!("elizaOS Cloud refused the request: {m}")),
         hint: Some(hint.to_owned()),
+        detail: None,
         details: None,
     }
 }
@@ -223,6 +279,7 @@ fn price_confirmation(body: &Value, details: &mut Map<String, Value>) -> StatusR
         code: Some(codes::PRICE_CONFIRMATION_REQUIRED),
         message: Some("elizaOS Cloud needs the dedicated compute price to be accepted before it starts billing".to_owned()),
         hint: Some(format!("{price}{accept}")),
+        detail: None,
         details: None,
     }
 }
@@ -335,6 +392,66 @@ mod tests {
             header: &header,
         })
         .unwrap_or_default()
+    }
+
+    /// Issue 17, defect 6: "not processed" is read from codes and fields, never from text.
+    #[test]
+    fn only_codes_and_fields_say_a_503_was_not_processed() {
+        for body in [
+            r#"{"error":{"message":"Auth cache warming; retry shortly","type":"service_unavailable","code":"auth_cache_warming"}}"#,
+            r#"{"error":{"message":"x","type":"service_unavailable","code":"RATE_LIMIT_CACHE_WARMING"}}"#,
+            r#"{"success":false,"error":"Service temporarily unavailable","code":"rate_limit_unavailable","message":"m"}"#,
+            r#"{"success":false,"error":"Unavailable","code":"service_unavailable","details":{"retryAfterSeconds":1}}"#,
+            r#"{"success":false,"error":"Unavailable","retryAfterSeconds":"2"}"#,
+            r#"{"jsonrpc":"2.0","error":{"code":-32004,"message":"Agent cache is warming; retry shortly"},"id":null}"#,
+        ] {
+            assert!(not_processed(body), "{body}");
+        }
+        for body in [
+            r#"{"error":{"message":"the user asked about global warming","type":"service_unavailable"}}"#,
+            r#"{"success":false,"error":"warming; retryAfterSeconds: 1; rate_limit_unavailable","code":"service_unavailable"}"#,
+            r#"{"message":"rate_limit_unavailable"}"#,
+            r#"{"code":"warming_up_done"}"#,
+            r#"{"details":{"retryAfterSeconds":null}}"#,
+            r#"{"details":{"retryAfterSeconds":"soon"}}"#,
+            r#"{"jsonrpc":"2.0","error":{"code":-32603,"message":"warming"},"id":null}"#,
+            "service warming up, retry shortly",
+            "",
+        ] {
+            assert!(!not_processed(body), "{body}");
+        }
+    }
+
+    /// Issue 17, defect 15: the `error` string leads, the `message` details it.
+    #[test]
+    fn the_server_text_leads_with_the_error_string() {
+        let detail = |body: &str| read(400, body, &[]).detail;
+        assert_eq!(
+            detail(
+                r#"{"error":"Invalid activeOnly","message":"activeOnly must be true or false"}"#
+            )
+            .as_deref(),
+            Some("Invalid activeOnly (activeOnly must be true or false)")
+        );
+        assert_eq!(
+            detail(r#"{"success":false,"error":"Validation failed","code":"validation_error","details":{"issues":[]}}"#)
+                .as_deref(),
+            Some("Validation failed")
+        );
+        assert_eq!(
+            detail(r#"{"error":{"message":"Missing required fields: model and messages","type":"invalid_request_error"}}"#)
+                .as_deref(),
+            Some("Missing required fields: model and messages")
+        );
+        assert_eq!(
+            detail(r#"{"error":"Same","message":"Same"}"#).as_deref(),
+            Some("Same")
+        );
+        assert_eq!(
+            detail(r#"{"error":"","message":"only the message"}"#).as_deref(),
+            Some("only the message")
+        );
+        assert_eq!(detail("not json"), None);
     }
 
     #[test]

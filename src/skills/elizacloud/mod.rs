@@ -7,9 +7,13 @@
 //! - **Credentials**: `ELIZACLOUD_API_KEY`, host secret first, then the environment, sent as
 //!   `X-API-Key` only (never also as Bearer: the self-revoke route refuses two credentials). A
 //!   key that does not look like `eliza_` + 64 hex is used anyway, with a warning.
-//! - **Errors**: [`errors`] maps the server's shapes onto the runtime's codes; a 503 that says
-//!   the service is warming (or its rate limiter is unavailable) was not processed and is
-//!   retried even for paid requests (the service's capacity rule).
+//! - **Errors**: [`errors`] maps the server's shapes onto the runtime's codes; a 503 whose
+//!   code says the service is warming (`*_warming`) or its rate limiter is unavailable, or
+//!   that gives `retryAfterSeconds`, was not processed and is retried even for paid requests
+//!   (the service's capacity rule, decided from those fields, never from the message).
+//! - **Idempotency**: the commands that send an `Idempotency-Key` (chat, checkout) take it
+//!   as the `idempotencyKey` argument, generate it when absent, and put it in every failure's
+//!   `details.idempotencyKey` (`keep_key`), so a retry after an ambiguous failure reuses it.
 //!
 //! The contract these commands follow is `spec/elizacloud.md` (§2–6 for the server, §10 for
 //! the command surface).
@@ -37,7 +41,8 @@ use crate::error::Error;
 use crate::http::{ApiRequest, ApiResponse, ServiceClient};
 use crate::pack::{CapabilityProbe, Family, Pack, SkillMeta, sample_of};
 use crate::vocab::{
-    AuthScheme, CapacityRule, HostRule, Origin, SecretDef, SecretName, Service, ServiceDef,
+    AuthScheme, CapacityRule, CapacitySignal, HostRule, Origin, SecretDef, SecretName, Service,
+    ServiceDef,
 };
 
 // ----- Hosts -----
@@ -86,7 +91,7 @@ pub const API: Service = Service::new(&ServiceDef {
     status_hints: &[],
     capacity: Some(CapacityRule {
         status: 503,
-        phrases: &["warming", "rate_limit_unavailable", "retryafterseconds"],
+        signal: CapacitySignal::Fields(errors::not_processed),
         code: codes::SERVICE_WARMING,
         message: "elizaOS Cloud is warming up and did not process the request",
         hint: "Nothing was processed: wait a few seconds and call again.",
@@ -164,6 +169,23 @@ pub(crate) fn idempotency_key() -> String {
     }
     let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
     format!("elizacloud-{hex}")
+}
+
+/// Puts the `Idempotency-Key` a request was sent with into its failure, as
+/// `details.idempotencyKey`, with a hint to pass it back: after a failure that may have
+/// reached the server (a 502, a reset, a timeout, a cut stream), a retry under a fresh key
+/// could bill or create the same thing twice.
+pub(crate) fn keep_key(error: Error, key: &str) -> Error {
+    let retry = format!(
+        "To retry, pass idempotencyKey \"{key}\" (details.idempotencyKey) so elizaOS Cloud can recognise the repeat instead of doing it twice."
+    );
+    let hint = match error.hint() {
+        Some(hint) => format!("{hint} {retry}"),
+        None => retry,
+    };
+    error
+        .with_detail("idempotencyKey", Value::String(key.to_owned()))
+        .with_hint(hint)
 }
 
 /// The pattern of an `Idempotency-Key` the server accepts.

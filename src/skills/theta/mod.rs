@@ -26,8 +26,8 @@ use crate::config::{Config, is_identifier};
 use crate::error::Error;
 use crate::pack::{Family, Pack, Setting, SkillMeta};
 use crate::vocab::{
-    AuthScheme, CapacityRule, HostRule, Origin, SecretDef, SecretName, Service, ServiceDef,
-    UserAgent,
+    AuthScheme, CapacityRule, CapacitySignal, HostRule, Origin, SecretDef, SecretName, Service,
+    ServiceDef, UserAgent,
 };
 
 pub use codes::default_field_code;
@@ -238,7 +238,7 @@ pub const ONDEMAND: Service = Service::new(&ServiceDef {
     status_hints: STATUS_HINTS,
     capacity: Some(CapacityRule {
         status: 409,
-        phrases: &["noinstancesavailable"],
+        signal: CapacitySignal::Phrases(&["noinstancesavailable"]),
         code: codes::THETA_ONDEMAND_CAPACITY_EXHAUSTED,
         message: "Temporary Theta on-demand capacity exhaustion",
         hint: "No instances are free right now; retry in a minute, or pick another service or variant.",

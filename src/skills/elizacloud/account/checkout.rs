@@ -1,10 +1,13 @@
 //! `elizacloud.credits.checkout`: Creates a Stripe checkout session to add USD credits and returns its URL for a human to pay.
+//!
+//! Every failure carries the `Idempotency-Key` it was sent with in `details.idempotencyKey`:
+//! a retry with that key gets the session the first attempt may have created, not a second.
 
 use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
 use crate::error::Error;
 use crate::http::ApiRequest;
 use crate::skills::elizacloud::{
-    API, IDEMPOTENCY_KEY_PATTERN, KEY_REQUIRED, idempotency_key, preview, send_json,
+    API, IDEMPOTENCY_KEY_PATTERN, KEY_REQUIRED, client, idempotency_key, keep_key, preview,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -23,7 +26,8 @@ pub struct CheckoutArgs {
     /// Where the payer lands after cancelling (an elizaOS Cloud page).
     #[schemars(regex(pattern = "^https://[^\\s]+$"), length(max = 2048))]
     pub cancel_url: Option<String>,
-    /// Reuse this key to get the same session again; generated when absent.
+    /// Reuse this key to get the same session again (after a failure, the one in the error's
+    /// `details.idempotencyKey`); generated when absent.
     #[schemars(regex(pattern = IDEMPOTENCY_KEY_PATTERN))]
     pub idempotency_key: Option<String>,
 }
@@ -87,7 +91,12 @@ impl Command for Checkout {
     async fn run(&self, ctx: &Ctx<'_>, args: CheckoutArgs) -> Result<CheckoutOutput, Error> {
         let body = checkout_body(&args)?;
         let key = args.idempotency_key.unwrap_or_else(idempotency_key);
-        let answer = send_json(ctx, &checkout_request(body, &key)).await?;
+        let client = client(ctx)?;
+        let answer = client
+            .send(&checkout_request(body, &key))
+            .await
+            .and_then(|response| response.json_or_status())
+            .map_err(|error| keep_key(error, &key))?;
         Ok(CheckoutOutput {
             url: answer.get("url").cloned().unwrap_or(Value::Null),
             session_id: answer.get("sessionId").cloned().unwrap_or(Value::Null),

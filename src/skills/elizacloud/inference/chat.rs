@@ -11,8 +11,11 @@
 //! `finish_reason` or `[DONE]`; the server's mid-stream error chunk
 //! (`data: {"error":{…}}`) is a `STREAM_ERROR` and a cut stream an `INCOMPLETE_STREAM`. Neither
 //! is re-sent: the request may have been billed. Like every paid request, it is retried only
-//! when provably not processed (connect failure, 429, 503 warming); a 502 is reported after
-//! one POST.
+//! when provably not processed (connect failure, 429, a 503 whose code says warming); a 502
+//! is reported after one POST. A frame that is not JSON is an `INVALID_RESPONSE` (a string
+//! split between the halves of a surrogate pair is joined first, as JavaScript joins it), and
+//! so is an answer with more than 128 tool calls. Every failure carries the `Idempotency-Key`
+//! in `details.idempotencyKey`, to be passed back as `idempotencyKey` when retrying.
 
 use std::time::Duration;
 
@@ -22,10 +25,11 @@ use serde_json::{Map, Value, json};
 
 use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
 use crate::error::{Error, ErrorCode};
-use crate::http::ApiRequest;
 use crate::http::sse::{self, ChatAggregate};
+use crate::http::{ApiRequest, ServiceClient};
 use crate::skills::elizacloud::{
-    API, IDEMPOTENCY_KEY_PATTERN, KEY_REQUIRED, at_least, client, idempotency_key, preview,
+    API, IDEMPOTENCY_KEY_PATTERN, KEY_REQUIRED, at_least, client, idempotency_key, keep_key,
+    preview,
 };
 
 /// Arguments of `elizacloud.chat` (OpenAI spelling).
@@ -72,7 +76,8 @@ pub struct ChatArgs {
     /// Prompt cache key (1-1024 characters).
     #[schemars(length(min = 1, max = 1024))]
     pub prompt_cache_key: Option<String>,
-    /// The billing record's idempotency key; generated when absent.
+    /// The billing record's idempotency key; generated when absent. After a failure, pass the
+    /// one in the error's `details.idempotencyKey` to retry under the same key.
     #[serde(rename = "idempotencyKey")]
     #[schemars(regex(pattern = IDEMPOTENCY_KEY_PATTERN))]
     pub idempotency_key: Option<String>,
@@ -253,42 +258,10 @@ impl Command for Chat {
         let body = body(&args)?;
         let key = args.idempotency_key.unwrap_or_else(idempotency_key);
         let request = request(body, &key, at_least(ctx, Duration::from_secs(120)));
-        let mut response = client(ctx)?.send_streaming(&request).await?;
-        let is_sse = response
-            .content_type()
-            .is_some_and(|ct| ct.contains("event-stream"));
-        let mut streamed = is_sse;
-        let answer = if is_sse {
-            sse::aggregate_response(response).await?
-        } else {
-            let mut bytes = Vec::new();
-            while let Some(chunk) = response.next_chunk().await? {
-                bytes.extend_from_slice(&chunk);
-            }
-            let text = String::from_utf8_lossy(&bytes);
-            if sse::looks_like_sse(&text) {
-                streamed = true;
-                sse::aggregate_text(&text).await?
-            } else {
-                if crate::http::too_many_json_values(text.as_bytes()) {
-                    return Err(Error::new(
-                        crate::vocab::ErrorCode::ResponseTooLarge,
-                        format!(
-                            "the response holds more than {} JSON values",
-                            crate::http::MAX_JSON_VALUES
-                        ),
-                    ));
-                }
-                let value: Value = serde_json::from_str(&text).map_err(|e| {
-                    Error::new(
-                        ErrorCode::InvalidResponse,
-                        format!("the chat answer is not JSON: {e}"),
-                    )
-                })?;
-                sse::aggregate_completion(&value)
-            }
-        };
-        Ok(output(answer, streamed, key))
+        match answer(&client(ctx)?, &request).await {
+            Ok((answer, streamed)) => Ok(output(answer, streamed, key)),
+            Err(error) => Err(keep_key(error, &key)),
+        }
     }
 
     fn preview(&self, ctx: &Ctx<'_>, args: &ChatArgs) -> Result<Preview, Error> {
@@ -308,6 +281,49 @@ impl Command for Chat {
             "max_tokens": 50
         })
     }
+}
+
+/// Sends the request and reads its answer, streamed or whole; says whether it was streamed.
+async fn answer(
+    client: &ServiceClient<'_>,
+    request: &ApiRequest,
+) -> Result<(ChatAggregate, bool), Error> {
+    let mut response = client.send_streaming(request).await?;
+    let is_sse = response
+        .content_type()
+        .is_some_and(|ct| ct.contains("event-stream"));
+    let mut streamed = is_sse;
+    let answer = if is_sse {
+        sse::aggregate_response(response).await?
+    } else {
+        let mut bytes = Vec::new();
+        while let Some(chunk) = response.next_chunk().await? {
+            bytes.extend_from_slice(&chunk);
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        if sse::looks_like_sse(&text) {
+            streamed = true;
+            sse::aggregate_text(&text).await?
+        } else {
+            if crate::http::too_many_json_values(text.as_bytes()) {
+                return Err(Error::new(
+                    crate::vocab::ErrorCode::ResponseTooLarge,
+                    format!(
+                        "the response holds more than {} JSON values",
+                        crate::http::MAX_JSON_VALUES
+                    ),
+                ));
+            }
+            let value: Value = serde_json::from_str(&text).map_err(|e| {
+                Error::new(
+                    ErrorCode::InvalidResponse,
+                    format!("the chat answer is not JSON: {e}"),
+                )
+            })?;
+            sse::aggregate_completion(&value)?
+        }
+    };
+    Ok((answer, streamed))
 }
 
 fn output(answer: ChatAggregate, streamed: bool, key: String) -> ChatOutput {

@@ -14,7 +14,9 @@
 //! The files are read by the binary ([`crate::files`]): 1-10 regular files, each 1 B-10 MiB
 //! and 100 MiB in all, `.wav`, `.mp3`, `.m4a`/`.mp4`, `.ogg`, `.webm` or `.flac`, confirmed
 //! by their first bytes. The result and the preview show each file's basename, size, type
-//! and SHA-256, never a path or a byte.
+//! and SHA-256, never a path or a byte. Memory stays constant: each file is read once to be
+//! checked and digested, then streamed from disk as the request is sent (a file changed in
+//! between stops the request: `FILE_UNREADABLE`).
 //!
 //! Sent once: a request that may have reached the server is never re-sent. Re-running with
 //! the same `idempotencyKey` and the same files returns the stored answer (no second charge);
@@ -29,7 +31,8 @@ use crate::files::{self, FileInfo, FileRules, FileSummary, LocalFile, kinds};
 use crate::http::{ApiRequest, FormPart, FormValue};
 use crate::schema::NO_CONTROL_PATTERN;
 use crate::skills::elizacloud::{
-    API, IDEMPOTENCY_KEY_PATTERN, KEY_REQUIRED, at_least, codes, idempotency_key, preview, send,
+    API, IDEMPOTENCY_KEY_PATTERN, KEY_REQUIRED, at_least, codes, idempotency_key, keep_key,
+    preview, send,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -193,8 +196,12 @@ impl Command for CloneVoice {
         let files = files::read_all(access, "files", args.files.clone(), &CLONE_FILES).await?;
         let summaries: Vec<FileSummary> = files.iter().map(LocalFile::summary).collect();
         let key = args.idempotency_key.clone().unwrap_or_else(idempotency_key);
-        let response = send(ctx, &clone_request(&args, files, &key, timeout(ctx))).await?;
-        let mut answer = response.json_or_status()?;
+        let response = send(ctx, &clone_request(&args, files, &key, timeout(ctx)))
+            .await
+            .map_err(|error| keep_key(error, &key))?;
+        let mut answer = response
+            .json_or_status()
+            .map_err(|error| keep_key(error, &key))?;
         // The same key while the first clone is unfinished (or failed without an answer):
         // 202 `idempotency_replay`, nothing charged again, nothing cloned yet.
         if answer.get("success") == Some(&json!(false)) || response.status() == 202 {
@@ -232,8 +239,8 @@ impl Command for CloneVoice {
 
     fn preview(&self, ctx: &Ctx<'_>, args: &CloneArgs) -> Result<Preview, Error> {
         check_consent(args)?;
-        // The dry-run reads the files too (no network): the preview shows what would be sent,
-        // and a file that would be refused is refused now.
+        // The dry-run reads the files too (no network), once each in pieces, keeping nothing:
+        // the preview shows what would be sent, and a file that would be refused is refused now.
         let files = ctx
             .file_access()?
             .inspect_all("files", &args.files, &CLONE_FILES)?

@@ -512,7 +512,7 @@ impl Answer {
                 (aggregate, "success".to_owned(), id, true, body)
             }
             Answer::Completion(raw) => {
-                let aggregate = sse::aggregate_completion(&raw);
+                let aggregate = sse::aggregate_completion(&raw)?;
                 let body = infer_shape(&aggregate, false, Some(raw))["body"].take();
                 let id = aggregate.id.clone();
                 (aggregate, "success".to_owned(), id, false, body)
@@ -548,7 +548,7 @@ impl Answer {
                     )
                     .with_details(json!({"requestId": id, "state": state})));
                 }
-                let aggregate = aggregate_output(&first);
+                let aggregate = aggregate_output(&first)?;
                 let body = match raw.get_mut("body") {
                     Some(body) => body.take(),
                     None => raw,

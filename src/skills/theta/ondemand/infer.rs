@@ -1,7 +1,11 @@
 //! `theta.ondemand.infer` (alias `infer`): run one on-demand inference request. Paid.
 //!
-//! `POST https://ondemand.thetaedgecloud.com/infer_request/<service>[?wait=<s>&prediction=<p>]`
-//! with the Bearer token and the body `{input: {...}, variant?, webhook?}`.
+//! `POST https://ondemand.thetaedgecloud.com/infer_request/<service>?wait=<s>[&prediction=<p>]`
+//! with the Bearer token and the body `{input: {...}, variant?, webhook?}`. `wait` defaults to
+//! 30 s, as Theta's official MCP server's `infer` tool always sends it (`spec/theta-api.md`
+//! §5.1): the server holds the request open that long, so a job that finishes in time comes
+//! back in one round trip instead of `pending` and a poll; `wait: 0` asks for the request id
+//! at once.
 //!
 //! The body comes from `input` (the official MCP server's argument) or `payload` (the
 //! JavaScript skill's): a `payload` whose `input` is an object is already a body and is sent
@@ -45,8 +49,9 @@ pub struct InferArgs {
     /// The request body `{"input": {...}, "variant"?, "webhook"?}`, or just the input fields
     /// (then wrapped as `{"input": payload}`). Give `input` or `payload`, not both.
     pub payload: Option<Map<String, Value>>,
-    /// Seconds the server may hold the request open for the result (0-60). With 0, or when
-    /// the time runs out, the answer carries the request id to poll.
+    /// Seconds the server may hold the request open for the result (0-60, default 30, as
+    /// Theta's official `infer` tool sends): a job done within it is answered at once. With
+    /// 0, or when the time runs out, the answer carries the request id to poll.
     #[schemars(range(min = 0, max = 60))]
     pub wait: Option<u32>,
     /// The service's prediction (function) when it has several, e.g. `generate_image`;
@@ -127,20 +132,24 @@ impl Command for Infer {
     }
 }
 
-/// The request a run sends and a preview shows.
+/// The `wait` sent when the arguments give none: what Theta's official `infer` tool sends.
+pub(super) const DEFAULT_WAIT: u32 = 30;
+
+/// The request a run sends and a preview shows. Its timeout covers the `wait` (plus a margin,
+/// `timeouts::submit_timeout`).
 fn request(args: &InferArgs, http_timeout: std::time::Duration) -> Result<ApiRequest, Error> {
     let options = args.options.as_ref();
-    let wait = one_of("wait", args.wait, options.and_then(|o| o.wait))?;
+    let wait = one_of("wait", args.wait, options.and_then(|o| o.wait))?.unwrap_or(DEFAULT_WAIT);
     let prediction = one_of(
         "prediction",
         args.prediction.clone(),
         options.and_then(|o| o.prediction.clone()),
     )?;
     let body = body(args)?;
-    let timeout = timeouts::submit_timeout(&args.service, &body, http_timeout, wait);
+    let timeout = timeouts::submit_timeout(&args.service, &body, http_timeout, Some(wait));
     Ok(
         ApiRequest::post(&["infer_request", args.service.trim()], Effect::Paid)
-            .query_opt("wait", wait)
+            .query("wait", wait)
             .query_opt("prediction", prediction)
             .json(body)
             .timeout(timeout),
@@ -339,6 +348,37 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(clash.code(), ErrorCode::InvalidField);
+    }
+
+    /// Issue 17, defect 14: without `wait` the official server's 30 s is sent, and the
+    /// timeout covers it; `wait: 0` is sent as asked.
+    #[test]
+    fn wait_defaults_to_the_official_thirty_seconds() {
+        let plain = request(&args(json!({"service": "flux", "input": {}})), HTTP).unwrap();
+        let thirty = request(
+            &args(json!({"service": "flux", "input": {}, "wait": 30})),
+            HTTP,
+        )
+        .unwrap();
+        assert_eq!(format!("{plain:?}"), format!("{thirty:?}"));
+        let url = |request: &ApiRequest| {
+            request
+                .url(
+                    &reqwest::Url::parse("https://od.example").unwrap(),
+                    None,
+                    true,
+                )
+                .unwrap()
+                .to_string()
+        };
+        assert_eq!(url(&plain), "https://od.example/infer_request/flux?wait=30");
+        let none = request(
+            &args(json!({"service": "flux", "input": {}, "options": {"wait": 0}})),
+            HTTP,
+        )
+        .unwrap();
+        assert_eq!(url(&none), "https://od.example/infer_request/flux?wait=0");
+        assert!(plain.timeout >= Some(Duration::from_secs(30) + timeouts::WAIT_MARGIN));
     }
 
     #[test]

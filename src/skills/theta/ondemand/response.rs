@@ -138,14 +138,15 @@ pub fn first_infer_request(answer: &Value) -> Option<&Value> {
 
 /// Reads a job-style chat answer's output into a [`ChatAggregate`]: the output may be an
 /// OpenAI completion (`choices`), or carry the text under `message`, `text` or `content`.
-pub fn aggregate_output(request: &Value) -> ChatAggregate {
+/// More than [`sse::MAX_TOOL_CALLS`] tool calls is an `INVALID_RESPONSE`, as in a stream.
+pub fn aggregate_output(request: &Value) -> Result<ChatAggregate, Error> {
     let output = request.get("output").unwrap_or(&Value::Null);
     if output.get("choices").is_some() {
-        let mut aggregate = sse::aggregate_completion(output);
+        let mut aggregate = sse::aggregate_completion(output)?;
         if aggregate.id.is_none() {
             aggregate.id = text(request.get("id"));
         }
-        return aggregate;
+        return Ok(aggregate);
     }
     let first_text = |keys: &[&str]| keys.iter().find_map(|k| text(output.get(*k)));
     let tool_calls = output
@@ -153,7 +154,10 @@ pub fn aggregate_output(request: &Value) -> ChatAggregate {
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    ChatAggregate {
+    if tool_calls.len() > sse::MAX_TOOL_CALLS {
+        return Err(sse::too_many_tool_calls());
+    }
+    Ok(ChatAggregate {
         id: text(request.get("id")),
         model: text(output.get("model")).or_else(|| text(request.get("model"))),
         text: first_text(&["message", "text", "content", "response"]).unwrap_or_default(),
@@ -168,7 +172,7 @@ pub fn aggregate_output(request: &Value) -> ChatAggregate {
         tool_calls,
         chunks: 0,
         done_marker: false,
-    }
+    })
 }
 
 fn text(value: Option<&Value>) -> Option<String> {
@@ -210,7 +214,7 @@ mod tests {
     fn job_outputs_are_read_whatever_their_shape() {
         let plain = json!({"id": "infr_rqst_1", "state": "success",
             "output": {"message": "Bonjour", "usage": {"total_tokens": 7}, "finish_reason": "stop"}});
-        let a = aggregate_output(&plain);
+        let a = aggregate_output(&plain).unwrap();
         assert_eq!(
             (a.id.as_deref(), a.text.as_str()),
             (Some("infr_rqst_1"), "Bonjour")
@@ -218,12 +222,12 @@ mod tests {
         assert_eq!(a.finish_reason.as_deref(), Some("stop"));
         assert_eq!(a.usage, Some(json!({"total_tokens": 7})));
         let openai = json!({"id": "infr_rqst_2", "output": {"choices": [{"message": {"content": "Hej"}, "finish_reason": "stop"}]}});
-        let a = aggregate_output(&openai);
+        let a = aggregate_output(&openai).unwrap();
         assert_eq!(
             (a.id.as_deref(), a.text.as_str()),
             (Some("infr_rqst_2"), "Hej")
         );
-        let empty = aggregate_output(&json!({"id": "x", "output": {"message": null}}));
+        let empty = aggregate_output(&json!({"id": "x", "output": {"message": null}})).unwrap();
         assert_eq!(empty.text, "");
     }
 

@@ -7,7 +7,8 @@
 //!   to 120 s). Chat inputs (`input.messages`) get at least 120 s: models such as qwen3 take
 //!   30–50 s.
 //! - **Wait**: a request with `?wait=<s>` is held open by the server for up to `s` seconds,
-//!   so the timeout is at least `wait + 15 s`; otherwise a `wait: 60` call with the default
+//!   so the timeout is at least `wait + 15 s` (`theta.ondemand.infer` sends 30 by default,
+//!   so 45 s; `wait=0` adds nothing); otherwise a `wait: 60` call with the default
 //!   20 s timeout would time out on a healthy server (the spec is silent; this is the
 //!   obvious correction).
 //! - **Poll**: a render's expected duration is `max(frames × 4 s, ceil(frames / fps) × 60 s)`
@@ -116,10 +117,14 @@ pub fn chat_timeout(stream: bool, http: Duration, wait: Option<u32>) -> Duration
     with_wait(http.max(CHAT_MIN), wait).min(MAX_SUBMIT.max(http))
 }
 
+/// `base`, or the wait plus [`WAIT_MARGIN`] when longer. `wait=0` holds nothing open, so it
+/// adds nothing (a `wait: 0` request keeps the configured timeout).
 fn with_wait(base: Duration, wait: Option<u32>) -> Duration {
     match wait {
-        Some(seconds) => base.max(Duration::from_secs(u64::from(seconds)) + WAIT_MARGIN),
-        None => base,
+        Some(seconds) if seconds > 0 => {
+            base.max(Duration::from_secs(u64::from(seconds)) + WAIT_MARGIN)
+        }
+        Some(_) | None => base,
     }
 }
 
