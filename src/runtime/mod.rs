@@ -7,7 +7,8 @@
 //! ([`Response::to_json`]).
 
 mod envelope;
-mod lines;
+pub(crate) mod id_scan;
+pub(crate) mod lines;
 pub mod registry;
 pub mod serve;
 
@@ -27,7 +28,7 @@ use crate::schema;
 use crate::secrets::{Chain, EnvSecrets, SecretName, SecretProvider, Secrets};
 
 pub use crate::hooks::{CancelSignal, Hooks, ProgressSink};
-use envelope::Held;
+pub(crate) use envelope::Held;
 pub use envelope::{Request, Response, Success, oversize, parse_json};
 
 /// A compiled input schema, kept for the life of the process.
