@@ -13,9 +13,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use serde_json::{Value, json};
 use tracing_subscriber::filter::Targets;
 use tracing_subscriber::prelude::*;
-use serde_json::{Value, json};
 
 use crate::artifacts;
 use crate::bounds::MAX_REQUEST_BYTES;

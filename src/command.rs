@@ -149,6 +149,16 @@ pub fn caution(command: &dyn DynCommand) -> Option<&'static str> {
     }
 }
 
+/// What a run produced, with the gate it ran under (the request's, plus what its arguments
+/// asked): the answer's `dryRun` is that gate's, decided once.
+#[derive(Debug)]
+pub struct Executed {
+    /// The gate the command ran under.
+    pub gate: Gate,
+    /// Its result or preview.
+    pub invoked: Invoked<Value>,
+}
+
 /// What a gated invocation produced.
 #[derive(Debug)]
 pub enum Invoked<T> {
@@ -282,7 +292,7 @@ pub trait DynCommand: Send + Sync {
         &'a self,
         ctx: &'a Ctx<'a>,
         args: Value,
-    ) -> BoxFuture<'a, Result<Invoked<Value>, Error>>;
+    ) -> BoxFuture<'a, Result<Executed, Error>>;
 }
 
 impl fmt::Debug for dyn DynCommand {
@@ -340,17 +350,20 @@ impl<C: Command> DynCommand for C {
         &'a self,
         ctx: &'a Ctx<'a>,
         args: Value,
-    ) -> BoxFuture<'a, Result<Invoked<Value>, Error>> {
+    ) -> BoxFuture<'a, Result<Executed, Error>> {
         Box::pin(async move {
             let args: C::Args = deserialize_args::<C>(args, ctx.field_code)?;
-            match ctx.invoke(self, args).await? {
-                Invoked::Ran(output) => {
-                    serde_json::to_value(output).map(Invoked::Ran).map_err(|e| {
-                        Error::internal(format!("{}: result not serializable: {e}", C::ID))
-                    })
-                }
-                Invoked::Previewed(preview) => Ok(Invoked::Previewed(preview)),
-            }
+            let gate = ctx.gate.with_args_request(C::requests_dry_run(&args));
+            let invoked =
+                match ctx.invoke_under(gate, self, args).await? {
+                    Invoked::Ran(output) => serde_json::to_value(output)
+                        .map(Invoked::Ran)
+                        .map_err(|e| {
+                            Error::internal(format!("{}: result not serializable: {e}", C::ID))
+                        })?,
+                    Invoked::Previewed(preview) => Invoked::Previewed(preview),
+                };
+            Ok(Executed { gate, invoked })
         })
     }
 }
@@ -569,7 +582,18 @@ impl<'a> Ctx<'a> {
         command: &C,
         args: C::Args,
     ) -> Result<Invoked<C::Output>, Error> {
-        if self.gate.stops_asked(C::EFFECT, C::requests_dry_run(&args)) {
+        let gate = self.gate.with_args_request(C::requests_dry_run(&args));
+        self.invoke_under(gate, command, args).await
+    }
+
+    /// [`Ctx::invoke`] under `gate` (this run's, with what the arguments asked).
+    async fn invoke_under<C: Command>(
+        &self,
+        gate: Gate,
+        command: &C,
+        args: C::Args,
+    ) -> Result<Invoked<C::Output>, Error> {
+        if gate.stops(C::EFFECT) {
             let mut preview = command.preview(self, &args)?;
             if C::EFFECT != Effect::ReadOnly && C::DESTRUCTIVE {
                 preview.notes.insert(0, DESTRUCTIVE_NOTE.to_owned());
