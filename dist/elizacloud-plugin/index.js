@@ -2786,7 +2786,8 @@ function mib(bytes) {
 }
 
 function failureMessage(cap, error) {
-  const parts = [`${PROVIDERS.label}: ${error?.message ?? "the call failed"}${error?.code ? ` (${error.code})` : ""}.`];
+  const message = String(error?.message ?? "the call failed").replace(/\.$/, "");
+  const parts = [`${PROVIDERS.label}: ${message}${error?.code ? ` (${error.code})` : ""}.`];
   if (error?.hint) parts.push(error.hint);
   const missing = cap.secrets.map((name) => SECRETS[name]).find((spec) => spec && spec.missingCode === error?.code);
   if (missing) {
@@ -2801,7 +2802,13 @@ function dryRunMessage(preview) {
   const sent = (preview?.requests ?? [])
     .map((r) => `${r.method} ${r.url}${r.body === undefined ? "" : ` ${clip(JSON.stringify(r.body), 400)}`}`)
     .join("; then ");
-  const cost = preview?.costHint ? ` Cost: ${clip(JSON.stringify(preview.costHint), 300)}.` : "";
+  const hint = preview?.costHint;
+  const price = typeof hint?.pricing === "string"
+    ? hint.pricing
+    : typeof hint?.unit === "string" && typeof hint?.see === "string"
+      ? `per ${hint.unit}, see ${hint.see}`
+      : hint === undefined ? undefined : JSON.stringify(hint);
+  const cost = price === undefined ? "" : ` Cost: ${clip(price, 300)}.`;
   return `${PROVIDERS.label} dry-run (${PLUGIN.dryRunVar}, or dryRun in the plugin config): nothing was sent. A real run would send ${sent || "nothing"}.${cost}`;
 }
 
