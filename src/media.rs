@@ -261,14 +261,26 @@ mod tests {
     fn types_come_from_the_bytes_then_the_header() {
         let png = media(b"\x89PNG\r\n\x1a\n rest", Some("application/octet-stream"));
         let file = media_file(&png, Slot::Image, "r1-0").unwrap();
-        assert_eq!((file.mime_type, file.file_name.as_str()), ("image/png", "r1-0.png"));
+        assert_eq!(
+            (file.mime_type, file.file_name.as_str()),
+            ("image/png", "r1-0.png")
+        );
         assert_eq!(file.bytes, 13);
         let mp4 = media(b"\0\0\0\x18ftypmp42", None);
-        assert_eq!(media_file(&mp4, Slot::Video, "v").unwrap().mime_type, "video/mp4");
+        assert_eq!(
+            media_file(&mp4, Slot::Video, "v").unwrap().mime_type,
+            "video/mp4"
+        );
         let declared = media(b"opaque", Some("image/webp; q=1"));
-        assert_eq!(media_file(&declared, Slot::Image, "x").unwrap().mime_type, "image/webp");
+        assert_eq!(
+            media_file(&declared, Slot::Image, "x").unwrap().mime_type,
+            "image/webp"
+        );
         let mp3 = media(b"ID3\x04fake-audio", Some("audio/mpeg"));
-        assert_eq!(media_file(&mp3, Slot::Speech, "a").unwrap().file_name, "a.mp3");
+        assert_eq!(
+            media_file(&mp3, Slot::Speech, "a").unwrap().file_name,
+            "a.mp3"
+        );
     }
 
     #[test]
@@ -290,7 +302,10 @@ mod tests {
         assert_eq!(&inline.bytes[..4], b"\x89PNG");
         assert!(data_url("https://x.example/a.png").is_none());
         assert!(data_url("data:image/png,plain").is_none());
-        assert_eq!(inline_bytes("audioBase64", "UklGRg==", 10).unwrap(), b"RIFF");
+        assert_eq!(
+            inline_bytes("audioBase64", "UklGRg==", 10).unwrap(),
+            b"RIFF"
+        );
         let big = inline_bytes("audioBase64", "UklGRg==", 3).unwrap_err();
         assert_eq!(big.code(), ErrorCode::MediaTooLarge);
         assert_eq!(big.exit_status(), 2);
@@ -298,7 +313,7 @@ mod tests {
             inline_bytes("audioBase64", "***", 10).unwrap_err().code(),
             ErrorCode::InvalidField
         );
-        assert!(MAX_INLINE_BYTES / 3 * 4 + 64 * 1024 <= crate::bounds::MAX_REQUEST_BYTES);
+        const { assert!(MAX_INLINE_BYTES / 3 * 4 + 64 * 1024 <= crate::bounds::MAX_REQUEST_BYTES) };
     }
 
     #[test]

@@ -41,7 +41,10 @@ async fn received(server: &MockServer) -> Vec<Request> {
 }
 
 fn posts(requests: &[Request]) -> Vec<&Request> {
-    requests.iter().filter(|r| r.method.as_str() == "POST").collect()
+    requests
+        .iter()
+        .filter(|r| r.method.as_str() == "POST")
+        .collect()
 }
 
 fn credentials(request: &Request) -> Vec<&str> {
@@ -52,7 +55,8 @@ fn credentials(request: &Request) -> Vec<&str> {
 }
 
 fn job(id: &str, state: &str, output: Option<Value>) -> Value {
-    let mut request = json!({"id": id, "state": state, "input": {"prompt": "x", "frames": 10, "fps": 10}});
+    let mut request =
+        json!({"id": id, "state": state, "input": {"prompt": "x", "frames": 10, "fps": 10}});
     if let Some(output) = output {
         request["output"] = output;
         request["cost"] = json!({"input": 0, "output": 10000});
@@ -109,9 +113,18 @@ async fn a_theta_image_is_generated_once_and_its_bytes_come_back() {
         serde_json::from_slice::<Value>(&sent[0].body).unwrap(),
         json!({"input": {"prompt": "a red fox"}})
     );
-    assert_eq!(sent[0].headers["authorization"], format!("Bearer {TOKEN}").as_str());
-    let download = requests.iter().find(|r| r.url.path() == "/outputs/a.png").unwrap();
-    assert!(credentials(download).is_empty(), "no credential to the output host");
+    assert_eq!(
+        sent[0].headers["authorization"],
+        format!("Bearer {TOKEN}").as_str()
+    );
+    let download = requests
+        .iter()
+        .find(|r| r.url.path() == "/outputs/a.png")
+        .unwrap();
+    assert!(
+        credentials(download).is_empty(),
+        "no credential to the output host"
+    );
 }
 
 #[tokio::test]
@@ -119,16 +132,20 @@ async fn a_theta_video_job_is_waited_for_then_downloaded() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/infer_request/step_video"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(job("infr_rqst_vid_1", "pending", None)),
-        )
+        .respond_with(ResponseTemplate::new(200).set_body_json(job(
+            "infr_rqst_vid_1",
+            "pending",
+            None,
+        )))
         .mount(&server)
         .await;
     Mock::given(method("GET"))
         .and(path("/infer_request/infr_rqst_vid_1"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(job("infr_rqst_vid_1", "processing", None)),
-        )
+        .respond_with(ResponseTemplate::new(200).set_body_json(job(
+            "infr_rqst_vid_1",
+            "processing",
+            None,
+        )))
         .up_to_n_times(1)
         .mount(&server)
         .await;
@@ -169,15 +186,19 @@ async fn a_theta_video_job_is_waited_for_then_downloaded() {
 async fn a_theta_job_still_running_at_the_deadline_is_reported_with_its_id() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(job("infr_rqst_slow", "pending", None)),
-        )
+        .respond_with(ResponseTemplate::new(200).set_body_json(job(
+            "infr_rqst_slow",
+            "pending",
+            None,
+        )))
         .mount(&server)
         .await;
     Mock::given(method("GET"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(job("infr_rqst_slow", "processing", None)),
-        )
+        .respond_with(ResponseTemplate::new(200).set_body_json(job(
+            "infr_rqst_slow",
+            "processing",
+            None,
+        )))
         .mount(&server)
         .await;
     let started = std::time::Instant::now();
@@ -193,7 +214,10 @@ async fn a_theta_job_still_running_at_the_deadline_is_reported_with_its_id() {
     let hint = error["hint"].as_str().unwrap();
     assert!(hint.contains("theta.ondemand.pollUntilDone"), "{hint}");
     assert!(hint.contains("may have been charged"), "{hint}");
-    assert!(elapsed < std::time::Duration::from_secs(15), "{elapsed:?}: the deadline holds");
+    assert!(
+        elapsed < std::time::Duration::from_secs(15),
+        "{elapsed:?}: the deadline holds"
+    );
     assert_eq!(posts(&received(&server).await).len(), 1, "never sent again");
 }
 
@@ -203,8 +227,16 @@ async fn failures_after_the_job_was_sent_name_it_and_send_nothing_more() {
     for (name, output, code) in [
         ("failed", None, "UPSTREAM_ERROR"),
         ("too-large", Some("/outputs/big.png"), "MEDIA_TOO_LARGE"),
-        ("not-an-image", Some("/outputs/page.html"), "INVALID_RESPONSE"),
-        ("forbidden", Some("https://10.0.0.1/x.png"), "UNSAFE_ENDPOINT"),
+        (
+            "not-an-image",
+            Some("/outputs/page.html"),
+            "INVALID_RESPONSE",
+        ),
+        (
+            "forbidden",
+            Some("https://10.0.0.1/x.png"),
+            "UNSAFE_ENDPOINT",
+        ),
         ("no-file", Some(""), "INVALID_RESPONSE"),
     ] {
         let server = MockServer::start().await;
@@ -229,17 +261,37 @@ async fn failures_after_the_job_was_sent_name_it_and_send_nothing_more() {
             .mount(&server)
             .await;
         serve_bytes(&server, "/outputs/big.png", &big, "image/png").await;
-        serve_bytes(&server, "/outputs/page.html", b"<html>oops</html>", "text/html").await;
+        serve_bytes(
+            &server,
+            "/outputs/page.html",
+            b"<html>oops</html>",
+            "text/html",
+        )
+        .await;
         let response = theta(&server)
-            .run("theta.media.generateImage", json!({"model": "flux", "prompt": "x"}))
+            .run(
+                "theta.media.generateImage",
+                json!({"model": "flux", "prompt": "x"}),
+            )
             .await;
         let error = common::err(&response, code);
-        assert_eq!(error["details"]["requestId"], json!("infr_rqst_f"), "{name}");
+        assert_eq!(
+            error["details"]["requestId"],
+            json!("infr_rqst_f"),
+            "{name}"
+        );
         assert!(
-            error["hint"].as_str().unwrap().contains("theta.ondemand.status"),
+            error["hint"]
+                .as_str()
+                .unwrap()
+                .contains("theta.ondemand.status"),
             "{name}: {error}"
         );
-        assert_eq!(posts(&received(&server).await).len(), 1, "{name}: sent once");
+        assert_eq!(
+            posts(&received(&server).await).len(),
+            1,
+            "{name}: sent once"
+        );
     }
 }
 
@@ -296,7 +348,10 @@ async fn a_theta_transcription_uploads_the_recording_then_runs_the_job() {
     );
     assert_eq!(requests[1].body, wav, "the recording, as sent");
     assert_eq!(requests[1].headers["content-type"], "audio/wav");
-    assert!(credentials(&requests[1]).is_empty(), "the upload URL is signed; no key");
+    assert!(
+        credentials(&requests[1]).is_empty(),
+        "the upload URL is signed; no key"
+    );
     assert_eq!(
         serde_json::from_slice::<Value>(&requests[2].body).unwrap()["input"],
         json!({"audio_filename": "rec.wav", "language": "en"})
@@ -323,7 +378,10 @@ async fn media_commands_preview_every_request_and_their_price_in_dry_run() {
     assert_eq!(preview["requests"][1]["body"]["content"], json!("***"));
     assert!(preview["costHint"]["pricing"].is_string(), "{preview}");
     let response = theta(&server)
-        .dry_run("theta.media.generateImage", json!({"model": "flux", "prompt": "x"}))
+        .dry_run(
+            "theta.media.generateImage",
+            json!({"model": "flux", "prompt": "x"}),
+        )
         .await;
     assert_eq!(
         common::ok(&response)["costHint"]["pricing"],
@@ -367,8 +425,15 @@ async fn eliza_image_bytes_come_inline_or_from_their_url() {
         serde_json::from_slice::<Value>(&posts(&requests)[0].body).unwrap()["numImages"],
         json!(2)
     );
-    assert_eq!(credentials(posts(&requests)[0]), ["x-api-key"], "the key once, as X-API-Key");
-    let download = requests.iter().find(|r| r.url.path() == "/media/b.png").unwrap();
+    assert_eq!(
+        credentials(posts(&requests)[0]),
+        ["x-api-key"],
+        "the key once, as X-API-Key"
+    );
+    let download = requests
+        .iter()
+        .find(|r| r.url.path() == "/media/b.png")
+        .unwrap();
     assert!(credentials(download).is_empty());
     assert_eq!(requests.len(), 2, "the inline image is not fetched");
 }
@@ -386,7 +451,10 @@ async fn an_eliza_video_is_downloaded_and_a_202_is_reported_never_resent() {
         .await;
     serve_bytes(&server, "/media/v.mp4", MP4, "video/mp4").await;
     let response = eliza(&server)
-        .run("elizacloud.media.generateVideo", json!({"prompt": "a boat"}))
+        .run(
+            "elizacloud.media.generateVideo",
+            json!({"prompt": "a boat"}),
+        )
         .await;
     let result = elizacloud_fake::ok(&response);
     assert_eq!(decoded(&result["media"][0]), MP4);
@@ -397,14 +465,19 @@ async fn an_eliza_video_is_downloaded_and_a_202_is_reported_never_resent() {
     fake.with(|s| s.video = elizacloud_fake::VideoMode::Unknown);
     let response = fake
         .env()
-        .run("elizacloud.media.generateVideo", json!({"prompt": "a boat"}))
+        .run(
+            "elizacloud.media.generateVideo",
+            json!({"prompt": "a boat"}),
+        )
         .await;
     let error = elizacloud_fake::err(&response, "ELIZACLOUD_VIDEO_NOT_DELIVERED");
     assert_eq!(error["details"]["requestId"], json!("req_3"));
     assert!(error["message"].as_str().unwrap().contains("charged"));
     let sent = fake.requests().await;
     assert_eq!(
-        sent.iter().filter(|r| r.url.path() == "/api/v1/generate-video").count(),
+        sent.iter()
+            .filter(|r| r.url.path() == "/api/v1/generate-video")
+            .count(),
         1,
         "never re-sent"
     );
@@ -415,22 +488,140 @@ async fn eliza_images_from_the_fake_arrive_inline() {
     let fake = elizacloud_fake::Fake::start().await;
     let response = fake
         .env()
-        .run("elizacloud.media.generateImage", json!({"prompt": "a lighthouse"}))
+        .run(
+            "elizacloud.media.generateImage",
+            json!({"prompt": "a lighthouse"}),
+        )
         .await;
     let result = elizacloud_fake::ok(&response);
     assert_eq!(result["media"][0]["mimeType"], json!("image/png"));
     assert_eq!(result["model"], json!("google/nano-banana-2/text-to-image"));
-    assert!((fake.read(|s| s.balance) - 4.96).abs() < 1e-9, "one image billed");
+    assert!(
+        (fake.read(|s| s.balance) - 4.96).abs() < 1e-9,
+        "one image billed"
+    );
 }
 
 // ----- The plugin offers them to OpenClaw, not to agents -----
 
-#[test]
-fn media_commands_are_providers_not_agent_tools() {
-    for pack in [
+fn packs() -> [&'static theta_skill::Pack; 2] {
+    [
         &theta_skill::skills::theta::PACK,
         &theta_skill::skills::elizacloud::PACK,
+    ]
+}
+
+/// OpenClaw fails silently when a registration and its contract disagree: every id the
+/// plugin's table registers is in its contract, and every contract id is registered.
+#[test]
+fn every_provider_registration_is_in_its_contract_and_the_reverse() {
+    use theta_skill::artifacts::{plugin, providers};
+    for pack in packs() {
+        let mut registered: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+        for entry in providers::registrations(pack) {
+            registered
+                .entry(entry["registrar"].as_str().unwrap().to_owned())
+                .or_default()
+                .push(pack.providers.id.to_owned());
+        }
+        let problems = providers::contract_mismatches(&registered, &plugin::manifest(pack));
+        assert_eq!(problems, Vec::<String>::new(), "{}", pack.name);
+    }
+}
+
+/// Each command behind a slot takes the arguments the plugin maps OpenClaw's request onto,
+/// and needs a key; each slot is filled once.
+#[test]
+fn every_command_behind_a_slot_takes_what_the_slot_sends() {
+    for pack in packs() {
+        let mut slots = std::collections::BTreeSet::new();
+        for capability in pack.providers.capabilities {
+            assert!(slots.insert(capability.slot), "{:?} twice", capability.slot);
+            let theta_skill::providers::Route::Command(id) = capability.route else {
+                continue;
+            };
+            let command = pack.commands().find(|c| c.id() == id).unwrap();
+            let schema = command.input_schema();
+            for arg in capability.slot.command_args() {
+                assert!(
+                    schema["properties"].get(*arg).is_some(),
+                    "{id} takes no `{arg}`"
+                );
+            }
+            assert!(
+                command.secrets().iter().any(|s| s.required),
+                "{id} needs a key"
+            );
+            assert_ne!(
+                command.effect(),
+                theta_skill::Effect::ReadOnly,
+                "{id} is gated"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_plugins_declare_what_each_cloud_fills() {
+    use theta_skill::artifacts::providers::{manifest_fields, readme_section, registrations};
+    let theta = manifest_fields(&theta_skill::skills::theta::PACK);
+    assert_eq!(
+        theta["contracts"],
+        json!({"imageGenerationProviders": ["theta"], "videoGenerationProviders": ["theta"], "mediaUnderstandingProviders": ["theta"]})
+    );
+    assert_eq!(
+        theta["modelCatalog"]["providers"]["theta"]["baseUrl"],
+        json!("https://ondemand.thetaedgecloud.com/infer_request")
+    );
+    assert_eq!(
+        theta["mediaUnderstandingProviderMetadata"]["theta"]["defaultModels"]["audio"],
+        json!("whisper")
+    );
+    let eliza = manifest_fields(&theta_skill::skills::elizacloud::PACK);
+    assert_eq!(
+        eliza["contracts"],
+        json!({"imageGenerationProviders": ["elizacloud"], "videoGenerationProviders": ["elizacloud"], "speechProviders": ["elizacloud"], "embeddingProviders": ["elizacloud"]})
+    );
+    assert_eq!(
+        eliza["modelCatalog"]["providers"]["elizacloud"]["baseUrl"],
+        json!("https://api.eliza.app/api/v1")
+    );
+    let table = registrations(&theta_skill::skills::elizacloud::PACK);
+    let image = table.iter().find(|e| e["slot"] == "image").unwrap();
+    assert_eq!(image["limits"]["maxCount"], json!(4));
+    assert_eq!(image["limits"]["supportsSize"], json!(true));
+    let table = registrations(&theta_skill::skills::theta::PACK);
+    let image = table.iter().find(|e| e["slot"] == "image").unwrap();
+    assert_eq!(image["limits"]["maxCount"], json!(1));
+    assert_eq!(image["defaultModel"], json!("flux"));
+    assert_eq!(image["secrets"], json!(["THETA_ONDEMAND_API_TOKEN"]));
+    let video = table.iter().find(|e| e["slot"] == "video").unwrap();
+    assert_eq!(video["limits"]["maxDurationSeconds"], json!(20));
+
+    let readme = readme_section(&theta_skill::skills::theta::PACK);
+    for line in [
+        "agents.defaults.mediaModels.image.primary: \"theta/flux\"",
+        "agents.defaults.mediaModels.video.primary: \"theta/step_video\"",
+        "tools.media.models",
+        "agents.defaults.model.primary: \"theta/",
+        "0.01 USD / image",
     ] {
+        assert!(readme.contains(line), "{line}");
+    }
+    let readme = readme_section(&theta_skill::skills::elizacloud::PACK);
+    for line in [
+        "tts.provider: \"elizacloud\"",
+        "memory.search.provider: \"elizacloud\"",
+        "models.providers.elizacloud.apiKey",
+        "elizacloud.pricing",
+    ] {
+        assert!(readme.contains(line), "{line}");
+    }
+}
+
+#[test]
+fn media_commands_are_providers_not_agent_tools() {
+    for pack in packs() {
         let manifest = theta_skill::artifacts::plugin::manifest(pack);
         let tools = manifest["contracts"]["tools"].as_array().unwrap();
         for command in pack.commands().filter(|c| c.id().contains(".media.")) {

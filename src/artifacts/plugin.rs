@@ -112,7 +112,9 @@ fn config_schema(pack: &Pack) -> Value {
 }
 
 /// The commands the plugin registers as agent tools.
-fn tool_commands(pack: &Pack) -> impl Iterator<Item = &'static dyn crate::command::DynCommand> + '_ {
+fn tool_commands(
+    pack: &Pack,
+) -> impl Iterator<Item = &'static dyn crate::command::DynCommand> + '_ {
     pack.commands().filter(|c| c.agent_tool())
 }
 
@@ -167,7 +169,10 @@ pub fn manifest(pack: &Pack) -> Value {
         .map(|s| json!({"path": s.def().plugin_key, "expected": "string", "ownerKind": "capability"}))
         .collect();
     let description = if pack.providers.is_empty() {
-        format!("{} tools for OpenClaw agents, run by the {} binary.", pack.title, pack.binary)
+        format!(
+            "{} tools for OpenClaw agents, run by the {} binary.",
+            pack.title, pack.binary
+        )
     } else {
         format!(
             "{} tools for OpenClaw agents, and {} as an OpenClaw provider (`{}/<model>`), run by the {} binary.",
@@ -290,7 +295,10 @@ mod tests {
         let declared = manifest["contracts"]["tools"].as_array().unwrap();
         let tools = tools(&DEMO);
         assert_eq!(declared.len(), tools.len());
-        assert_eq!(tools.len(), DEMO.commands().filter(|c| c.agent_tool()).count());
+        assert_eq!(
+            tools.len(),
+            DEMO.commands().filter(|c| c.agent_tool()).count()
+        );
         for tool in &tools {
             let name = tool["name"].as_str().unwrap();
             assert!(declared.contains(&json!(name)));

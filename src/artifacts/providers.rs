@@ -53,7 +53,9 @@ fn secrets(pack: &Pack, capability: &Capability) -> Vec<SecretName> {
 pub fn chat_base_url(capability: &Capability) -> Option<String> {
     match capability.route {
         Route::OpenAiCompletions { service, path, .. } => match service.origin {
-            Origin::Fixed { default, .. } => Some(format!("{}{path}", default.trim_end_matches('/'))),
+            Origin::Fixed { default, .. } => {
+                Some(format!("{}{path}", default.trim_end_matches('/')))
+            }
             Origin::None | Origin::Configured { .. } => None,
         },
         Route::Command(_) => None,
@@ -229,7 +231,10 @@ pub fn contract_mismatches(
 ) -> Vec<String> {
     let mut problems = Vec::new();
     for slot in Slot::ALL {
-        let ids = registered.get(slot.registrar()).cloned().unwrap_or_default();
+        let ids = registered
+            .get(slot.registrar())
+            .cloned()
+            .unwrap_or_default();
         let (field, declared) = match slot.contract() {
             Some(contract) => (
                 format!("contracts.{contract}"),
@@ -239,7 +244,12 @@ pub fn contract_mismatches(
         };
         let declared: Vec<String> = declared
             .as_array()
-            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
             .unwrap_or_default();
         for id in &ids {
             if !declared.contains(id) {
@@ -358,16 +368,16 @@ mod tests {
         out
     }
 
-    fn manifest(pack: &Pack) -> Value {
-        crate::artifacts::plugin::manifest(pack)
-    }
-
     #[test]
     fn every_registration_is_in_its_contract_and_the_reverse() {
-        for pack in [&DEMO, &crate::skills::theta::PACK, &crate::skills::elizacloud::PACK] {
-            let problems = contract_mismatches(&registered(pack), &manifest(pack));
-            assert_eq!(problems, Vec::<String>::new(), "{}", pack.name);
-        }
+        let manifest = crate::artifacts::plugin::manifest(&DEMO);
+        let problems = contract_mismatches(&registered(&DEMO), &manifest);
+        assert_eq!(problems, Vec::<String>::new());
+        assert_eq!(
+            manifest["contracts"]["imageGenerationProviders"],
+            json!(["demo"])
+        );
+        assert_eq!(manifest["providers"], json!(["demo"]));
     }
 
     /// The check fails in both directions: a registration with no contract (OpenClaw would
@@ -375,7 +385,7 @@ mod tests {
     /// and a contract nothing registers.
     #[test]
     fn the_contract_check_finds_both_kinds_of_mismatch() {
-        let mut manifest = manifest(&DEMO);
+        let mut manifest = crate::artifacts::plugin::manifest(&DEMO);
         manifest["contracts"]
             .as_object_mut()
             .unwrap()
@@ -388,32 +398,6 @@ mod tests {
     }
 
     #[test]
-    fn every_command_behind_a_slot_takes_what_the_slot_sends() {
-        for pack in [&DEMO, &crate::skills::theta::PACK, &crate::skills::elizacloud::PACK] {
-            for capability in pack.providers.capabilities {
-                if let Route::Command(id) = capability.route {
-                    if pack.name == "demo" {
-                        continue;
-                    }
-                    let command = command(pack, capability)
-                        .unwrap_or_else(|| panic!("{id} is not a command of {}", pack.name));
-                    let schema = command.input_schema();
-                    for arg in capability.slot.command_args() {
-                        assert!(
-                            schema["properties"].get(*arg).is_some(),
-                            "{id} takes no `{arg}`"
-                        );
-                    }
-                    assert!(!secrets(pack, capability).is_empty(), "{id} needs a key");
-                }
-            }
-            let mut slots: Vec<Slot> = pack.providers.capabilities.iter().map(|c| c.slot).collect();
-            slots.dedup();
-            assert_eq!(slots.len(), pack.providers.capabilities.len(), "each slot once");
-        }
-    }
-
-    #[test]
     fn the_manifest_declares_the_chat_models_and_the_config_signals() {
         let fields = manifest_fields(&DEMO);
         assert_eq!(fields["providers"], json!(["demo"]));
@@ -423,6 +407,10 @@ mod tests {
         );
         assert_eq!(fields["modelCatalog"]["discovery"]["demo"], json!("static"));
         assert_eq!(
+            fields["modelCatalog"]["providers"]["demo"]["models"][0],
+            json!({"id": "w-1", "name": "Widget One", "input": ["text"], "reasoning": false, "contextWindow": 128000, "maxTokens": 8192})
+        );
+        assert_eq!(
             fields["imageGenerationProviderMetadata"]["demo"]["configSignals"][0],
             json!({"rootPath": "plugins.entries.demo-skill-pack.config", "required": ["token"]})
         );
@@ -430,54 +418,39 @@ mod tests {
             fields["setup"]["providers"][0]["envVars"],
             json!(["DEMO_TOKEN", "DEMO_TOKEN_ALIAS"])
         );
-        let theta = manifest_fields(&crate::skills::theta::PACK);
-        assert_eq!(
-            theta["modelCatalog"]["providers"]["theta"]["baseUrl"],
-            json!("https://ondemand.thetaedgecloud.com/infer_request")
-        );
-        assert_eq!(
-            theta["mediaUnderstandingProviderMetadata"]["theta"]["defaultModels"]["audio"],
-            json!("whisper")
-        );
+        assert_eq!(fields["syntheticAuthRefs"], json!(["demo"]));
         assert!(manifest_fields(&crate::testing::FILES_OPEN).is_empty());
     }
 
     #[test]
-    fn registrations_carry_what_the_schema_allows() {
-        let eliza = registrations(&crate::skills::elizacloud::PACK);
-        let image = eliza.iter().find(|e| e["slot"] == "image").unwrap();
-        assert_eq!(image["limits"]["maxCount"], json!(4));
-        assert_eq!(image["limits"]["supportsSize"], json!(true));
+    fn registrations_carry_the_command_its_arguments_and_its_key() {
+        let table = registrations(&DEMO);
+        assert_eq!(table.len(), 2);
+        let image = &table[0];
+        assert_eq!(image["command"], json!("demo.widgets.create"));
+        assert_eq!(image["args"], json!(["name"]));
+        assert_eq!(image["secrets"], json!(["DEMO_TOKEN"]));
+        assert_eq!(image["defaultModel"], json!("w-1"));
         assert_eq!(image["maxBytes"], json!(6 * 1024 * 1024));
-        let theta = registrations(&crate::skills::theta::PACK);
-        let image = theta.iter().find(|e| e["slot"] == "image").unwrap();
         assert_eq!(image["limits"]["maxCount"], json!(1));
-        assert_eq!(image["defaultModel"], json!("flux"));
-        assert_eq!(image["secrets"], json!(["THETA_ONDEMAND_API_TOKEN"]));
-        let video = theta.iter().find(|e| e["slot"] == "video").unwrap();
-        assert_eq!(video["limits"]["maxDurationSeconds"], json!(20));
+        let chat = &table[1];
+        assert_eq!(chat["registrar"], json!("registerProvider"));
+        assert_eq!(chat["baseUrl"], json!("https://api.demo.example/v1"));
+        assert!(chat.get("command").is_none());
     }
 
     #[test]
-    fn the_readme_shows_how_to_pick_each_capability_and_its_cost() {
-        let readme = readme_section(&crate::skills::theta::PACK);
+    fn the_readme_shows_how_to_pick_each_capability() {
+        let readme = readme_section(&DEMO);
         for line in [
-            "agents.defaults.mediaModels.image.primary: \"theta/flux\"",
-            "agents.defaults.mediaModels.video.primary: \"theta/step_video\"",
-            "tools.media.models",
-            "agents.defaults.model.primary: \"theta/",
-            "0.01 USD / image",
+            "agents.defaults.mediaModels.image.primary: \"demo/w-1\"",
+            "agents.defaults.model.primary: \"demo/w-1\"",
+            "models.providers.demo.apiKey",
+            "Cost: One widget per image.",
+            "plugins.entries.demo-skill-pack.config.token",
         ] {
             assert!(readme.contains(line), "{line}");
         }
-        let readme = readme_section(&crate::skills::elizacloud::PACK);
-        for line in [
-            "tts.provider: \"elizacloud\"",
-            "memory.search.provider: \"elizacloud\"",
-            "models.providers.elizacloud.apiKey",
-            "elizacloud.pricing",
-        ] {
-            assert!(readme.contains(line), "{line}");
-        }
+        assert!(readme_section(&crate::testing::FILES_OPEN).is_empty());
     }
 }

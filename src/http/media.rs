@@ -116,7 +116,9 @@ fn check(url: &Url, what: &str) -> Result<(), Error> {
         )
         .with_service(MEDIA_HOST)
         .with_endpoint(shown(url))
-        .with_hint("Outputs are fetched only over https from public hosts; nothing was sent to this one.")
+        .with_hint(
+            "Outputs are fetched only over https from public hosts; nothing was sent to this one.",
+        )
     })
 }
 
@@ -178,7 +180,12 @@ impl<'a> MediaClient<'a> {
 
     /// Downloads `url` (see the module docs for the rules), at most `max_bytes`, by
     /// `deadline`.
-    pub async fn fetch(&self, url: &str, max_bytes: usize, deadline: Instant) -> Result<Media, Error> {
+    pub async fn fetch(
+        &self,
+        url: &str,
+        max_bytes: usize,
+        deadline: Instant,
+    ) -> Result<Media, Error> {
         let client = self.transport.client()?;
         let mut url = parse(url, "output")?;
         let mut redirects = 0usize;
@@ -305,7 +312,12 @@ impl<'a> MediaClient<'a> {
     }
 
     /// Reads a success body under `max` bytes.
-    async fn read(&self, mut response: reqwest::Response, url: &Url, max: usize) -> Result<Media, Read> {
+    async fn read(
+        &self,
+        mut response: reqwest::Response,
+        url: &Url,
+        max: usize,
+    ) -> Result<Media, Read> {
         let content_type = header_string(response.headers(), CONTENT_TYPE.as_str());
         let length = response.content_length();
         if length.is_some_and(|len| len > max as u64) {
@@ -400,7 +412,10 @@ mod tests {
         assert_eq!(ok("https://cdn.example.com/a.png?sig=1"), Ok(()));
         assert_eq!(ok("https://8.8.8.8/a.png"), Ok(()));
         assert_eq!(ok("http://cdn.example.com/a.png"), Err(Refusal::NotHttps));
-        assert_eq!(ok("https://u:p@cdn.example.com/a.png"), Err(Refusal::Userinfo));
+        assert_eq!(
+            ok("https://u:p@cdn.example.com/a.png"),
+            Err(Refusal::Userinfo)
+        );
         // Every hostile URL whose scheme, userinfo or address is wrong is refused here; names
         // (any domain may host outputs) are judged at connect time.
         for (url, _) in crate::http::endpoint::hostile_urls() {
@@ -433,7 +448,9 @@ mod tests {
             .await;
         Mock::given(method("GET"))
             .and(path("/out.png"))
-            .respond_with(ResponseTemplate::new(200).set_body_raw(b"\x89PNG-bytes".to_vec(), "image/png"))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_raw(b"\x89PNG-bytes".to_vec(), "image/png"),
+            )
             .mount(&server)
             .await;
         let media = client()
@@ -450,10 +467,15 @@ mod tests {
         // A redirect to a forbidden host is refused before anything is sent there.
         let refuse = MockServer::start().await;
         Mock::given(method("GET"))
-            .respond_with(ResponseTemplate::new(302).insert_header("location", "https://10.0.0.1/x.png"))
+            .respond_with(
+                ResponseTemplate::new(302).insert_header("location", "https://10.0.0.1/x.png"),
+            )
             .mount(&refuse)
             .await;
-        let error = client().fetch(&refuse.uri(), 1024, soon()).await.unwrap_err();
+        let error = client()
+            .fetch(&refuse.uri(), 1024, soon())
+            .await
+            .unwrap_err();
         assert_eq!(error.code(), ErrorCode::UnsafeEndpoint);
     }
 
@@ -464,11 +486,22 @@ mod tests {
             .respond_with(ResponseTemplate::new(200).set_body_bytes(vec![7u8; 5000]))
             .mount(&server)
             .await;
-        let error = client().fetch(&server.uri(), 4096, soon()).await.unwrap_err();
+        let error = client()
+            .fetch(&server.uri(), 4096, soon())
+            .await
+            .unwrap_err();
         assert_eq!(error.code(), ErrorCode::MediaTooLarge);
-        assert!(error.message().contains("more than the"), "{}", error.message());
+        assert!(
+            error.message().contains("more than the"),
+            "{}",
+            error.message()
+        );
         assert!(!error.retriable());
-        assert_eq!(server.received_requests().await.unwrap().len(), 1, "not fetched again");
+        assert_eq!(
+            server.received_requests().await.unwrap().len(),
+            1,
+            "not fetched again"
+        );
         // Exactly at the cap is fine.
         let media = client().fetch(&server.uri(), 5000, soon()).await.unwrap();
         assert_eq!(media.bytes.len(), 5000);
@@ -482,7 +515,11 @@ mod tests {
             .mount(&server)
             .await;
         let error = client()
-            .fetch(&format!("{}/o.mp4?token=signature-value", server.uri()), 1024, soon())
+            .fetch(
+                &format!("{}/o.mp4?token=signature-value", server.uri()),
+                1024,
+                soon(),
+            )
             .await
             .unwrap_err();
         assert_eq!(error.code(), ErrorCode::Http(503));
@@ -521,12 +558,21 @@ mod tests {
             .mount(&failing)
             .await;
         let error = client()
-            .put(&failing.uri(), Bytes::from_static(b"x"), "audio/wav", soon())
+            .put(
+                &failing.uri(),
+                Bytes::from_static(b"x"),
+                "audio/wav",
+                soon(),
+            )
             .await
             .unwrap_err();
         assert_eq!(error.code(), ErrorCode::Http(500));
         assert!(!error.retriable());
-        assert_eq!(failing.received_requests().await.unwrap().len(), 1, "sent once");
+        assert_eq!(
+            failing.received_requests().await.unwrap().len(),
+            1,
+            "sent once"
+        );
     }
 
     #[tokio::test]

@@ -99,7 +99,9 @@ pub const PROVIDERS: Providers = Providers {
             slot: Slot::Speech,
             route: Route::Command("elizacloud.voice.tts"),
             models: speech_models,
-            pricing: Some("Billed per 1k characters (free on the self-hosted Kokoro voices); `elizacloud.pricing` lists it."),
+            pricing: Some(
+                "Billed per 1k characters (free on the self-hosted Kokoro voices); `elizacloud.pricing` lists it.",
+            ),
         },
         Capability {
             slot: Slot::Embedding,
@@ -115,7 +117,9 @@ pub const PROVIDERS: Providers = Providers {
                 key: API_KEY,
             },
             models: chat_models,
-            pricing: Some("Billed per token at the catalogue price, reserved before the call and settled after (`elizacloud.pricing`)."),
+            pricing: Some(
+                "Billed per token at the catalogue price, reserved before the call and settled after (`elizacloud.pricing`).",
+            ),
         },
     ],
 };

@@ -57,7 +57,10 @@ fn chat_models() -> Vec<ProviderModel> {
             c.services
                 .iter()
                 .filter_map(|e| {
-                    let chat = e.chat.as_ref().filter(|p| p.route == ChatRoute::Completions)?;
+                    let chat = e
+                        .chat
+                        .as_ref()
+                        .filter(|p| p.route == ChatRoute::Completions)?;
                     Some(ProviderModel {
                         id: e.slug.clone(),
                         name: e.name.clone(),
@@ -102,7 +105,9 @@ pub const PROVIDERS: Providers = Providers {
                 key: ONDEMAND_TOKEN,
             },
             models: chat_models,
-            pricing: Some("Billed per token at the service's split price (input/output per 1M tokens, as the on-demand list states)."),
+            pricing: Some(
+                "Billed per token at the service's split price (input/output per 1M tokens, as the on-demand list states).",
+            ),
         },
     ],
 };
@@ -122,7 +127,10 @@ mod tests {
         let chat = ids(chat_models());
         assert!(chat.contains(&"glm_5_3".to_owned()), "{chat:?}");
         assert!(chat.contains(&"gpt_oss_120b".to_owned()), "{chat:?}");
-        assert!(!chat.contains(&"qwen3".to_owned()), "job-style chat needs a transport");
+        assert!(
+            !chat.contains(&"qwen3".to_owned()),
+            "job-style chat needs a transport"
+        );
         for model in image_models() {
             assert!(model.cost.is_some(), "{} has a price", model.id);
         }

@@ -98,7 +98,10 @@ impl Command for GenerateImage {
             })?;
         let mut files = Vec::new();
         for (i, image) in images.iter().take(4).enumerate() {
-            let inline = image.get("image").and_then(Value::as_str).and_then(media::data_url);
+            let inline = image
+                .get("image")
+                .and_then(Value::as_str)
+                .and_then(media::data_url);
             let downloaded = match (inline, image.get("url").and_then(Value::as_str)) {
                 (Some(inline), _) => media::capped(inline, IMAGE_MAX_BYTES),
                 (None, Some(url)) => ctx.media().fetch(url, IMAGE_MAX_BYTES, deadline).await,
@@ -142,7 +145,9 @@ mod tests {
 
     #[test]
     fn the_request_is_the_images_request_with_the_count() {
-        let args: GenerateImageArgs = serde_json::from_value(json!({"prompt": "p", "count": 2, "width": 512, "height": 512})).unwrap();
+        let args: GenerateImageArgs =
+            serde_json::from_value(json!({"prompt": "p", "count": 2, "width": 512, "height": 512}))
+                .unwrap();
         let request = images_request(&images_args(&args));
         assert_eq!(
             request.json_body(),

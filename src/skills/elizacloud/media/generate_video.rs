@@ -62,7 +62,10 @@ fn video_args(args: &GenerateVideoArgs) -> VideoArgs {
 
 /// The 202 answers: what they mean, with both ids.
 fn not_delivered(answer: &Value) -> Error {
-    let status = answer.get("status").and_then(Value::as_str).unwrap_or("pending");
+    let status = answer
+        .get("status")
+        .and_then(Value::as_str)
+        .unwrap_or("pending");
     let message = if status == "submission_unknown" {
         "the video provider may or may not have received the request (submission_unknown); it was charged"
     } else {
@@ -121,7 +124,13 @@ impl Command for GenerateVideo {
             .media()
             .fetch(url, VIDEO_MAX_BYTES, deadline)
             .await
-            .and_then(|m| media::media_file(&m, Slot::Video, request_id.as_deref().unwrap_or("elizacloud-video")))
+            .and_then(|m| {
+                media::media_file(
+                    &m,
+                    Slot::Video,
+                    request_id.as_deref().unwrap_or("elizacloud-video"),
+                )
+            })
             .map_err(|e| {
                 let e = charged(e, "video");
                 match &request_id {
@@ -156,7 +165,9 @@ mod tests {
 
     #[test]
     fn a_202_names_both_ids_and_is_never_a_success() {
-        let error = not_delivered(&json!({"success": false, "status": "submission_unknown", "id": "vid_3", "requestId": "req_3"}));
+        let error = not_delivered(
+            &json!({"success": false, "status": "submission_unknown", "id": "vid_3", "requestId": "req_3"}),
+        );
         assert_eq!(error.code(), codes::VIDEO_NOT_DELIVERED);
         assert!(error.message().contains("charged"));
         assert_eq!(error.details().unwrap()["requestId"], json!("req_3"));
@@ -169,7 +180,9 @@ mod tests {
         let request = video_request(&video_args(&args), std::time::Duration::from_secs(1));
         assert_eq!(
             request.json_body(),
-            Some(&json!({"prompt": "a paper boat drifting down a rainy street", "model": "vidu/q3-turbo/text-to-video", "durationSeconds": 5}))
+            Some(
+                &json!({"prompt": "a paper boat drifting down a rainy street", "model": "vidu/q3-turbo/text-to-video", "durationSeconds": 5})
+            )
         );
     }
 }

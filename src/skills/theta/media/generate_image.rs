@@ -95,12 +95,16 @@ mod tests {
 
     #[test]
     fn the_job_is_the_infer_request_of_the_prompt() {
-        let args: GenerateImageArgs =
-            serde_json::from_value(json!({"model": "flux", "prompt": "cat", "variant": "quantized"}))
-                .unwrap();
+        let args: GenerateImageArgs = serde_json::from_value(
+            json!({"model": "flux", "prompt": "cat", "variant": "quantized"}),
+        )
+        .unwrap();
         let infer = infer_args(&args);
         assert_eq!(infer.service, "flux");
-        assert_eq!(infer.input, Some(json!({"prompt": "cat"}).as_object().unwrap().clone()));
+        assert_eq!(
+            infer.input,
+            Some(json!({"prompt": "cat"}).as_object().unwrap().clone())
+        );
         assert_eq!(infer.variant.as_deref(), Some("quantized"));
         assert_eq!(infer.wait, Some(30));
     }

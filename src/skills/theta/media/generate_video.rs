@@ -109,10 +109,16 @@ mod tests {
     fn the_duration_becomes_frames_at_ten_per_second() {
         let args: GenerateVideoArgs = serde_json::from_value(GenerateVideo::example()).unwrap();
         let input = infer_args(&args).input.unwrap();
-        assert_eq!(json!(input), json!({"prompt": "a paper boat on a river", "frames": 30, "fps": 10}));
+        assert_eq!(
+            json!(input),
+            json!({"prompt": "a paper boat on a river", "frames": 30, "fps": 10})
+        );
         let plain: GenerateVideoArgs =
             serde_json::from_value(json!({"model": "step_video", "prompt": "x"})).unwrap();
-        assert_eq!(json!(infer_args(&plain).input.unwrap()), json!({"prompt": "x"}));
+        assert_eq!(
+            json!(infer_args(&plain).input.unwrap()),
+            json!({"prompt": "x"})
+        );
     }
 
     #[test]

@@ -81,9 +81,7 @@ pub(super) fn with_id(error: Error, id: &str) -> Error {
         Some(hint) => format!("{hint} {note}"),
         None => note,
     };
-    error
-        .with_detail("requestId", json!(id))
-        .with_hint(hint)
+    error.with_detail("requestId", json!(id)).with_hint(hint)
 }
 
 fn state(request: &Value) -> &str {
@@ -98,7 +96,11 @@ fn is_terminal(state: &str) -> bool {
 }
 
 /// Submits the job and waits until it ends, by `deadline`.
-pub(super) async fn run(ctx: &Ctx<'_>, args: &InferArgs, deadline: Instant) -> Result<Finished, Error> {
+pub(super) async fn run(
+    ctx: &Ctx<'_>,
+    args: &InferArgs,
+    deadline: Instant,
+) -> Result<Finished, Error> {
     let client = ctx.client(theta::ONDEMAND)?;
     let request = infer_request(args, client.settings().timeout)?;
     let response = tokio::time::timeout_at(deadline, client.send(&request))
@@ -253,7 +255,9 @@ pub(super) async fn fetch_outputs(
             id,
         ));
     }
-    let max = slot.max_bytes().unwrap_or(crate::providers::VIDEO_MAX_BYTES);
+    let max = slot
+        .max_bytes()
+        .unwrap_or(crate::providers::VIDEO_MAX_BYTES);
     let mut files = Vec::new();
     for (i, url) in urls.iter().take(MAX_FILES).enumerate() {
         let downloaded = match media::data_url(url) {
@@ -323,7 +327,10 @@ mod tests {
 
     #[test]
     fn failures_after_the_submission_carry_the_id() {
-        let error = with_id(Error::new(ErrorCode::Timeout, "late").with_hint("Wait."), "infr_1");
+        let error = with_id(
+            Error::new(ErrorCode::Timeout, "late").with_hint("Wait."),
+            "infr_1",
+        );
         assert_eq!(error.details().unwrap()["requestId"], json!("infr_1"));
         let hint = error.hint().unwrap();
         assert!(hint.starts_with("Wait. The job infr_1"), "{hint}");

@@ -223,7 +223,10 @@ impl Command for Transcribe {
         )?;
         let upload = RequestPreview {
             method: "PUT".to_owned(),
-            url: format!("<body.urls.{}.upload_url of the first answer>", args.field()),
+            url: format!(
+                "<body.urls.{}.upload_url of the first answer>",
+                args.field()
+            ),
             headers: [("content-type".to_owned(), kind)].into_iter().collect(),
             body: Some(json!({
                 "filename": args.file_name.as_deref().unwrap_or("recording"),
@@ -274,7 +277,8 @@ mod tests {
         let example = args(Transcribe::example());
         let (bytes, kind) = example.recording().unwrap();
         assert_eq!((bytes.len(), kind.as_str()), (44, "audio/wav"));
-        let typed = args(json!({"model": "whisper", "audioBase64": "AAAA", "mimeType": "audio/ogg"}));
+        let typed =
+            args(json!({"model": "whisper", "audioBase64": "AAAA", "mimeType": "audio/ogg"}));
         assert_eq!(typed.recording().unwrap().1, "audio/ogg");
         let bad = args(json!({"model": "whisper", "audioBase64": "not base64!"}));
         assert_eq!(bad.recording().unwrap_err().code(), ErrorCode::InvalidField);
@@ -303,7 +307,10 @@ mod tests {
             (json!({"transcription": "t"}), "t"),
             (json!({"segments": [{"text": " a "}, {"text": "b"}]}), "a b"),
         ] {
-            assert_eq!(transcript(&json!({"output": output})).as_deref(), Some(text));
+            assert_eq!(
+                transcript(&json!({"output": output})).as_deref(),
+                Some(text)
+            );
         }
         assert_eq!(transcript(&json!({"output": {"url": "x"}})), None);
     }
@@ -316,7 +323,9 @@ mod tests {
             ("https://s3.example/u".to_owned(), "f.wav".to_owned())
         );
         assert_eq!(
-            slot(&json!({"body": {}}), "audio_filename").unwrap_err().code(),
+            slot(&json!({"body": {}}), "audio_filename")
+                .unwrap_err()
+                .code(),
             ErrorCode::InvalidResponse
         );
     }
