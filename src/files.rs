@@ -20,6 +20,12 @@
 //! - errors name the file's basename and the limit, never the path, and never a byte of it.
 //!   What a command sends or shows is the basename, size, content type and SHA-256
 //!   ([`FileSummary`]); the bytes only go into the request body.
+//!
+//! Memory stays constant whatever the files' size: a file is read once when it is checked,
+//! in pieces of [`CHUNK_BYTES`], for its SHA-256 and its first bytes, and keeps nothing of
+//! its content ([`LocalFile`]); the request reads it again from disk as it is sent, and stops
+//! if the file is no longer what was checked (`FILE_UNREADABLE`, see
+//! [`crate::http::LocalFilePart`]). A dry-run preview costs the same one read.
 
 use std::fmt;
 use std::io::Read as _;
@@ -29,7 +35,10 @@ use serde::Serialize;
 
 use crate::error::{Error, ErrorCode};
 pub use crate::http::sha256_hex;
-use crate::http::{FormPart, FormValue};
+use crate::http::{CHUNK_BYTES, FormPart, FormValue, LocalFilePart, hex};
+
+/// How many of a file's first bytes its kind's check sees.
+const HEAD_BYTES: usize = 64;
 
 /// One kind of file a command accepts: its extensions, the content type it is sent as, and
 /// the check of its first bytes.
@@ -41,7 +50,7 @@ pub struct FileKind {
     pub extensions: &'static [&'static str],
     /// The content type sent with it.
     pub content_type: &'static str,
-    /// Whether the file's first bytes are this kind's.
+    /// Whether the file's first bytes (up to 64) are this kind's.
     pub magic: fn(&[u8]) -> bool,
 }
 
@@ -269,6 +278,19 @@ impl Shown {
         Ok(())
     }
 
+    /// The file is no longer what was read when it was checked (replaced, resized, rewritten
+    /// or gone) when the request reads it again to send it.
+    fn changed(&self) -> Error {
+        self.error(
+            ErrorCode::FileUnreadable,
+            format!(
+                "{} changed after it was checked; the request was stopped before it was complete.",
+                self.name()
+            ),
+        )
+        .with_hint("Nothing different was sent; re-run once the file is no longer being written.")
+    }
+
     fn unsupported(&self, rules: &FileRules) -> Error {
         let accepted: Vec<String> = rules
             .kinds
@@ -316,25 +338,42 @@ impl FileInfo {
         self.kind.content_type
     }
 
-    /// Reads the file (at most one byte past the size limit) and confirms its type by its
-    /// first bytes.
+    /// Reads the file once, in pieces of [`CHUNK_BYTES`] (at most one byte past the size
+    /// limit): its SHA-256, its size, and its first bytes to confirm its type. Nothing of the
+    /// content is kept; the upload reads it again ([`LocalFile::into_part`]).
     pub fn read(self) -> Result<LocalFile, Error> {
+        use sha2::Digest as _;
         let shown = &self.shown;
-        let file = std::fs::File::open(&self.resolved).map_err(|e| shown.unreadable(&e))?;
+        let mut file = std::fs::File::open(&self.resolved).map_err(|e| shown.unreadable(&e))?;
         // The path may have been replaced since it was inspected: check what was opened.
         let meta = file.metadata().map_err(|e| shown.unreadable(&e))?;
         if !meta.is_file() {
             return Err(shown.not_regular(meta.is_dir()));
         }
-        let max = self.rules.max_bytes;
-        let capacity = usize::try_from(meta.len().min(max)).unwrap_or(0);
-        let mut bytes = Vec::with_capacity(capacity);
-        file.take(max.saturating_add(1))
-            .read_to_end(&mut bytes)
-            .map_err(|e| shown.unreadable(&e))?;
-        let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+        let limit = self.rules.max_bytes.saturating_add(1);
+        let mut hasher = sha2::Sha256::new();
+        let mut head = [0u8; HEAD_BYTES];
+        let mut piece = vec![0u8; CHUNK_BYTES];
+        let mut size = 0u64;
+        while size < limit {
+            let want = usize::try_from(limit - size).map_or(CHUNK_BYTES, |l| l.min(CHUNK_BYTES));
+            let read = match file.read(&mut piece[..want]) {
+                Ok(0) => break,
+                Ok(read) => read,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(shown.unreadable(&e)),
+            };
+            let piece = &piece[..read];
+            if let Some(rest) = usize::try_from(size).ok().and_then(|at| head.get_mut(at..)) {
+                let n = rest.len().min(read);
+                rest[..n].copy_from_slice(&piece[..n]);
+            }
+            hasher.update(piece);
+            size += read as u64;
+        }
         shown.check_size(size, &self.rules)?;
-        if !(self.kind.magic)(&bytes) {
+        let head_len = usize::try_from(size).map_or(HEAD_BYTES, |s| s.min(HEAD_BYTES));
+        if !(self.kind.magic)(&head[..head_len]) {
             return Err(shown.error(
                 ErrorCode::FileTypeMismatch,
                 format!(
@@ -345,27 +384,30 @@ impl FileInfo {
             ));
         }
         Ok(LocalFile {
-            basename: shown.basename.clone().unwrap_or_else(|| "file".to_owned()),
             content_type: self.kind.content_type,
-            sha256: sha256_hex(&bytes),
-            bytes,
+            sha256: hex(&hasher.finalize()),
+            size,
+            resolved: self.resolved,
+            shown: self.shown,
         })
     }
 }
 
-/// A file read for an upload. Its `Debug` shows no byte.
+/// A file checked for an upload: what may be shown of it, and where it is read from when the
+/// request is sent. It holds none of its content; its `Debug` shows no path.
 pub struct LocalFile {
-    basename: String,
+    shown: Shown,
+    resolved: PathBuf,
     content_type: &'static str,
+    size: u64,
     sha256: String,
-    bytes: Vec<u8>,
 }
 
 impl fmt::Debug for LocalFile {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("LocalFile")
-            .field("basename", &self.basename)
-            .field("bytes", &self.bytes.len())
+            .field("basename", &self.shown.basename)
+            .field("bytes", &self.size)
             .field("sha256", &self.sha256)
             .finish_non_exhaustive()
     }
@@ -386,31 +428,44 @@ pub struct FileSummary {
 }
 
 impl LocalFile {
+    fn basename(&self) -> String {
+        self.shown
+            .basename
+            .clone()
+            .unwrap_or_else(|| "file".to_owned())
+    }
+
     /// Its basename, size, content type and SHA-256.
     pub fn summary(&self) -> FileSummary {
         FileSummary {
-            name: self.basename.clone(),
-            bytes: u64::try_from(self.bytes.len()).unwrap_or(u64::MAX),
+            name: self.basename(),
+            bytes: self.size,
             content_type: self.content_type,
             sha256: self.sha256.clone(),
         }
     }
 
-    /// The multipart field `name` carrying this file under its basename.
+    /// The multipart field `name` carrying this file under its basename. The part holds no
+    /// byte of it: each attempt to send reads the file again and stops the request if it is
+    /// no longer what was read here ([`crate::http::LocalFilePart`]).
     pub fn into_part(self, name: impl Into<String>) -> FormPart {
         FormPart {
             name: name.into(),
-            value: FormValue::File {
-                filename: self.basename,
-                content_type: self.content_type.to_owned(),
-                bytes: self.bytes,
-            },
+            value: FormValue::LocalFile(LocalFilePart::new(
+                self.basename(),
+                self.content_type.to_owned(),
+                self.size,
+                self.sha256,
+                self.resolved,
+                self.shown.changed(),
+            )),
         }
     }
 }
 
-/// Inspects every path of the array argument `field`, checks their total, then reads them,
-/// on a blocking thread (a large file never stalls the runtime's workers).
+/// Inspects every path of the array argument `field`, checks their total, then reads them
+/// ([`FileInfo::read`]: digest and type, nothing kept), on a blocking thread (a large file
+/// never stalls the runtime's workers).
 pub async fn read_all(
     access: FileAccess,
     field: &'static str,
@@ -428,7 +483,8 @@ pub async fn read_all(
     .map_err(|e| Error::internal(format!("reading local files failed: {e}")))?
 }
 
-/// Inspects and reads one file (the argument `field`), on a blocking thread.
+/// Inspects and reads one file (the argument `field`; [`FileInfo::read`]), on a blocking
+/// thread.
 pub async fn read_one(
     access: FileAccess,
     field: &'static str,
@@ -548,9 +604,78 @@ mod tests {
         let debug = format!("{file:?}");
         assert!(!debug.contains("secret-audio") && !debug.contains(&*dir.to_string_lossy()));
         let part = file.into_part("file0");
-        assert!(
-            matches!(&part.value, FormValue::File { filename, bytes, .. } if filename == "Voice.WAV" && *bytes == content)
-        );
+        let FormValue::LocalFile(local) = &part.value else {
+            panic!("not a local file part: {part:?}");
+        };
+        assert_eq!(local.filename(), "Voice.WAV");
+        assert_eq!(local.content_type(), "audio/wav");
+        assert_eq!(local.size(), content.len() as u64);
+        assert_eq!(local.sha256(), summary.sha256);
+        let debug = format!("{part:?}");
+        assert!(!debug.contains("secret-audio") && !debug.contains(&*dir.to_string_lossy()));
+    }
+
+    /// Issue 17: an upload costs constant memory. A file larger than every buffer is read in
+    /// pieces for its digest, and the part made of it carries its size and digest, not its
+    /// content (the part is a few hundred bytes whatever the file; `tests/upload_memory.rs`
+    /// measures the process).
+    #[test]
+    fn a_large_file_is_digested_in_pieces_and_its_part_holds_none_of_it() {
+        const BIG: FileRules = FileRules {
+            max_bytes: 32 * 1024 * 1024,
+            max_total_bytes: None,
+            ..RULES
+        };
+        let dir = scratch();
+        // Not a multiple of the piece size, with a different byte in every piece.
+        let len = 3 * CHUNK_BYTES + 12_345;
+        let mut content = wav(&[]);
+        content.extend((content.len()..len).map(|i| (i / 7 % 251) as u8));
+        let path = write(&dir, "long.wav", &content);
+        let file = access()
+            .inspect("file", &path, &BIG)
+            .unwrap()
+            .read()
+            .unwrap();
+        assert_eq!(file.summary().bytes, len as u64);
+        assert_eq!(file.summary().sha256, sha256_hex(&content));
+        // A 20 MiB file (sparse: its content costs no disk either).
+        let sparse = dir.join("sparse.wav");
+        std::fs::write(&sparse, wav(&[])).unwrap();
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&sparse)
+            .unwrap()
+            .set_len(20 * 1024 * 1024)
+            .unwrap();
+        let part = access()
+            .inspect("file", &sparse.to_string_lossy(), &BIG)
+            .unwrap()
+            .read()
+            .unwrap()
+            .into_part("file0");
+        let FormValue::LocalFile(local) = &part.value else {
+            panic!("not a local file part: {part:?}");
+        };
+        assert_eq!(local.size(), 20 * 1024 * 1024);
+        assert!(std::mem::size_of_val(local) < 1024, "no buffer inline");
+        assert!(format!("{part:?}").len() < 300, "{part:?}");
+    }
+
+    #[test]
+    fn the_type_is_confirmed_by_the_first_bytes_even_of_a_short_file() {
+        let dir = scratch();
+        for (name, bytes, ok) in [
+            ("short.mp3", &b"ID3"[..], true),
+            ("short.wav", &b"RIFF\0\0\0\0WAV"[..], false),
+            ("exact.wav", &b"RIFF\0\0\0\0WAVE"[..], true),
+        ] {
+            let path = write(&dir, name, bytes);
+            let read = access()
+                .inspect("file", &path, &RULES)
+                .and_then(FileInfo::read);
+            assert_eq!(read.is_ok(), ok, "{name}: {read:?}");
+        }
     }
 
     #[test]

@@ -27,7 +27,8 @@
 //! - [`http`]: per-service clients (request, response, failure, client with its retry loop),
 //!   the retry policy, endpoint safety.
 //! - [`artifacts`]: the generated `schemas/`, `skill/` and `dist/` of a pack.
-//! - [`mcp`]: the `mcp` subcommand, an MCP server on stdio (rmcp) over the same dispatcher.
+//! - [`mcp`]: the `mcp` subcommand, an MCP server on stdio (rmcp, behind a bounded line
+//!   transport) over the same dispatcher.
 //! - [`media`]: finished media as the commands behind OpenClaw's providers return it (bytes
 //!   as base64, their type, the call's deadline).
 //! - [`hooks`]: progress and cancellation hooks a command run may carry.

@@ -141,7 +141,7 @@ const TOOLS = [
     "name": "elizacloud_credits_checkout",
     "label": "elizacloud.credits.checkout",
     "command": "elizacloud.credits.checkout",
-    "description": "Creates a Stripe checkout session to add USD credits and returns its URL for a human to pay. Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Creates a Stripe checkout session to add USD credits and returns its URL for a human to pay. Mutating (changes state, spends no credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -202,7 +202,7 @@ const TOOLS = [
     "name": "elizacloud_billing_set",
     "label": "elizacloud.billing.set",
     "command": "elizacloud.billing.set",
-    "description": "Changes the auto top-up settings (enabled, amount, threshold). Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Changes the auto top-up settings (enabled, amount, threshold). Mutating (changes state, spends no credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -249,7 +249,7 @@ const TOOLS = [
     "name": "elizacloud_keys_revokeCurrent",
     "label": "elizacloud.keys.revokeCurrent",
     "command": "elizacloud.keys.revokeCurrent",
-    "description": "Destructive: revokes the elizaOS Cloud API key making the call, so it stops working immediately. Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Destructive: revokes the elizaOS Cloud API key making the call, so it stops working immediately. Destructive (cannot be undone): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -367,7 +367,7 @@ const TOOLS = [
     "name": "elizacloud_chat",
     "label": "elizacloud.chat",
     "command": "elizacloud.chat",
-    "description": "Sends a conversation to an elizaOS Cloud chat model and returns its answer, tool calls and token usage. Paid command: call it with dryRun true first and confirm with the user.",
+    "description": "Sends a conversation to an elizaOS Cloud chat model and returns its answer, tool calls and token usage. Paid (spends credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -550,7 +550,7 @@ const TOOLS = [
     "name": "elizacloud_embeddings",
     "label": "elizacloud.embeddings",
     "command": "elizacloud.embeddings",
-    "description": "Embeds texts with an elizaOS Cloud embedding model and returns the vectors and token usage. Paid command: call it with dryRun true first and confirm with the user.",
+    "description": "Embeds texts with an elizaOS Cloud embedding model and returns the vectors and token usage. Paid (spends credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -595,7 +595,7 @@ const TOOLS = [
     "name": "elizacloud_images_generate",
     "label": "elizacloud.images.generate",
     "command": "elizacloud.images.generate",
-    "description": "Generates images from a prompt and returns their URLs and cost. Paid command: call it with dryRun true first and confirm with the user.",
+    "description": "Generates images from a prompt and returns their URLs and cost. Paid (spends credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -664,7 +664,7 @@ const TOOLS = [
     "name": "elizacloud_video_generate",
     "label": "elizacloud.video.generate",
     "command": "elizacloud.video.generate",
-    "description": "Generates a video from a prompt (minutes); reports pending or unknown submissions instead of re-sending them. Paid command: call it with dryRun true first and confirm with the user.",
+    "description": "Generates a video from a prompt (minutes); reports pending or unknown submissions instead of re-sending them. Paid (spends credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -721,7 +721,7 @@ const TOOLS = [
     "name": "elizacloud_voice_tts",
     "label": "elizacloud.voice.tts",
     "command": "elizacloud.voice.tts",
-    "description": "Turns text into speech and returns the audio as base64 with its content type. Paid command: call it with dryRun true first and confirm with the user.",
+    "description": "Turns text into speech and returns the audio as base64 with its content type. Paid (spends credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -848,7 +848,7 @@ const TOOLS = [
     "name": "elizacloud_voice_clone",
     "label": "elizacloud.voice.clone",
     "command": "elizacloud.voice.clone",
-    "description": "Paid: clones a voice from the caller's audio files; only for a speaker who agreed to it (speakerConsent). Paid command: call it with dryRun true first and confirm with the user.",
+    "description": "Paid: clones a voice from the caller's audio files; only for a speaker who agreed to it (speakerConsent). Paid (spends credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -922,7 +922,7 @@ const TOOLS = [
     "name": "elizacloud_voice_update",
     "label": "elizacloud.voice.update",
     "command": "elizacloud.voice.update",
-    "description": "Renames a voice or changes its description or provider settings. Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Renames a voice or changes its description or provider settings. Mutating (changes state, spends no credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -966,7 +966,7 @@ const TOOLS = [
     "name": "elizacloud_voice_delete",
     "label": "elizacloud.voice.delete",
     "command": "elizacloud.voice.delete",
-    "description": "Destructive: deletes a cloned voice at the provider and hides it from the list and from speech. Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Destructive: deletes a cloned voice at the provider and hides it from the list and from speech. Destructive (cannot be undone): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -994,7 +994,7 @@ const TOOLS = [
     "name": "elizacloud_voice_transcribe",
     "label": "elizacloud.voice.transcribe",
     "command": "elizacloud.voice.transcribe",
-    "description": "Paid: transcribes a local audio file to text (speech to text). Paid command: call it with dryRun true first and confirm with the user.",
+    "description": "Paid: transcribes a local audio file to text (speech to text). Paid (spends credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -1062,7 +1062,7 @@ const TOOLS = [
     "name": "elizacloud_documents_add",
     "label": "elizacloud.documents.add",
     "command": "elizacloud.documents.add",
-    "description": "Adds a text document to the caller's (or a character's) store. Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Adds a text document to the caller's (or a character's) store. Mutating (changes state, spends no credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -1183,7 +1183,7 @@ const TOOLS = [
     "name": "elizacloud_agents_create",
     "label": "elizacloud.agents.create",
     "command": "elizacloud.agents.create",
-    "description": "Creates (or reuses) a hosted agent; dedicated tiers are billed hourly and need the price accepted. Paid command: call it with dryRun true first and confirm with the user.",
+    "description": "Creates (or reuses) a hosted agent; dedicated tiers are billed hourly and need the price accepted. Paid (spends credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -1251,7 +1251,7 @@ const TOOLS = [
     "name": "elizacloud_agents_suspend",
     "label": "elizacloud.agents.suspend",
     "command": "elizacloud.agents.suspend",
-    "description": "Suspends a hosted agent (stops it and its hourly billing); it can be resumed later. Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Suspends a hosted agent (stops it and its hourly billing); it can be resumed later. Mutating (changes state, spends no credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -1279,7 +1279,7 @@ const TOOLS = [
     "name": "elizacloud_agents_resume",
     "label": "elizacloud.agents.resume",
     "command": "elizacloud.agents.resume",
-    "description": "Resumes a suspended hosted agent, restarting its hourly billing. Paid command: call it with dryRun true first and confirm with the user.",
+    "description": "Resumes a suspended hosted agent, restarting its hourly billing. Paid (spends credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -1312,7 +1312,7 @@ const TOOLS = [
     "name": "elizacloud_agents_delete",
     "label": "elizacloud.agents.delete",
     "command": "elizacloud.agents.delete",
-    "description": "Destructive: deletes a hosted agent and its runtime; this cannot be undone. Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Destructive: deletes a hosted agent and its runtime; this cannot be undone. Destructive (cannot be undone): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -1460,7 +1460,7 @@ const TOOLS = [
     "name": "elizacloud_containers_deploy",
     "label": "elizacloud.containers.deploy",
     "command": "elizacloud.containers.deploy",
-    "description": "Deploys a container from an allow-listed image (idempotent per project); billed daily while running. Paid command: call it with dryRun true first and confirm with the user.",
+    "description": "Deploys a container from an allow-listed image (idempotent per project); billed daily while running. Paid (spends credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -1531,7 +1531,7 @@ const TOOLS = [
     "name": "elizacloud_containers_stop",
     "label": "elizacloud.containers.stop",
     "command": "elizacloud.containers.stop",
-    "description": "Stops a container (and its daily billing) without deleting it. Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Stops a container (and its daily billing) without deleting it. Mutating (changes state, spends no credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -1559,7 +1559,7 @@ const TOOLS = [
     "name": "elizacloud_containers_restart",
     "label": "elizacloud.containers.restart",
     "command": "elizacloud.containers.restart",
-    "description": "Restarts a container (billing pauses while it redeploys). Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Restarts a container (billing pauses while it redeploys). Mutating (changes state, spends no credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -1587,7 +1587,7 @@ const TOOLS = [
     "name": "elizacloud_containers_delete",
     "label": "elizacloud.containers.delete",
     "command": "elizacloud.containers.delete",
-    "description": "Destructive: deletes a container (with purgeVolume, its data too); this cannot be undone. Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Destructive: deletes a container (with purgeVolume, its data too); this cannot be undone. Destructive (cannot be undone): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -1700,7 +1700,7 @@ const TOOLS = [
     "name": "elizacloud_characters_create",
     "label": "elizacloud.characters.create",
     "command": "elizacloud.characters.create",
-    "description": "Creates a character from its JSON (name, bio, examples, style, settings, secrets). Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Creates a character from its JSON (name, bio, examples, style, settings, secrets). Mutating (changes state, spends no credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -1920,7 +1920,7 @@ const TOOLS = [
     "name": "elizacloud_characters_update",
     "label": "elizacloud.characters.update",
     "command": "elizacloud.characters.update",
-    "description": "Changes some fields of a character, keeping the others (read, merge, replace). Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Changes some fields of a character, keeping the others (read, merge, replace). Mutating (changes state, spends no credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -2139,7 +2139,7 @@ const TOOLS = [
     "name": "elizacloud_characters_delete",
     "label": "elizacloud.characters.delete",
     "command": "elizacloud.characters.delete",
-    "description": "Destructive: deletes one of the organization's characters; this cannot be undone. Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Destructive: deletes one of the organization's characters; this cannot be undone. Destructive (cannot be undone): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -2180,7 +2180,7 @@ const TOOLS = [
     "name": "elizacloud_a2a_send",
     "label": "elizacloud.a2a.send",
     "command": "elizacloud.a2a.send",
-    "description": "Paid: sends a message to the elizaOS Cloud platform agent, which runs one of its skills as a task. Paid command: call it with dryRun true first and confirm with the user.",
+    "description": "Paid: sends a message to the elizaOS Cloud platform agent, which runs one of its skills as a task. Paid (spends credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -2272,7 +2272,7 @@ const TOOLS = [
     "name": "elizacloud_a2a_tasks_cancel",
     "label": "elizacloud.a2a.tasks.cancel",
     "command": "elizacloud.a2a.tasks.cancel",
-    "description": "Cancels an A2A task that has not finished yet. Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Cancels an A2A task that has not finished yet. Mutating (changes state, spends no credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -2346,7 +2346,7 @@ const TOOLS = [
     "name": "elizacloud_agents_a2a_chat",
     "label": "elizacloud.agents.a2a.chat",
     "command": "elizacloud.agents.a2a.chat",
-    "description": "Paid: chats with a public agent through its A2A endpoint, billed to the caller's balance. Paid command: call it with dryRun true first and confirm with the user.",
+    "description": "Paid: chats with a public agent through its A2A endpoint, billed to the caller's balance. Paid (spends credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,

@@ -22,6 +22,7 @@ use super::failure::{Failure, classify_transport};
 use super::request::{ApiRequest, Body, RequestPreview, build_form, preview_form};
 use super::response::{ApiResponse, StreamingResponse, header_string, read_body};
 use super::retry;
+use super::upload::stopped_upload;
 use crate::error::{Error, ErrorCode};
 use crate::secrets::Secrets;
 use crate::secrets::redact;
@@ -288,7 +289,13 @@ impl<'a> ServiceClient<'a> {
         let mut retry = 0u32;
         loop {
             let started = Instant::now();
-            let attempt = self.send_once(client, request, &url).await;
+            // A multipart body is built again for each attempt (its local files are read
+            // again); one whose file changed since it was checked is not sent at all.
+            let form = match &request.body {
+                Body::Multipart(parts) => Some(build_form(parts).await?),
+                Body::Empty | Body::Json(_) => None,
+            };
+            let attempt = self.send_once(client, request, &url, form).await;
             let failure = match attempt {
                 Ok(response) if response.status().is_success() => {
                     let status = response.status().as_u16();
@@ -319,7 +326,12 @@ impl<'a> ServiceClient<'a> {
                     }
                 }
                 Ok(response) => self.failed_status(response).await,
-                Err(e) => Failure::Transport(classify_transport(&e)),
+                // A file that changed while it streamed stopped the request before the server
+                // had all of it: its own error, never a retry.
+                Err(e) => match stopped_upload(&e) {
+                    Some(error) => return Err(error),
+                    None => Failure::Transport(classify_transport(&e)),
+                },
             };
             let outcome = failure.outcome();
             let decision = retry::decide(
@@ -367,6 +379,7 @@ impl<'a> ServiceClient<'a> {
         client: &reqwest::Client,
         request: &ApiRequest,
         url: &Url,
+        form: Option<reqwest::multipart::Form>,
     ) -> Result<reqwest::Response, reqwest::Error> {
         let mut builder = client
             .request(request.method.clone(), url.clone())
@@ -378,10 +391,10 @@ impl<'a> ServiceClient<'a> {
             builder = builder.header(*name, value);
         }
         builder = self.auth_for(request).apply(builder);
-        builder = match &request.body {
-            Body::Empty => builder,
-            Body::Json(value) => builder.json(value),
-            Body::Multipart(parts) => builder.multipart(build_form(parts)),
+        builder = match (&request.body, form) {
+            (Body::Json(value), _) => builder.json(value),
+            (_, Some(form)) => builder.multipart(form),
+            (Body::Empty | Body::Multipart(_), None) => builder,
         };
         builder.send().await
     }

@@ -11,6 +11,7 @@
 //! - [`budget`]: the process's memory budget for large response bodies;
 //! - [`media`]: downloads of finished outputs and uploads to presigned URLs, on hosts an
 //!   upstream names (no credentials, https and public addresses only, size caps);
+//! - [`upload`](self): local files sent as multipart parts, streamed from disk and checked;
 //! - [`failure`](self): transport and status failures, classified and turned into errors;
 //! - [`client`](self): the per-service client with its retry loop, and the shared transport.
 
@@ -25,16 +26,19 @@ mod response;
 pub mod retry;
 pub mod special_purpose;
 pub mod sse;
+mod upload;
 
 use std::time::Duration;
 
+pub use crate::bounds::{MAX_BODY_BYTES, MAX_JSON_VALUES, too_many_json_values};
 pub(crate) use auth::Auth;
 pub use client::{ServiceClient, Transport};
 pub use media::{Media, MediaClient};
-pub use request::{ApiRequest, Body, FormPart, FormValue, RequestPreview, sha256_hex};
-pub use response::{
-    ApiResponse, MAX_BODY_BYTES, MAX_JSON_VALUES, StreamingResponse, too_many_json_values,
-};
+pub use request::{ApiRequest, Body, FormPart, FormValue, RequestPreview};
+pub use response::{ApiResponse, StreamingResponse};
+pub(crate) use upload::hex;
+pub use upload::sha256_hex;
+pub use upload::{CHUNK_BYTES, LocalFilePart};
 
 /// HTTP knobs shared by every service client of a pack.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

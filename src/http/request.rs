@@ -10,6 +10,7 @@ use secrecy::ExposeSecret;
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use super::upload::{LocalFilePart, sha256_hex};
 use crate::error::{Error, ErrorCode};
 use crate::secrets::redact::MASK;
 use crate::secrets::{Secrets, missing_error};
@@ -40,9 +41,8 @@ pub struct FormPart {
 pub enum FormValue {
     /// A text field.
     Text(String),
-    /// A file field: content from the arguments, or a local file read through
-    /// [`crate::files`] (only for the commands allowed to). Previews show its name, size,
-    /// type and SHA-256, never its bytes.
+    /// A file field whose content came from the arguments (it is in memory already).
+    /// Previews show its name, size, type and SHA-256, never its bytes.
     File {
         /// File name sent in the part's disposition.
         filename: String,
@@ -51,6 +51,10 @@ pub enum FormValue {
         /// The bytes.
         bytes: Vec<u8>,
     },
+    /// A file field whose content is a local file checked by [`crate::files`] (only for the
+    /// commands allowed to read one): read from disk, piece by piece, each time the request
+    /// is sent, and never held whole. Previews show the same as for [`FormValue::File`].
+    LocalFile(LocalFilePart),
 }
 
 impl std::fmt::Debug for FormValue {
@@ -64,6 +68,7 @@ impl std::fmt::Debug for FormValue {
                 .field("filename", filename)
                 .field("bytes", &bytes.len())
                 .finish_non_exhaustive(),
+            FormValue::LocalFile(part) => f.debug_tuple("LocalFile").field(part).finish(),
         }
     }
 }
@@ -287,33 +292,30 @@ pub struct RequestPreview {
     pub timeout_ms: u64,
 }
 
-pub(crate) fn build_form(parts: &[FormPart]) -> multipart::Form {
-    parts
-        .iter()
-        .fold(multipart::Form::new(), |form, part| match &part.value {
-            FormValue::Text(text) => form.text(part.name.clone(), text.clone()),
+/// The form for one attempt: text and in-memory parts copied, local files opened again (see
+/// [`LocalFilePart::to_part`]); a local file that changed since it was checked fails here.
+pub(crate) async fn build_form(parts: &[FormPart]) -> Result<multipart::Form, Error> {
+    let mut form = multipart::Form::new();
+    for part in parts {
+        let name = part.name.clone();
+        form = match &part.value {
+            FormValue::Text(text) => form.text(name, text.clone()),
             FormValue::File {
                 filename,
                 content_type,
                 bytes,
             } => {
-                let file = multipart::Part::bytes(bytes.clone()).file_name(filename.clone());
+                let file = || multipart::Part::bytes(bytes.clone()).file_name(filename.clone());
                 // An unparsable MIME type falls back to octet-stream rather than failing the call.
-                let file = file.mime_str(content_type).unwrap_or_else(|_| {
-                    multipart::Part::bytes(bytes.clone()).file_name(filename.clone())
-                });
-                form.part(part.name.clone(), file)
+                form.part(
+                    name,
+                    file().mime_str(content_type).unwrap_or_else(|_| file()),
+                )
             }
-        })
-}
-
-/// SHA-256 of `bytes`, lower-case hex: how previews and results name a file's content.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest as _;
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+            FormValue::LocalFile(file) => form.part(name, file.to_part().await?),
+        };
+    }
+    Ok(form)
 }
 
 pub(crate) fn preview_form(parts: &[FormPart]) -> Value {
@@ -331,6 +333,13 @@ pub(crate) fn preview_form(parts: &[FormPart]) -> Value {
                     "contentType": content_type,
                     "bytes": bytes.len(),
                     "sha256": sha256_hex(bytes),
+                    "content": MASK,
+                }),
+                FormValue::LocalFile(file) => json!({
+                    "filename": file.filename(),
+                    "contentType": file.content_type(),
+                    "bytes": file.size(),
+                    "sha256": file.sha256(),
                     "content": MASK,
                 }),
             };

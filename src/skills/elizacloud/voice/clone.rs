@@ -14,7 +14,9 @@
 //! The files are read by the binary ([`crate::files`]): 1-10 regular files, each 1 B-10 MiB
 //! and 100 MiB in all, `.wav`, `.mp3`, `.m4a`/`.mp4`, `.ogg`, `.webm` or `.flac`, confirmed
 //! by their first bytes. The result and the preview show each file's basename, size, type
-//! and SHA-256, never a path or a byte.
+//! and SHA-256, never a path or a byte. Memory stays constant: each file is read once to be
+//! checked and digested, then streamed from disk as the request is sent (a file changed in
+//! between stops the request: `FILE_UNREADABLE`).
 //!
 //! Sent once: a request that may have reached the server is never re-sent. Re-running with
 //! the same `idempotencyKey` and the same files returns the stored answer (no second charge);
@@ -237,8 +239,8 @@ impl Command for CloneVoice {
 
     fn preview(&self, ctx: &Ctx<'_>, args: &CloneArgs) -> Result<Preview, Error> {
         check_consent(args)?;
-        // The dry-run reads the files too (no network): the preview shows what would be sent,
-        // and a file that would be refused is refused now.
+        // The dry-run reads the files too (no network), once each in pieces, keeping nothing:
+        // the preview shows what would be sent, and a file that would be refused is refused now.
         let files = ctx
             .file_access()?
             .inspect_all("files", &args.files, &CLONE_FILES)?

@@ -5,7 +5,8 @@
 //! of audio ($0.264/hour), free when the server transcribes with its own Whisper. The whole
 //! request body may be at most 25 MiB, so the file at most 25 MiB less 64 KiB; `.wav`,
 //! `.mp3`, `.m4a`/`.mp4`, `.ogg` or `.webm` (not FLAC), confirmed by its first bytes before
-//! anything is sent. The file is read by the binary ([`crate::files`]); the result shows its
+//! anything is sent. The file is read by the binary ([`crate::files`]), checked once and then
+//! streamed from disk as the request is sent (never held whole); the result shows its
 //! basename, size, type and SHA-256, never its path or bytes. Sent once: a 502 or 504 may
 //! still have been charged.
 

@@ -187,7 +187,7 @@ mod tests {
                 assert_eq!(content_type, "text/markdown");
                 assert_eq!(bytes, b"# FAQ");
             }
-            FormValue::Text(_) => panic!("file is not a file part"),
+            other => panic!("file is not an in-memory file part: {other:?}"),
         }
         let form = upload_form(
             "prj_a",
