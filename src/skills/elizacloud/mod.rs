@@ -324,7 +324,7 @@ pub static FAMILIES: &[Family] = &[
     Family {
         name: "inference",
         title: "Chat, embeddings, images, video and voice",
-        blurb: "Paid generation billed to the organization's USD balance: OpenAI-style chat with tools and streaming, embeddings, images, video, text to speech; and the media commands behind OpenClaw's own image and video providers (elizacloud.media.*, which return bytes and are not agent tools). Needs ELIZACLOUD_API_KEY.",
+        blurb: "Paid generation billed to the organization's USD balance: OpenAI-style chat with tools and streaming, embeddings, images, video, text to speech; and the media commands behind OpenClaw's own image and video providers (elizacloud.media.generateImage and elizacloud.media.generateVideo, which return bytes and are not agent tools). Needs ELIZACLOUD_API_KEY.",
         example: "elizacloud.chat",
         requires: KEY,
         missing: Some(key_missing),

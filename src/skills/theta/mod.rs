@@ -451,7 +451,7 @@ pub static FAMILIES: &[Family] = &[
     Family {
         name: "ondemand.inference",
         title: "On-demand models",
-        blurb: "On-demand inference billed per call: run a model, chat, follow and poll long jobs, get upload URLs; and the media commands behind OpenClaw's own image, video and transcription providers (theta.media.*, which return bytes and are not agent tools). Needs THETA_ONDEMAND_API_TOKEN.",
+        blurb: "On-demand inference billed per call: run a model, chat, follow and poll long jobs, get upload URLs; and the media commands behind OpenClaw's own image, video and transcription providers (theta.media.generateImage, theta.media.generateVideo and theta.media.transcribe, which return bytes and are not agent tools). Needs THETA_ONDEMAND_API_TOKEN.",
         example: "theta.ondemand.infer",
         requires: &["THETA_ONDEMAND_API_TOKEN or THETA_ONDEMAND_API_KEY"],
         missing: Some(ondemand_missing),
