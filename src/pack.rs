@@ -20,6 +20,7 @@ use serde_json::{Value, json};
 use crate::command::{Ctx, DynCommand};
 use crate::config::EnvSpec;
 use crate::error::Error;
+pub use crate::providers::Providers;
 pub use crate::vocab::Setting;
 use crate::vocab::{ErrorCode, SecretName, Service};
 
@@ -145,6 +146,9 @@ pub struct Pack {
     pub help_examples: &'static str,
     /// The OpenClaw skill and plugin.
     pub skill: SkillMeta,
+    /// The OpenClaw provider the plugin registers besides its tools: which command fills
+    /// which of OpenClaw's own slots ([`Providers::NONE`]: none).
+    pub providers: Providers,
 }
 
 impl Pack {

@@ -112,7 +112,7 @@ async fn every_gated_command_previews_without_network_or_secrets() {
 
 #[test]
 fn every_command_belongs_to_exactly_one_family() {
-    invariants::every_command_belongs_to_exactly_one_family(&PACK, 55);
+    invariants::every_command_belongs_to_exactly_one_family(&PACK, 57);
 }
 
 #[test]

@@ -172,6 +172,7 @@ static TINY: Pack = Pack {
         plugin_description: "Tiny tools.",
         package_name: "tiny-openclaw-plugin",
     },
+    providers: theta_skill::pack::Providers::NONE,
 };
 
 const CANARY: &str = "tiny-canary-token-9f8e7d";

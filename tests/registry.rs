@@ -123,7 +123,7 @@ async fn every_gated_command_previews_without_network_or_secrets() {
 
 #[test]
 fn every_command_belongs_to_exactly_one_family() {
-    invariants::every_command_belongs_to_exactly_one_family(&PACK, 60);
+    invariants::every_command_belongs_to_exactly_one_family(&PACK, 63);
 }
 
 #[test]
