@@ -3,7 +3,7 @@
 //! [`ErrorCode`] is the contract: callers (agents, the OpenClaw plugin, scripts) match on it,
 //! so a code is never renamed or reused. The message is one sentence for people; details go
 //! into typed fields (`status`, `endpoint`, `problems`) and the `hint` says what to do next.
-//! The codes themselves are part of the shared vocabulary ([`crate::vocab::ErrorCode`]); a
+//! The codes themselves are part of the shared vocabulary ([`crate::code::ErrorCode`]); a
 //! skill pack declares its own next to its services.
 
 use std::borrow::Cow;
@@ -11,7 +11,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-pub use crate::vocab::ErrorCode;
+pub use crate::code::ErrorCode;
 use crate::vocab::Service;
 
 /// One problem found in a request's arguments.

@@ -10,8 +10,9 @@
 //! # Layout
 //!
 //! The core:
-//! - [`vocab`]: the shared vocabulary, a leaf module: effects, error codes, and the kinds of
-//!   declarations (services, secrets, host rules, auth schemes) a pack makes.
+//! - [`vocab`]: the shared vocabulary: effects, and the kinds of services and secrets a pack
+//!   declares; it imports only [`code`].
+//! - [`code`]: the stable error codes (the core's and the packs'), a leaf module.
 //! - [`pack`]: what a pack is (services, secrets, settings, families with their commands,
 //!   skill metadata) and the capabilities report derived from its families.
 //! - [`command`]: the [`command::Command`] trait every command implements, its type-erased
@@ -45,6 +46,7 @@
 pub mod artifacts;
 pub mod bounds;
 pub mod cli;
+pub mod code;
 pub mod command;
 pub mod config;
 pub mod error;
@@ -66,8 +68,9 @@ pub mod vocab;
 #[cfg(test)]
 pub(crate) mod testing;
 
+pub use code::ErrorCode;
 pub use command::{Command, Ctx, DynCommand, Preview};
 pub use error::Error;
 pub use pack::Pack;
 pub use runtime::{Response, Runtime};
-pub use vocab::{Effect, ErrorCode, SecretName, Service};
+pub use vocab::{Effect, SecretName, Service};

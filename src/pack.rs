@@ -17,12 +17,13 @@ use futures_util::future::{BoxFuture, join_all};
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use crate::code::ErrorCode;
 use crate::command::{Ctx, DynCommand};
 use crate::config::EnvSpec;
 use crate::error::Error;
 pub use crate::providers::Providers;
 pub use crate::vocab::Setting;
-use crate::vocab::{ErrorCode, SecretName, Service};
+use crate::vocab::{SecretName, Service};
 
 /// What a family's probe found.
 #[derive(Debug, Clone)]

@@ -6,13 +6,14 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::code::ErrorCode;
 use crate::command::{Command, Ctx, Preview, SecretNeed};
 use crate::error::Error;
 use crate::http::ApiRequest;
 use crate::pack::{Family, Pack, Setting, SkillMeta};
 use crate::vocab::{
-    AuthScheme, CapacityRule, CapacitySignal, Effect, ErrorCode, HostRule, Origin, SecretDef,
-    SecretName, Service, ServiceDef,
+    AuthScheme, CapacityRule, CapacitySignal, Effect, HostRule, Origin, SecretDef, SecretName,
+    Service, ServiceDef,
 };
 
 const HOSTS: HostRule = HostRule {

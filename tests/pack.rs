@@ -21,9 +21,9 @@ use theta_skill::http::ApiRequest;
 use theta_skill::pack::{Family, Pack, Setting, SkillMeta};
 use theta_skill::secrets::{EnvSecrets, known};
 use theta_skill::vocab::{
-    AuthScheme, Effect, ErrorCode, HostRule, Origin, SecretDef, SecretName, Service, ServiceDef,
+    AuthScheme, Effect, HostRule, Origin, SecretDef, SecretName, Service, ServiceDef,
 };
-use theta_skill::{Error, Runtime};
+use theta_skill::{Error, ErrorCode, Runtime};
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

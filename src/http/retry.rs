@@ -348,7 +348,8 @@ mod tests {
     /// A pack's field reader decides alone: no phrase of the body counts.
     #[test]
     fn a_field_signal_is_the_packs_reading() {
-        use crate::vocab::{CapacityRule, ErrorCode, ServiceDef};
+        use crate::code::ErrorCode;
+        use crate::vocab::{CapacityRule, ServiceDef};
         fn coded(body: &str) -> bool {
             serde_json::from_str::<serde_json::Value>(body)
                 .is_ok_and(|v| v["code"] == serde_json::json!("warming"))

@@ -1,8 +1,8 @@
-//! The elizaOS Cloud pack's error codes (the core's own are in [`crate::vocab::ErrorCode`]).
+//! The elizaOS Cloud pack's error codes (the core's own are in [`crate::code::ErrorCode`]).
 //! The server's own `code` (`insufficient_credits`, `agent_image_not_allowed`, …) is kept in
 //! the error's `details.serverCode`; these codes are what callers match on.
 
-use crate::vocab::ErrorCode;
+use crate::code::ErrorCode;
 
 // ----- The request itself (exit status 2) -----
 

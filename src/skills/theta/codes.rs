@@ -1,8 +1,8 @@
-//! The Theta pack's error codes (the core's own are in [`crate::vocab::ErrorCode`]). Codes
+//! The Theta pack's error codes (the core's own are in [`crate::code::ErrorCode`]). Codes
 //! inherited from the earlier JavaScript skill keep their spelling (`spec/theta-api.md` §3.9);
 //! each says what to do next in its doc comment.
 
-use crate::vocab::ErrorCode;
+use crate::code::ErrorCode;
 
 // ----- The request itself (exit status 2) -----
 

@@ -127,7 +127,7 @@ pub(crate) fn unwrap_envelope(response: &ApiResponse) -> Result<Value, Error> {
     let text = response.text();
     if crate::http::too_many_json_values(text.as_bytes()) {
         return Err(Error::new(
-            crate::vocab::ErrorCode::ResponseTooLarge,
+            crate::code::ErrorCode::ResponseTooLarge,
             format!(
                 "the response holds more than {} JSON values",
                 crate::http::MAX_JSON_VALUES

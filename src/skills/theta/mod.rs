@@ -85,7 +85,7 @@ pub const INFERENCE_TOKEN: SecretName = SecretName::new(&SecretDef {
     names: &["THETA_INFERENCE_AUTH_TOKEN"],
     description: "Bearer token of a dedicated inference endpoint.",
     plugin_key: "inferenceAuthToken",
-    missing_code: crate::vocab::ErrorCode::ConfigError,
+    missing_code: crate::code::ErrorCode::ConfigError,
     missing_message: "Dedicated endpoint credentials are missing.",
     missing_hint: INFERENCE_MISSING_HINT,
 });
@@ -95,7 +95,7 @@ pub const INFERENCE_USER: SecretName = SecretName::new(&SecretDef {
     names: &["THETA_INFERENCE_AUTH_USER"],
     description: "Basic-auth user of a dedicated inference endpoint.",
     plugin_key: "inferenceAuthUser",
-    missing_code: crate::vocab::ErrorCode::ConfigError,
+    missing_code: crate::code::ErrorCode::ConfigError,
     missing_message: "Dedicated endpoint credentials are missing.",
     missing_hint: INFERENCE_MISSING_HINT,
 });
@@ -105,7 +105,7 @@ pub const INFERENCE_PASS: SecretName = SecretName::new(&SecretDef {
     names: &["THETA_INFERENCE_AUTH_PASS"],
     description: "Basic-auth password of a dedicated inference endpoint.",
     plugin_key: "inferenceAuthPass",
-    missing_code: crate::vocab::ErrorCode::ConfigError,
+    missing_code: crate::code::ErrorCode::ConfigError,
     missing_message: "Dedicated endpoint credentials are missing.",
     missing_hint: INFERENCE_MISSING_HINT,
 });

@@ -307,7 +307,7 @@ async fn answer(
         } else {
             if crate::http::too_many_json_values(text.as_bytes()) {
                 return Err(Error::new(
-                    crate::vocab::ErrorCode::ResponseTooLarge,
+                    crate::code::ErrorCode::ResponseTooLarge,
                     format!(
                         "the response holds more than {} JSON values",
                         crate::http::MAX_JSON_VALUES

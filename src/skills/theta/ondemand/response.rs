@@ -36,7 +36,7 @@ pub async fn decode(response: &ApiResponse) -> Result<Decoded, Error> {
 pub async fn decode_text(text: &str) -> Result<Decoded, Error> {
     if crate::http::too_many_json_values(text.as_bytes()) {
         return Err(Error::new(
-            crate::vocab::ErrorCode::ResponseTooLarge,
+            crate::code::ErrorCode::ResponseTooLarge,
             format!(
                 "the response holds more than {} JSON values",
                 crate::http::MAX_JSON_VALUES
