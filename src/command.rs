@@ -223,7 +223,47 @@ pub trait Command: Send + Sync + 'static {
     ) -> impl Future<Output = Result<Self::Output, Error>> + Send;
 
     /// What a real run would send; required for every command that is not read-only.
+    ///
+    /// The requirement is checked when the command is compiled into a registry: this default
+    /// asserts, at compile time, that the command is read-only, so a paid or mutating command
+    /// without its own `preview` does not build:
+    ///
+    /// ```compile_fail,E0080
+    /// use serde_json::{Value, json};
+    /// use theta_skill::command::{Command, Ctx, DynCommand};
+    /// use theta_skill::vocab::{Effect, Service, ServiceDef};
+    /// use theta_skill::Error;
+    ///
+    /// const API: Service = Service::new(&ServiceDef { name: "acme-api", ..ServiceDef::NONE });
+    ///
+    /// struct Spend;
+    ///
+    /// impl Command for Spend {
+    ///     const ID: &'static str = "acme.money.spend";
+    ///     const EFFECT: Effect = Effect::Paid;
+    ///     const SUMMARY: &'static str = "Spends money.";
+    ///     const SERVICE: Service = API;
+    ///     type Args = Value;
+    ///     type Output = Value;
+    ///
+    ///     async fn run(&self, _ctx: &Ctx<'_>, _args: Value) -> Result<Value, Error> {
+    ///         Ok(json!({"spent": true}))
+    ///     }
+    ///     // no `fn preview`: error[E0080], "a command that is not read-only must implement
+    ///     // Command::preview"
+    /// }
+    ///
+    /// // What a pack's family list does with every command.
+    /// let registered: &dyn DynCommand = &Spend;
+    /// assert_eq!(registered.id(), "acme.money.spend");
+    /// ```
     fn preview(&self, ctx: &Ctx<'_>, args: &Self::Args) -> Result<Preview, Error> {
+        const {
+            assert!(
+                matches!(Self::EFFECT, Effect::ReadOnly),
+                "a command that is not read-only must implement Command::preview (what a real run would send)"
+            );
+        }
         let _ = (ctx, args);
         Err(Error::internal(format!(
             "{} has no dry-run preview",
