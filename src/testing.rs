@@ -47,6 +47,7 @@ pub(crate) const DEMO_API: Service = Service::new(&ServiceDef {
         invalid_code: ErrorCode::pack_failure("INVALID_DEMO_BASE_URL"),
     },
     auth: AuthScheme::Bearer(DEMO_TOKEN),
+    headers: &[("x-demo-api-version", "2026-01-01")],
     credential_hint: "DEMO_TOKEN",
     capacity: Some(CapacityRule {
         status: 409,

@@ -217,6 +217,10 @@ pub struct ServiceDef {
     pub user_agent: UserAgent,
     /// The `Accept` header.
     pub accept: &'static str,
+    /// More headers sent with every request to this service, e.g. an API version
+    /// (`("x-github-api-version", "2022-11-28")`). A request's own header of the same name
+    /// replaces one; credentials never go here (they come from [`ServiceDef::auth`]).
+    pub headers: &'static [(&'static str, &'static str)],
     /// Names the credentials in a 401/403 hint ("check …").
     pub credential_hint: &'static str,
     /// Hints that replace the generic one for a status (e.g. 402 → where to top up).
@@ -235,6 +239,7 @@ impl ServiceDef {
         auth: AuthScheme::None,
         user_agent: UserAgent::Own,
         accept: "application/json, text/event-stream;q=0.9, */*;q=0.8",
+        headers: &[],
         credential_hint: "the credentials",
         status_hints: &[],
         capacity: None,

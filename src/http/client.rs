@@ -179,16 +179,32 @@ impl<'a> ServiceClient<'a> {
         request.timeout.unwrap_or(self.settings.timeout)
     }
 
-    /// `User-Agent` and `Accept`, as the service declares them.
-    fn default_headers(&self) -> [(&'static str, String); 2] {
+    /// `User-Agent`, `Accept` and the service's own headers, as the service declares them,
+    /// except those `request` sets itself.
+    fn default_headers(&self, request: &ApiRequest) -> Vec<(&'static str, String)> {
         let agent = match self.service.user_agent {
             UserAgent::Own => format!("{}/{}", self.settings.binary, env!("CARGO_PKG_VERSION")),
             UserAgent::Fixed(agent) => agent.to_owned(),
         };
-        [
+        let declared = [
             (USER_AGENT.as_str(), agent),
             (ACCEPT.as_str(), self.service.accept.to_owned()),
-        ]
+        ];
+        let own = self
+            .service
+            .headers
+            .iter()
+            .map(|&(name, value)| (name, value.to_owned()));
+        declared
+            .into_iter()
+            .chain(own)
+            .filter(|(name, _)| {
+                !request
+                    .headers
+                    .iter()
+                    .any(|(set, _)| set.eq_ignore_ascii_case(name))
+            })
+            .collect()
     }
 
     fn auth_for(&self, request: &ApiRequest) -> Auth<'a> {
@@ -203,7 +219,7 @@ impl<'a> ServiceClient<'a> {
     pub fn preview(&self, request: &ApiRequest) -> Result<RequestPreview, Error> {
         let url = self.build_url(request, false)?;
         let mut headers: BTreeMap<String, String> = self
-            .default_headers()
+            .default_headers(request)
             .into_iter()
             .map(|(k, v)| (k.to_owned(), v))
             .collect();
@@ -384,7 +400,7 @@ impl<'a> ServiceClient<'a> {
         let mut builder = client
             .request(request.method.clone(), url.clone())
             .timeout(self.timeout_for(request));
-        for (name, value) in self.default_headers() {
+        for (name, value) in self.default_headers(request) {
             builder = builder.header(name, value);
         }
         for (name, value) in &request.headers {
@@ -878,5 +894,63 @@ mod tests {
         assert_eq!(received[0].headers["idempotency-key"], "k-12345678");
         let preview = client.preview(&request).unwrap();
         assert_eq!(preview.headers["idempotency-key"], "k-12345678");
+    }
+
+    /// A service's declared headers go with every request and into every preview; a
+    /// request's own header of the same name replaces one (sent once, not twice).
+    #[tokio::test]
+    async fn service_headers_are_sent_and_a_request_header_replaces_one() {
+        use wiremock::matchers::{header, method};
+        use wiremock::{Mock, MockServer, ResponseTemplate};
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(header("x-demo-api-version", "2026-01-01"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": 1})))
+            .expect(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(header("x-demo-api-version", "2027-01-01"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": 2})))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let client = client_at(Url::parse(&server.uri()).unwrap(), 0);
+        let declared = ApiRequest::get(&["v"]);
+        let replaced = ApiRequest::get(&["v"]).header("X-Demo-Api-Version", "2027-01-01");
+        assert_eq!(
+            client
+                .send(&declared)
+                .await
+                .unwrap()
+                .json::<serde_json::Value>()
+                .unwrap()["ok"],
+            1
+        );
+        assert_eq!(
+            client
+                .send(&replaced)
+                .await
+                .unwrap()
+                .json::<serde_json::Value>()
+                .unwrap()["ok"],
+            2
+        );
+        let requests = server.received_requests().await.unwrap();
+        for request in &requests {
+            assert_eq!(
+                request.headers.get_all("x-demo-api-version").iter().count(),
+                1
+            );
+        }
+        assert_eq!(
+            client
+                .preview(&declared)
+                .unwrap()
+                .headers
+                .get("x-demo-api-version")
+                .map(String::as_str),
+            Some("2026-01-01")
+        );
     }
 }

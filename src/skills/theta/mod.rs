@@ -182,8 +182,7 @@ pub const CONTROLLER: Service = Service::new(&ServiceDef {
     accept: BROWSER_ACCEPT,
     credential_hint: EC_KEY_HINT,
     status_hints: STATUS_HINTS,
-    capacity: None,
-    read_status: None,
+    ..ServiceDef::NONE
 });
 
 /// `https://api.thetaedgecloud.com` (VM types, balance).
@@ -200,8 +199,7 @@ pub const PLATFORM: Service = Service::new(&ServiceDef {
     accept: BROWSER_ACCEPT,
     credential_hint: EC_KEY_HINT,
     status_hints: STATUS_HINTS,
-    capacity: None,
-    read_status: None,
+    ..ServiceDef::NONE
 });
 
 /// `https://controller-beta.thetaedgecloud.com`: the project-scoped v1 controller
@@ -221,8 +219,7 @@ pub const CONTROLLER_V1: Service = Service::new(&ServiceDef {
     accept: BROWSER_ACCEPT,
     credential_hint: EC_KEY_HINT,
     status_hints: STATUS_HINTS,
-    capacity: None,
-    read_status: None,
+    ..ServiceDef::NONE
 });
 
 /// `https://ondemand.thetaedgecloud.com` (on-demand model API). A 409 "No instances
