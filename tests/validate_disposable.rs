@@ -660,7 +660,7 @@ async fn sigterm_during_the_probe_still_deletes_and_reports() {
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
-    for var in common::BASE_URL_VARS {
+    for var in common::base_url_vars() {
         command.env(var, server.uri());
     }
     let child = command.spawn().unwrap();
