@@ -121,7 +121,10 @@ fn basic_auths(pack: &Pack) -> Vec<(&'static str, &'static str, &'static str)> {
 
 /// The secrets the environment and MCP runs leave out so that Basic is sent instead.
 fn left_out_for_basic(pack: &Pack) -> BTreeSet<&'static str> {
-    basic_auths(pack).into_iter().map(|(token, ..)| token).collect()
+    basic_auths(pack)
+        .into_iter()
+        .map(|(token, ..)| token)
+        .collect()
 }
 
 fn canaries(pack: &'static Pack, rng: &mut fastrand::Rng) -> Canaries {

@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use assert_cmd::Command;
 use serde_json::{Value, json};
+use theta_skill::skills::theta::PACK;
 use theta_skill::{Effect, Pack};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -20,11 +21,7 @@ mod upstream_fault;
 
 /// The binary with a clean environment (no THETA_* leaking in from the machine).
 fn bin() -> Command {
-    let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("theta-skill");
-    cmd.env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .timeout(Duration::from_secs(30));
-    cmd
+    pack_bin(&PACK)
 }
 
 /// stdout must be exactly one JSON document.
@@ -270,7 +267,11 @@ fn generated_root(pack: &Pack, what: &str) -> std::path::PathBuf {
     ));
     let root_text = root.to_string_lossy().into_owned();
     let args: Vec<String> = match what {
-        "schemas" => vec!["schemas".into(), "--out".into(), format!("{root_text}/schemas")],
+        "schemas" => vec![
+            "schemas".into(),
+            "--out".into(),
+            format!("{root_text}/schemas"),
+        ],
         _ => vec![
             "bundle".into(),
             "--out".into(),
@@ -349,7 +350,10 @@ fn every_binary_keeps_the_command_line_contract() {
         assert_eq!(ids, declared, "{name}");
 
         let first = pack.commands().next().unwrap();
-        let out = pack_bin(pack).args(["schema", first.id()]).output().unwrap();
+        let out = pack_bin(pack)
+            .args(["schema", first.id()])
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(0), "{name}");
         assert_eq!(one_document(&out.stdout), first.input_schema(), "{name}");
 
@@ -378,7 +382,10 @@ fn every_binary_keeps_the_command_line_contract() {
 
         let out = pack_bin(pack).arg("--version").output().unwrap();
         assert_eq!(out.status.code(), Some(0), "{name}");
-        assert!(String::from_utf8_lossy(&out.stdout).contains(name), "{name}");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains(name),
+            "{name}"
+        );
     }
 }
 
@@ -516,7 +523,7 @@ async fn secrets_never_reach_stdout_or_logs() {
 fn serve_stops_on_sigterm_after_answering() {
     use std::io::{BufRead, BufReader, Write};
     use std::process::{Command as Process, Stdio};
-    let mut child = Process::new(env!("CARGO_BIN_EXE_theta-skill"))
+    let mut child = Process::new(upstream_fault::binary(&PACK))
         .args(["serve", "--secret-timeout", "1"])
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())

@@ -56,9 +56,9 @@ use std::time::{Duration, Instant, SystemTime};
 use futures_util::StreamExt as _;
 use serde_json::{Value, json};
 use theta_skill::config::Config;
+use theta_skill::http::retry::is_capacity_exhausted;
 use theta_skill::runtime::registry::tool_name;
 use theta_skill::secrets::EnvSecrets;
-use theta_skill::http::retry::is_capacity_exhausted;
 use theta_skill::{DynCommand, Effect, Pack, Runtime, Service};
 use tokio::io::{AsyncBufReadExt as _, AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpListener;
@@ -331,28 +331,40 @@ fn json_answer(fault: Fault) -> Option<(u16, Value)> {
         Fault::S502 => message(502, "bad gateway"),
         Fault::S503 => message(503, "unavailable"),
         Fault::S504 => message(504, "gateway timeout"),
-        Fault::Warming => Some((503, json!({"error": {
-            "message": "Auth cache warming; retry shortly",
-            "type": "service_unavailable",
-            "code": "auth_cache_warming"
-        }}))),
-        Fault::LimiterDown => Some((503, json!({
-            "success": false,
-            "error": "Service temporarily unavailable",
-            "code": "rate_limit_unavailable",
-            "message": "Rate limiting is temporarily unavailable"
-        }))),
-        Fault::RetryAfterSeconds => Some((503, json!({
-            "success": false,
-            "error": "Service temporarily unavailable",
-            "code": "service_unavailable",
-            "details": {"retryAfterSeconds": 1}
-        }))),
+        Fault::Warming => Some((
+            503,
+            json!({"error": {
+                "message": "Auth cache warming; retry shortly",
+                "type": "service_unavailable",
+                "code": "auth_cache_warming"
+            }}),
+        )),
+        Fault::LimiterDown => Some((
+            503,
+            json!({
+                "success": false,
+                "error": "Service temporarily unavailable",
+                "code": "rate_limit_unavailable",
+                "message": "Rate limiting is temporarily unavailable"
+            }),
+        )),
+        Fault::RetryAfterSeconds => Some((
+            503,
+            json!({
+                "success": false,
+                "error": "Service temporarily unavailable",
+                "code": "service_unavailable",
+                "details": {"retryAfterSeconds": 1}
+            }),
+        )),
         // Every word the old substring rule looked for, in text only.
-        Fault::WarmingInText => Some((503, json!({"error": {
-            "message": "the user asked about global warming, retryAfterSeconds and rate_limit_unavailable",
-            "type": "service_unavailable"
-        }}))),
+        Fault::WarmingInText => Some((
+            503,
+            json!({"error": {
+                "message": "the user asked about global warming, retryAfterSeconds and rate_limit_unavailable",
+                "type": "service_unavailable"
+            }}),
+        )),
         _ => None,
     }
 }

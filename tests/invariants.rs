@@ -202,7 +202,11 @@ fn every_command_belongs_to_exactly_one_family(pack: &Pack) {
         .map(|entry| entry["id"].as_str().unwrap())
         .collect();
     let declared: Vec<&str> = pack.commands().map(|c| c.id()).collect();
-    assert_eq!(listed, declared, "{}: the catalog is the families' commands", pack.name);
+    assert_eq!(
+        listed, declared,
+        "{}: the catalog is the families' commands",
+        pack.name
+    );
     let published: HashSet<String> = theta_skill::artifacts::schema_files(pack)
         .into_keys()
         .filter_map(|path| {
@@ -212,7 +216,11 @@ fn every_command_belongs_to_exactly_one_family(pack: &Pack) {
         .filter(|name| name != "index")
         .collect();
     let ids: HashSet<String> = declared.iter().map(|id| (*id).to_owned()).collect();
-    assert_eq!(published, ids, "{}: one published schema per command", pack.name);
+    assert_eq!(
+        published, ids,
+        "{}: one published schema per command",
+        pack.name
+    );
 }
 
 /// The text with its URLs taken out: a host (`github.com`, `tiny.example`) is not a command.
@@ -302,7 +310,10 @@ fn annotations_match_effects(pack: &Pack) {
     for (tool, command) in tools.iter().zip(pack.commands()) {
         let id = command.id();
         assert_eq!(tool.name, tool_name(id), "{id}");
-        let hints = tool.annotations.as_ref().unwrap_or_else(|| panic!("{id}: no hints"));
+        let hints = tool
+            .annotations
+            .as_ref()
+            .unwrap_or_else(|| panic!("{id}: no hints"));
         let read_only = command.effect() == Effect::ReadOnly;
         assert_eq!(hints.read_only_hint, Some(read_only), "{id}");
         assert_eq!(hints.open_world_hint, Some(true), "{id}");
@@ -369,7 +380,11 @@ async fn every_gated_command_previews_offline(pack: &'static Pack) {
                 .into_iter()
                 .flatten()
                 .any(|c| c["name"] == need.name.canonical() && c["present"] == json!(false));
-            assert!(listed, "{id}: preview does not report {} missing", need.name);
+            assert!(
+                listed,
+                "{id}: preview does not report {} missing",
+                need.name
+            );
         }
     }
     let received = server.received_requests().await.unwrap_or_default();
@@ -378,7 +393,10 @@ async fn every_gated_command_previews_offline(pack: &'static Pack) {
         "{}: dry-run sent {} request(s): {:?}",
         pack.name,
         received.len(),
-        received.iter().map(|r| r.url.to_string()).collect::<Vec<_>>()
+        received
+            .iter()
+            .map(|r| r.url.to_string())
+            .collect::<Vec<_>>()
     );
     upstream_fault::stop(server).await;
 }

@@ -136,7 +136,11 @@ async fn every_pack_answers_every_line_once() {
                 answers.push(line);
             }
         }
-        assert!(session.close().await.is_empty(), "{}: no extra lines", pack.name);
+        assert!(
+            session.close().await.is_empty(),
+            "{}: no extra lines",
+            pack.name
+        );
         for (n, command) in commands.iter().enumerate() {
             let mine: Vec<&Value> = answers.iter().filter(|a| a["id"] == json!(n)).collect();
             assert_eq!(mine.len(), 1, "{}: {answers:#?}", command.id());
@@ -147,7 +151,12 @@ async fn every_pack_answers_every_line_once() {
         let anonymous: Vec<&Value> = answers.iter().filter(|a| a.get("id").is_none()).collect();
         assert_eq!(anonymous.len(), 1, "{}: {anonymous:#?}", pack.name);
         assert_eq!(anonymous[0]["error"]["code"], json!("INVALID_COMMAND_ARGS"));
-        assert_eq!(asked, Vec::<Value>::new(), "{}: a dry-run asks for no secret", pack.name);
+        assert_eq!(
+            asked,
+            Vec::<Value>::new(),
+            "{}: a dry-run asks for no secret",
+            pack.name
+        );
     }
 }
 

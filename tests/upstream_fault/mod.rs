@@ -174,7 +174,10 @@ pub fn every_secret(pack: &Pack, tag: &str) -> Vec<(String, String)> {
         .iter()
         .map(|secret| {
             let name = secret.canonical();
-            (name.to_owned(), format!("{tag}-{}", name.to_ascii_lowercase()))
+            (
+                name.to_owned(),
+                format!("{tag}-{}", name.to_ascii_lowercase()),
+            )
         })
         .collect()
 }
