@@ -1059,7 +1059,11 @@ async fn capabilities_probe_the_v1_controller_with_the_templates_list() {
         "GET /v1/projects/<project>/gpu-deployment-templates"
     );
     assert_eq!(record["sample"], json!({"items": 1}));
-    assert_eq!(record["commands"], family_ids("controller.v1"), "the family's commands");
+    assert_eq!(
+        record["commands"],
+        family_ids("controller.v1"),
+        "the family's commands"
+    );
     let probes: Vec<Request> = received(&server)
         .await
         .into_iter()
