@@ -1,13 +1,18 @@
 #!/usr/bin/env python3
 """Cold-start benchmark: how long one skill process (`theta-skill`, `elizacloud-skill`) takes,
-against a Node baseline; several `--binary` arguments are measured side by side.
+against two baselines; several `--binary` arguments are measured side by side.
 
 Every run is a new process (that is how an agent calls the skill). Each case runs N times,
-interleaved with the baseline so machine load affects both alike; the report gives the median
+interleaved with the baselines so machine load affects all alike; the report gives the median
 and 90th percentile wall time, the peak RSS (one extra run under GNU time: the rusage of a
-child started from Python would also count the interpreter's pages before exec), and the ratio
-to the baseline measured in the same run. The baseline is `node -e` printing a JSON document: the floor of any Node
-runtime, which the earlier JavaScript skill (≈130 ms with its modules) sat well above.
+child started from Python would also count the interpreter's pages before exec), and the
+ratios to the baselines measured in the same run:
+
+- an empty Rust program that prints a JSON document, compiled here with `rustc` at the same
+  optimisation and link settings as the release profile: the floor of any Rust binary on this
+  machine. The goal is a cold `setup` within 1.5x of it, and a peak RSS of at most 6 MiB;
+- `node -e` printing a JSON document: the floor of any Node runtime, which the earlier
+  JavaScript skill (~130 ms with its modules) sat well above.
 
     python3 bench/cold_start.py --binary target/release/theta-skill \
         [--binary target/release/elizacloud-skill] [--runs 40]
@@ -19,6 +24,7 @@ import os
 import shutil
 import statistics
 import subprocess
+import tempfile
 import time
 
 INFER_ARGS = json.dumps({"service": "flux", "input": {"prompt": "a lighthouse at dusk"}})
@@ -39,6 +45,29 @@ def cases_for(binary):
         (f"{name} run bad args (schema error)", [binary, "run", *bad]),
         (f"{name} list --json", [binary, "list", "--json"]),
     ], pack
+
+
+EMPTY_RUST = 'fn main() { println!("{{\\"ok\\":true}}"); }\n'
+
+# The release profile's settings (Cargo.toml) and linker flags (.cargo/config.toml).
+RUSTC_FLAGS = ["--edition", "2024", "-C", "opt-level=s", "-C", "strip=symbols", "-C", "lto=fat", "-C", "codegen-units=1", "-C", "panic=unwind"]
+RELR = ["-C", "link-arg=-Wl,-z,pack-relative-relocs"]
+
+
+def empty_rust(workdir):
+    """Builds the empty Rust baseline; None when rustc is not available."""
+    rustc = shutil.which("rustc")
+    if not rustc:
+        return None
+    source = os.path.join(workdir, "empty.rs")
+    binary = os.path.join(workdir, "empty-rust")
+    with open(source, "w", encoding="utf-8") as out:
+        out.write(EMPTY_RUST)
+    for flags in (RUSTC_FLAGS + RELR, RUSTC_FLAGS):
+        built = subprocess.run([rustc, *flags, "-o", binary, source], capture_output=True, text=True)
+        if built.returncode == 0:
+            return binary
+    raise SystemExit(f"rustc could not build the empty baseline: {built.stderr[:500]}")
 
 
 def measure(argv, env, runs_out):
@@ -77,30 +106,38 @@ def main():
         binary_cases, _ = cases_for(binary)
         cases += binary_cases
         must_succeed |= {binary_cases[1][0], binary_cases[2][0]}
-    node = shutil.which("node")
-    baseline = ("node -e (baseline)", [node, "-e", "process.stdout.write(JSON.stringify({ok:true}))"]) if node else None
+    with tempfile.TemporaryDirectory() as workdir:
+        run_all(args, env, cases, must_succeed, empty_rust(workdir))
 
-    results = {name: [] for name, _ in cases}
-    baseline_runs = []
+
+def run_all(args, env, cases, must_succeed, rust_binary):
+    node = shutil.which("node")
+    baselines = []
+    if rust_binary:
+        baselines.append(("empty Rust program (baseline)", [rust_binary]))
+    if node:
+        baselines.append(("node -e (baseline)", [node, "-e", "process.stdout.write(JSON.stringify({ok:true}))"]))
+
+    results = {name: [] for name, _ in cases + baselines}
     for _ in range(args.runs):
-        for name, argv in cases:
+        for name, argv in cases + baselines:
             code, output = measure(argv, env, results[name])
             if name in must_succeed and code != 0:
                 raise SystemExit(f"{name} failed with {code}: {output[:500]!r}")
-        if baseline:
-            measure(baseline[1], env, baseline_runs)
 
-    base_median = summary(baseline_runs)[0] if baseline_runs else None
+    medians = {name: summary(results[name])[0] for name, _ in baselines}
+    rust_median = medians.get("empty Rust program (baseline)")
+    node_median = medians.get("node -e (baseline)")
     print(f"cold start, {args.runs} runs each ({os.cpu_count()} cores)")
-    print(f"{'case':58} {'median ms':>10} {'p90 ms':>8} {'max RSS MB':>11} {'vs node':>8}")
-    rows = list(results.items()) + ([(baseline[0], baseline_runs)] if baseline else [])
-    argvs = dict(cases + ([baseline] if baseline else []))
-    for name, runs in rows:
-        median, p90 = summary(runs)
-        rss = peak_rss_mb(argvs[name], env)
+    print(f"{'case':58} {'median ms':>10} {'p90 ms':>8} {'max RSS MB':>11} {'x empty Rust':>13} {'node / it':>10}")
+    for name, argv in cases + baselines:
+        median, p90 = summary(results[name])
+        rss = peak_rss_mb(argv, env)
         rss_text = f"{rss:11.1f}" if rss is not None else f"{'-':>11}"
-        ratio = f"{base_median / median:6.1f}x" if base_median and runs is not baseline_runs else ""
-        print(f"{name:58} {median:10.2f} {p90:8.2f} {rss_text} {ratio:>8}")
+        vs_rust = f"{median / rust_median:12.2f}x" if rust_median else f"{'-':>13}"
+        vs_node = f"{node_median / median:9.1f}x" if node_median else f"{'-':>10}"
+        print(f"{name:58} {median:10.2f} {p90:8.2f} {rss_text} {vs_rust} {vs_node}")
+    print("goal: each `run <pack>.setup` within 1.5x of the empty Rust program, peak RSS at most 6 MiB")
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ use crate::error::{Error, ErrorCode, Problem};
 use crate::gate::Gate;
 use crate::hooks::{CancelSignal, Hooks};
 use crate::http::budget::Lease;
-use crate::http::{Auth, RequestPreview, ServiceClient, Transport};
+use crate::http::{Auth, MediaClient, RequestPreview, ServiceClient, Transport};
 use crate::secrets::{Secrets, missing_error};
 pub use crate::vocab::{Effect, SecretName, Service};
 
@@ -203,6 +203,11 @@ pub trait Command: Send + Sync + 'static {
     /// honoured in a pack that declares [`crate::pack::Pack::reads_local_files`]; a run gets a
     /// [`crate::files::FileAccess`] from [`Ctx::file_access`] only when both say so.
     const READS_LOCAL_FILES: bool = false;
+    /// Whether the OpenClaw plugin offers it to agents as a tool. `false` for the commands
+    /// behind OpenClaw's own providers (`<pack>.media.*`), whose answers carry media bytes
+    /// that belong in OpenClaw's media store, not in a model's context; they still run through
+    /// `run`, `serve` and the plugin's providers.
+    const AGENT_TOOL: bool = true;
 
     /// Its arguments; doc comments become the published schema.
     type Args: DeserializeOwned + JsonSchema + Send + Sync;
@@ -279,6 +284,8 @@ pub trait DynCommand: Send + Sync {
     fn idempotent(&self) -> bool;
     /// See [`Command::READS_LOCAL_FILES`].
     fn reads_local_files(&self) -> bool;
+    /// See [`Command::AGENT_TOOL`].
+    fn agent_tool(&self) -> bool;
     /// The provider-safe input schema.
     fn input_schema(&self) -> Value;
     /// See [`Command::example`].
@@ -333,6 +340,9 @@ impl<C: Command> DynCommand for C {
     }
     fn reads_local_files(&self) -> bool {
         C::READS_LOCAL_FILES
+    }
+    fn agent_tool(&self) -> bool {
+        C::AGENT_TOOL
     }
     fn input_schema(&self) -> Value {
         crate::schema::input_schema::<C::Args>()
@@ -557,6 +567,13 @@ impl<'a> Ctx<'a> {
     ) -> ServiceClient<'s> {
         ServiceClient::new(service, base, self.transport, auth, self.config.http)
             .with_lease(self.lease())
+    }
+
+    /// The client for media on hosts an upstream names at run time: finished outputs to
+    /// download, presigned URLs to upload to ([`crate::http::media`]: no credentials, https
+    /// and public addresses only, size caps).
+    pub fn media(&self) -> MediaClient<'_> {
+        MediaClient::new(self.transport, self.config.http, self.lease())
     }
 
     /// Adds a warning to the response envelope.

@@ -21,7 +21,7 @@ use crate::http::endpoint::check_url;
 use crate::vocab::{Origin, Service, Setting};
 
 /// The part of a skill pack's declarations that configuration reads
-/// (`crate::pack::Pack::env_spec`).
+/// (`EnvSpec::from(&pack)`).
 #[derive(Debug, Clone, Copy)]
 pub struct EnvSpec<'a> {
     /// The environment prefix (`<PREFIX>DRY_RUN`, `<PREFIX>HTTP_*`).
@@ -105,9 +105,19 @@ pub struct Config {
 }
 
 impl Config {
+    /// Reads the process environment for `pack` (a [`crate::pack::Pack`] or its
+    /// [`EnvSpec`]).
+    pub fn from_env<'a>(pack: impl Into<EnvSpec<'a>>) -> Self {
+        Self::from_lookup(pack, |name| std::env::var(name).ok())
+    }
+
     /// Reads the configuration `pack` declares through `lookup` (the environment, or a map in
-    /// tests). `Config::from_env(&PACK)` and `Config::from_lookup(&PACK, …)` wrap it.
-    pub fn read(pack: &EnvSpec<'_>, lookup: impl Fn(&str) -> Option<String>) -> Self {
+    /// tests).
+    pub fn from_lookup<'a>(
+        pack: impl Into<EnvSpec<'a>>,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Self {
+        let pack = &pack.into();
         let text = |name: &str| {
             lookup(name)
                 .map(|v| v.trim().to_owned())

@@ -29,8 +29,12 @@
 //! - [`artifacts`]: the generated `schemas/`, `skill/` and `dist/` of a pack.
 //! - [`mcp`]: the `mcp` subcommand, an MCP server on stdio (rmcp, behind a bounded line
 //!   transport) over the same dispatcher.
+//! - [`media`]: finished media as the commands behind OpenClaw's providers return it (bytes
+//!   as base64, their type, the call's deadline).
 //! - [`hooks`]: progress and cancellation hooks a command run may carry.
 //! - [`poll`]: when a command that waits checks again (the adaptive schedule of every pack).
+//! - [`providers`]: which command fills which of OpenClaw's own provider slots (image, video,
+//!   speech, transcription, embeddings, the chat model), as a pack declares it.
 //! - [`files`]: the one place that reads a local file a caller names (uploads), under limits,
 //!   for the commands of a pack that declares it.
 //! - [`cli`]: the command-line front end every pack's binary runs.
@@ -49,8 +53,10 @@ pub mod gate;
 pub mod hooks;
 pub mod http;
 pub mod mcp;
+pub mod media;
 pub mod pack;
 pub mod poll;
+pub mod providers;
 pub mod runtime;
 pub mod schema;
 pub mod secrets;

@@ -18,8 +18,9 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::command::{Ctx, DynCommand};
-use crate::config::{Config, EnvSpec};
+use crate::config::EnvSpec;
 use crate::error::Error;
+pub use crate::providers::Providers;
 pub use crate::vocab::Setting;
 use crate::vocab::{ErrorCode, SecretName, Service};
 
@@ -145,6 +146,9 @@ pub struct Pack {
     pub help_examples: &'static str,
     /// The OpenClaw skill and plugin.
     pub skill: SkillMeta,
+    /// The OpenClaw provider the plugin registers besides its tools: which command fills
+    /// which of OpenClaw's own slots ([`Providers::NONE`]: none).
+    pub providers: Providers,
 }
 
 impl Pack {
@@ -162,16 +166,6 @@ impl Pack {
             .find(|family| family.commands.iter().any(|c| c.id() == id))
     }
 
-    /// What configuration reads for this pack.
-    pub fn env_spec(&self) -> EnvSpec<'_> {
-        EnvSpec {
-            env_prefix: self.env_prefix,
-            binary: self.binary,
-            services: self.services,
-            settings: self.settings,
-        }
-    }
-
     /// Every non-secret variable this pack's binary reads, with what it does (see
     /// [`crate::config::variables`]).
     pub fn variables(
@@ -180,7 +174,7 @@ impl Pack {
         std::borrow::Cow<'static, str>,
         std::borrow::Cow<'static, str>,
     )> {
-        crate::config::variables(&self.env_spec())
+        crate::config::variables(&self.into())
     }
 
     /// A variable name under this pack's prefix (`var("DRY_RUN")` → `ACME_DRY_RUN`).
@@ -189,15 +183,14 @@ impl Pack {
     }
 }
 
-impl Config {
-    /// Reads the process environment for `pack`.
-    pub fn from_env(pack: &Pack) -> Self {
-        Self::from_lookup(pack, |name| std::env::var(name).ok())
-    }
-
-    /// Reads `pack`'s configuration through `lookup` (the environment, or a map in tests).
-    pub fn from_lookup(pack: &Pack, lookup: impl Fn(&str) -> Option<String>) -> Self {
-        Self::read(&pack.env_spec(), lookup)
+impl<'a> From<&'a Pack> for EnvSpec<'a> {
+    fn from(pack: &'a Pack) -> Self {
+        EnvSpec {
+            env_prefix: pack.env_prefix,
+            binary: pack.binary,
+            services: pack.services,
+            settings: pack.settings,
+        }
     }
 }
 

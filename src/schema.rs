@@ -240,6 +240,42 @@ fn walk_safety(value: &Value, path: &str, problems: &mut Vec<String>) {
     }
 }
 
+/// Whether every empty object is valid against `schema`, read from its top-level keywords
+/// alone: an object schema whose only constraints are on properties that are present
+/// (`properties`, `additionalProperties`, `patternProperties`, `propertyNames`) and whose
+/// other keywords only annotate. A command called with `{}` under such a schema needs no
+/// compiled validator, and a cold `run` of it (`setup`, `auth.capabilities`) skips building
+/// jsonschema's draft-7 meta-schema validator, which is most of such a run's instructions
+/// (bench/cold_start.py). Any other keyword (`required`, `minProperties`, `anyOf`, `not`,
+/// `$ref`, …) answers `false`, and the validator decides.
+pub fn accepts_every_empty_object(schema: &Value) -> bool {
+    const ON_PRESENT_PROPERTIES: [&str; 4] = [
+        "properties",
+        "additionalProperties",
+        "patternProperties",
+        "propertyNames",
+    ];
+    const ANNOTATIONS: [&str; 9] = [
+        "$schema",
+        "$id",
+        "title",
+        "description",
+        "examples",
+        "default",
+        "definitions",
+        "$defs",
+        "$comment",
+    ];
+    let Some(map) = schema.as_object() else {
+        return schema == &Value::Bool(true);
+    };
+    map.iter().all(|(keyword, value)| match keyword.as_str() {
+        "type" => value == "object",
+        "required" => value.as_array().is_some_and(Vec::is_empty),
+        keyword => ON_PRESENT_PROPERTIES.contains(&keyword) || ANNOTATIONS.contains(&keyword),
+    }) && map.get("type").is_some_and(|t| t == "object")
+}
+
 /// Compiles a validator for a generated schema.
 pub fn compile(schema: &Value) -> Result<Validator, Error> {
     jsonschema::draft7::new(schema)
@@ -486,6 +522,32 @@ mod tests {
         }
         for good in ["req_123", "a.b:c-d", "x..y"] {
             assert!(validator.is_valid(&json!({"requestId": good})), "{good}");
+        }
+    }
+
+    #[test]
+    fn only_schemas_that_accept_every_empty_object_skip_the_validator() {
+        let accepting = [
+            json!({"type": "object", "properties": {}, "additionalProperties": false}),
+            json!({"type": "object", "description": "x", "properties": {"a": {"type": "string"}}, "required": []}),
+            json!({"type": "object", "$schema": "http://json-schema.org/draft-07/schema#", "definitions": {"d": {"required": ["x"]}}}),
+        ];
+        let refusing = [
+            json!({"type": "object", "required": ["a"]}),
+            json!({"type": "object", "minProperties": 1}),
+            json!({"type": "object", "anyOf": [{"required": ["a"]}, {"required": ["b"]}]}),
+            json!({"type": "object", "not": {"maxProperties": 0}}),
+            json!({"type": "object", "$ref": "#/definitions/d", "definitions": {"d": {"required": ["x"]}}}),
+            json!({"type": "array"}),
+            json!({"properties": {}}),
+            json!(false),
+        ];
+        for schema in accepting {
+            assert!(accepts_every_empty_object(&schema), "{schema}");
+            assert!(compile(&schema).unwrap().is_valid(&json!({})), "{schema}");
+        }
+        for schema in refusing {
+            assert!(!accepts_every_empty_object(&schema), "{schema}");
         }
     }
 }

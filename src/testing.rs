@@ -150,6 +150,37 @@ impl Command for Create {
     }
 }
 
+fn demo_models() -> Vec<crate::providers::ProviderModel> {
+    vec![
+        crate::providers::ProviderModel::named("w-1", "Widget One"),
+        crate::providers::ProviderModel::named("w-2", "Widget Two"),
+    ]
+}
+
+/// The demo provider: images from `demo.widgets.create`, and a chat model on the demo API.
+pub(crate) const DEMO_PROVIDERS: crate::providers::Providers = crate::providers::Providers {
+    id: "demo",
+    label: "Demo Cloud",
+    capabilities: &[
+        crate::providers::Capability {
+            slot: crate::providers::Slot::Image,
+            route: crate::providers::Route::Command("demo.widgets.create"),
+            models: demo_models,
+            pricing: Some("One widget per image."),
+        },
+        crate::providers::Capability {
+            slot: crate::providers::Slot::Chat,
+            route: crate::providers::Route::OpenAiCompletions {
+                service: DEMO_API,
+                path: "/v1",
+                key: DEMO_TOKEN,
+            },
+            models: demo_models,
+            pricing: None,
+        },
+    ],
+};
+
 pub(crate) static DEMO: Pack = Pack {
     name: "demo",
     binary: "demo-skill",
@@ -187,6 +218,7 @@ pub(crate) static DEMO: Pack = Pack {
         plugin_description: "Demo tools.",
         package_name: "demo-openclaw-plugin",
     },
+    providers: DEMO_PROVIDERS,
 };
 
 /// Arguments of the file-access probes.
@@ -253,6 +285,7 @@ const fn files_pack(reads_local_files: bool) -> Pack {
         reads_local_files,
         help_examples: "  demo-skill run demo.files.peek",
         skill: DEMO.skill,
+        providers: crate::providers::Providers::NONE,
     }
 }
 

@@ -138,6 +138,13 @@ pub enum ErrorCode {
     /// The upstream response exceeded the size cap.
     /// Resolution: narrow the request (page size, filters).
     ResponseTooLarge,
+    /// A generated output (an image, a video, audio) is larger than OpenClaw stores for its
+    /// kind (image 6 MiB, video and audio 16 MiB), or a recording to transcribe is larger
+    /// than the command accepts; the message names the size and the cap. Nothing more was
+    /// downloaded; the generation itself ran (and was charged).
+    /// Resolution: ask for a smaller output (resolution, duration, format), or send a shorter
+    /// recording.
+    MediaTooLarge,
     /// The upstream answered with a success HTTP status, but its own envelope reports a
     /// failure (e.g. a `{status, body}` envelope whose `status` is not `"success"`).
     /// Resolution: see the message; for a paid or mutating call, check the resource's state
@@ -231,6 +238,7 @@ impl ErrorCode {
             Timeout => "TIMEOUT",
             RedirectRefused => "REDIRECT_REFUSED",
             ResponseTooLarge => "RESPONSE_TOO_LARGE",
+            MediaTooLarge => "MEDIA_TOO_LARGE",
             UpstreamError => "UPSTREAM_ERROR",
             InvalidResponse => "INVALID_RESPONSE",
             UnsafeEndpoint => "UNSAFE_ENDPOINT",

@@ -1344,7 +1344,10 @@ async fn capabilities_verify_the_catalog_and_the_token_without_spending() {
             "theta.ondemand.chat",
             "theta.ondemand.status",
             "theta.ondemand.pollUntilDone",
-            "theta.ondemand.inputPresignedUrls"
+            "theta.ondemand.inputPresignedUrls",
+            "theta.media.generateImage",
+            "theta.media.generateVideo",
+            "theta.media.transcribe"
         ])
     );
     assert!(

@@ -96,7 +96,7 @@ async fn every_pack_answers_every_line_once() {
         let lookup = vars.clone();
         let runtime = theta_skill::Runtime::new(
             pack,
-            theta_skill::config::Config::from_lookup(pack, move |k| {
+            theta_skill::config::Config::from_lookup(*pack, move |k| {
                 lookup.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
             }),
             theta_skill::secrets::EnvSecrets::from_pairs(Vec::<(String, String)>::new()),

@@ -13,6 +13,16 @@
 // Progress: commands that wait send `{"type":"progress","requestId","message"}` lines before
 // their answer; each is forwarded to the host's tool-progress callback (`onUpdate`) as a
 // partial result carrying only that message (never arguments or secrets).
+//
+// Providers: PROVIDERS (generated from the pack's declaration, like the manifest's
+// `contracts.*`) registers the cloud as an OpenClaw provider: image and video generation,
+// speech, audio transcription, embeddings and the agent's chat model. Each media call is one
+// request to the same `serve` process, which sends the paid request once, waits for it under
+// the call's own timeout (OpenClaw passes no abort signal) and returns the finished output as
+// bytes; this file only maps OpenClaw's request onto the command's arguments and the answer
+// back. Keys come from the plugin config (a resolved string in the gateway; a SecretRef object
+// in a local `openclaw infer`, which counts as absent), then the gateway's environment. The chat
+// model is OpenClaw's own OpenAI-compatible transport: this file only describes it.
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 
@@ -20,7 +30,8 @@ const PLUGIN = {
   "id": "theta-edgecloud",
   "name": "Theta EdgeCloud",
   "description": "Theta EdgeCloud tools (on-demand models, deployments, dedicated endpoints, video, billing) backed by the theta-skill binary.",
-  "binary": "theta-skill"
+  "binary": "theta-skill",
+  "dryRunVar": "THETA_DRY_RUN"
 };
 const TOOLS = [
   {
@@ -2266,7 +2277,8 @@ const SECRETS = {
     "configKey": "ecApiKey",
     "envNames": [
       "THETA_EC_API_KEY"
-    ]
+    ],
+    "missingCode": "MISSING_THETA_EC_API_KEY"
   },
   "THETA_ONDEMAND_API_TOKEN": {
     "configKey": "ondemandApiToken",
@@ -2274,37 +2286,43 @@ const SECRETS = {
       "THETA_ONDEMAND_API_TOKEN",
       "THETA_ONDEMAND_API_KEY",
       "THETA_API_KEY"
-    ]
+    ],
+    "missingCode": "MISSING_THETA_ONDEMAND_API_TOKEN"
   },
   "THETA_INFERENCE_AUTH_TOKEN": {
     "configKey": "inferenceAuthToken",
     "envNames": [
       "THETA_INFERENCE_AUTH_TOKEN"
-    ]
+    ],
+    "missingCode": "CONFIG_ERROR"
   },
   "THETA_INFERENCE_AUTH_USER": {
     "configKey": "inferenceAuthUser",
     "envNames": [
       "THETA_INFERENCE_AUTH_USER"
-    ]
+    ],
+    "missingCode": "CONFIG_ERROR"
   },
   "THETA_INFERENCE_AUTH_PASS": {
     "configKey": "inferenceAuthPass",
     "envNames": [
       "THETA_INFERENCE_AUTH_PASS"
-    ]
+    ],
+    "missingCode": "CONFIG_ERROR"
   },
   "THETA_VIDEO_SA_ID": {
     "configKey": "videoSaId",
     "envNames": [
       "THETA_VIDEO_SA_ID"
-    ]
+    ],
+    "missingCode": "MISSING_THETA_VIDEO_CREDENTIALS"
   },
   "THETA_VIDEO_SA_SECRET": {
     "configKey": "videoSaSecret",
     "envNames": [
       "THETA_VIDEO_SA_SECRET"
-    ]
+    ],
+    "missingCode": "MISSING_THETA_VIDEO_CREDENTIALS"
   }
 };
 const SETTINGS = {
@@ -2343,6 +2361,162 @@ const PASS_ENV = [
   "THETA_ONDEMAND_API_BASE_URL",
   "THETA_VIDEO_API_BASE_URL"
 ];
+const PROVIDERS = {
+  "id": "theta",
+  "label": "Theta EdgeCloud",
+  "capabilities": [
+    {
+      "slot": "image",
+      "registrar": "registerImageGenerationProvider",
+      "secrets": [
+        "THETA_ONDEMAND_API_TOKEN"
+      ],
+      "models": [
+        "flux",
+        "stable_diffusion_xl_turbo"
+      ],
+      "defaultModel": "flux",
+      "defaultTimeoutMs": 300000,
+      "maxBytes": 6291456,
+      "command": "theta.media.generateImage",
+      "args": [
+        "model",
+        "prompt",
+        "variant",
+        "timeoutMs"
+      ],
+      "limits": {
+        "maxCount": 1,
+        "supportsSize": false,
+        "supportsAspectRatio": false,
+        "supportsResolution": false,
+        "supportsAudio": false,
+        "maxDurationSeconds": null
+      }
+    },
+    {
+      "slot": "video",
+      "registrar": "registerVideoGenerationProvider",
+      "secrets": [
+        "THETA_ONDEMAND_API_TOKEN"
+      ],
+      "models": [
+        "step_video"
+      ],
+      "defaultModel": "step_video",
+      "defaultTimeoutMs": 900000,
+      "maxBytes": 16777216,
+      "command": "theta.media.generateVideo",
+      "args": [
+        "model",
+        "prompt",
+        "durationSeconds",
+        "variant",
+        "timeoutMs"
+      ],
+      "limits": {
+        "maxCount": 1,
+        "supportsSize": false,
+        "supportsAspectRatio": false,
+        "supportsResolution": false,
+        "supportsAudio": false,
+        "maxDurationSeconds": 20
+      }
+    },
+    {
+      "slot": "transcription",
+      "registrar": "registerMediaUnderstandingProvider",
+      "secrets": [
+        "THETA_ONDEMAND_API_TOKEN"
+      ],
+      "models": [
+        "whisper"
+      ],
+      "defaultModel": "whisper",
+      "defaultTimeoutMs": 180000,
+      "maxBytes": 16777216,
+      "command": "theta.media.transcribe",
+      "args": [
+        "model",
+        "audioBase64",
+        "fileName",
+        "mimeType",
+        "language",
+        "inputField",
+        "timeoutMs"
+      ],
+      "limits": {
+        "maxCount": 1,
+        "supportsSize": false,
+        "supportsAspectRatio": false,
+        "supportsResolution": false,
+        "supportsAudio": false,
+        "maxDurationSeconds": null
+      },
+      "maxInputBytes": 12533760
+    },
+    {
+      "slot": "chat",
+      "registrar": "registerProvider",
+      "secrets": [
+        "THETA_ONDEMAND_API_TOKEN"
+      ],
+      "models": [
+        "glm_5_3_flash",
+        "glm_5_3",
+        "glm_5_2",
+        "gpt_oss_120b"
+      ],
+      "defaultModel": "glm_5_3_flash",
+      "defaultTimeoutMs": 120000,
+      "maxBytes": null,
+      "api": "openai-completions",
+      "baseUrl": "https://ondemand.thetaedgecloud.com/infer_request",
+      "rows": [
+        {
+          "id": "glm_5_3_flash",
+          "name": "GLM 5.3 Flash",
+          "input": [
+            "text"
+          ],
+          "reasoning": false,
+          "contextWindow": 128000,
+          "maxTokens": 5000
+        },
+        {
+          "id": "glm_5_3",
+          "name": "GLM 5.3",
+          "input": [
+            "text"
+          ],
+          "reasoning": false,
+          "contextWindow": 128000,
+          "maxTokens": 5000
+        },
+        {
+          "id": "glm_5_2",
+          "name": "GLM 5.2",
+          "input": [
+            "text"
+          ],
+          "reasoning": false,
+          "contextWindow": 128000,
+          "maxTokens": 5000
+        },
+        {
+          "id": "gpt_oss_120b",
+          "name": "GPT OSS 120B",
+          "input": [
+            "text"
+          ],
+          "reasoning": false,
+          "contextWindow": 128000,
+          "maxTokens": 1800
+        }
+      ]
+    }
+  ]
+};
 const DEFAULT_TIMEOUT_MS = 65 * 60 * 1000;
 
 const text = (value) => (typeof value === "string" && value.trim() !== "" ? value : undefined);
@@ -2381,6 +2555,12 @@ class Server {
     this.child.on("exit", (code, signal) => this.fail(`${PLUGIN.binary} serve exited (${signal ?? code})`));
     this.child.stdin.on("error", () => {});
     createInterface({ input: this.child.stdout }).on("line", (line) => this.onLine(line));
+    // An idle serve process must not keep its host alive (a local `openclaw infer` exits when
+    // its work is done; the child then sees end of input and exits too). A call in flight
+    // keeps the host alive through its timer.
+    this.child.unref();
+    this.child.stdin.unref?.();
+    this.child.stdout.unref?.();
   }
 
   onLine(line) {
@@ -2462,11 +2642,338 @@ function serverFor(getConfig) {
   return server;
 }
 
+// ----- Providers -----
+
+// How much longer than the command's own deadline the plugin waits for its answer.
+const PROVIDER_MARGIN_MS = 30 * 1000;
+const MIN_CALL_MS = 10 * 1000;
+const MAX_CALL_MS = 60 * 60 * 1000;
+const EMBED_BATCH = 256;
+const ZERO_COST = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
+
+// The places a provider call may find its keys, first wins: a key the capability's own config
+// holds (e.g. `tts.providers.<id>.apiKey`), the plugin config, the request's copy of it.
+function configSources(api, cfg) {
+  return [api.pluginConfig ?? {}, cfg?.plugins?.entries?.[PLUGIN.id]?.config ?? {}];
+}
+
+function providerSecret(name, sources, own) {
+  const spec = SECRETS[name];
+  if (!spec) return undefined;
+  const direct = text(own);
+  if (direct !== undefined) return direct;
+  for (const source of sources) {
+    const value = text(source?.[spec.configKey]);
+    if (value !== undefined) return value;
+  }
+  for (const envName of spec.envNames) {
+    const value = text(process.env[envName]);
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}
+
+function isConfigured(api, cap, cfg, own) {
+  const sources = configSources(api, cfg);
+  return cap.secrets.every((name, i) => providerSecret(name, sources, i === 0 ? own : undefined) !== undefined);
+}
+
+function clip(value, max) {
+  return value.length > max ? `${value.slice(0, max)}…` : value;
+}
+
+function mib(bytes) {
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+}
+
+function failureMessage(cap, error) {
+  const message = String(error?.message ?? "the call failed").replace(/\.$/, "");
+  const parts = [`${PROVIDERS.label}: ${message}${error?.code ? ` (${error.code})` : ""}.`];
+  if (error?.hint) parts.push(error.hint);
+  const missing = cap.secrets.map((name) => SECRETS[name]).find((spec) => spec && spec.missingCode === error?.code);
+  if (missing) {
+    parts.push(`Set plugins.entries.${PLUGIN.id}.config.${missing.configKey} (a string or a SecretRef) or ${missing.envNames[0]} in the gateway's environment.`);
+  }
+  const requestId = error?.details?.requestId;
+  if (typeof requestId === "string") parts.push(`Request id: ${requestId}.`);
+  return parts.join(" ");
+}
+
+function dryRunMessage(preview) {
+  const sent = (preview?.requests ?? [])
+    .map((r) => `${r.method} ${r.url}${r.body === undefined ? "" : ` ${clip(JSON.stringify(r.body), 400)}`}`)
+    .join("; then ");
+  const hint = preview?.costHint;
+  const price = typeof hint?.pricing === "string"
+    ? hint.pricing
+    : typeof hint?.unit === "string" && typeof hint?.see === "string"
+      ? `per ${hint.unit}, see ${hint.see}`
+      : hint === undefined ? undefined : JSON.stringify(hint);
+  const cost = price === undefined ? "" : ` Cost: ${clip(price, 300)}.`;
+  return `${PROVIDERS.label} dry-run (${PLUGIN.dryRunVar}, or dryRun in the plugin config): nothing was sent. A real run would send ${sent || "nothing"}.${cost}`;
+}
+
+// Runs the capability's command with the arguments of `args` it takes; throws on a failure or
+// a dry-run, with a message that names no secret.
+async function runCapability(api, cap, args, { cfg, own, timeoutMs } = {}) {
+  const config = api.pluginConfig ?? {};
+  const sources = configSources(api, cfg);
+  const secrets = {};
+  cap.secrets.forEach((name, i) => {
+    const value = providerSecret(name, sources, i === 0 ? own : undefined);
+    if (value !== undefined) secrets[name] = value;
+  });
+  const callArgs = {};
+  for (const [key, value] of Object.entries(args)) {
+    if (value !== undefined && value !== null && cap.args.includes(key)) callArgs[key] = value;
+  }
+  const asked = Number.isFinite(timeoutMs) && timeoutMs > 0 ? timeoutMs : cap.defaultTimeoutMs;
+  const callMs = Math.min(Math.max(Math.round(asked), MIN_CALL_MS), MAX_CALL_MS);
+  if (cap.args.includes("timeoutMs")) callArgs.timeoutMs = callMs;
+  const id = nextId++;
+  const response = await serverFor(() => api.pluginConfig ?? {}).call(
+    { id, command: cap.command, args: callArgs, dryRun: config.dryRun === true, secrets },
+    callMs + PROVIDER_MARGIN_MS,
+  );
+  if (!response.ok) throw new Error(failureMessage(cap, response.error));
+  if (response.dryRun) throw new Error(dryRunMessage(response.result));
+  return response.result;
+}
+
+function files(result) {
+  return (result?.media ?? []).map((file) => ({
+    buffer: Buffer.from(file.base64, "base64"),
+    mimeType: file.mimeType,
+    fileName: file.fileName,
+  }));
+}
+
+function resultMetadata(result) {
+  const metadata = {};
+  if (result?.requestId) metadata.requestId = result.requestId;
+  if (result?.cost !== undefined) metadata.cost = result.cost;
+  return metadata;
+}
+
+function parseSize(size) {
+  const match = typeof size === "string" ? /^(\d+)x(\d+)$/.exec(size.trim()) : null;
+  return match ? [Number(match[1]), Number(match[2])] : [undefined, undefined];
+}
+
+function imageProvider(api, cap) {
+  return {
+    id: PROVIDERS.id,
+    label: PROVIDERS.label,
+    defaultModel: cap.defaultModel ?? undefined,
+    models: cap.models,
+    defaultTimeoutMs: cap.defaultTimeoutMs,
+    capabilities: {
+      generate: {
+        maxCount: cap.limits.maxCount,
+        supportsSize: cap.limits.supportsSize,
+        supportsAspectRatio: cap.limits.supportsAspectRatio,
+        supportsResolution: false,
+      },
+      edit: { enabled: false },
+    },
+    isConfigured: (ctx) => isConfigured(api, cap, ctx?.cfg),
+    async generateImage(req) {
+      const [width, height] = parseSize(req.size);
+      const result = await runCapability(
+        api,
+        cap,
+        { model: req.model ?? cap.defaultModel, prompt: req.prompt, count: req.count, aspectRatio: req.aspectRatio, width, height },
+        { cfg: req.cfg, timeoutMs: req.timeoutMs },
+      );
+      return { images: files(result), model: result.model || req.model, metadata: resultMetadata(result) };
+    },
+  };
+}
+
+function videoProvider(api, cap) {
+  const modes = {
+    maxVideos: 1,
+    maxDurationSeconds: cap.limits.maxDurationSeconds ?? undefined,
+    supportsAspectRatio: cap.limits.supportsAspectRatio,
+    supportsResolution: cap.limits.supportsResolution,
+    supportsAudio: cap.limits.supportsAudio,
+  };
+  return {
+    id: PROVIDERS.id,
+    label: PROVIDERS.label,
+    defaultModel: cap.defaultModel ?? undefined,
+    models: cap.models,
+    defaultTimeoutMs: cap.defaultTimeoutMs,
+    capabilities: { ...modes, generate: modes, imageToVideo: { enabled: false }, videoToVideo: { enabled: false } },
+    isConfigured: (ctx) => isConfigured(api, cap, ctx?.cfg),
+    async generateVideo(req) {
+      const result = await runCapability(
+        api,
+        cap,
+        { model: req.model ?? cap.defaultModel, prompt: req.prompt, durationSeconds: req.durationSeconds, resolution: req.resolution, aspectRatio: req.aspectRatio, audio: req.audio },
+        { cfg: req.cfg, timeoutMs: req.timeoutMs },
+      );
+      return { videos: files(result), model: result.model || req.model, metadata: resultMetadata(result) };
+    },
+  };
+}
+
+function speechProvider(api, cap) {
+  return {
+    id: PROVIDERS.id,
+    label: PROVIDERS.label,
+    defaultModel: cap.defaultModel ?? undefined,
+    models: cap.models,
+    defaultTimeoutMs: cap.defaultTimeoutMs,
+    isConfigured: (ctx) => isConfigured(api, cap, ctx?.cfg, ctx?.providerConfig?.apiKey),
+    async synthesize(req) {
+      const own = req.providerConfig ?? {};
+      const result = await runCapability(
+        api,
+        cap,
+        {
+          text: req.text,
+          voiceId: text(own.voice) ?? text(own.voiceId) ?? text(own.voiceName),
+          modelId: text(own.model) ?? text(own.modelId),
+          audioFormat: "mp3",
+        },
+        { cfg: req.cfg, own: own.apiKey, timeoutMs: req.timeoutMs },
+      );
+      const wav = /wav/i.test(result.contentType ?? "");
+      return {
+        audioBuffer: Buffer.from(result.audioBase64, "base64"),
+        outputFormat: wav ? "wav" : "mp3",
+        fileExtension: wav ? ".wav" : ".mp3",
+        voiceCompatible: false,
+      };
+    },
+  };
+}
+
+function transcriptionProvider(api, cap) {
+  return {
+    id: PROVIDERS.id,
+    capabilities: ["audio"],
+    defaultModels: { audio: cap.defaultModel ?? undefined },
+    async transcribeAudio(req) {
+      const buffer = Buffer.from(req.buffer ?? []);
+      if (buffer.length > cap.maxInputBytes) {
+        throw new Error(`${PROVIDERS.label}: the recording is ${mib(buffer.length)}; at most ${mib(cap.maxInputBytes)} can be sent for transcription. Send a shorter recording.`);
+      }
+      const result = await runCapability(
+        api,
+        cap,
+        {
+          model: req.model ?? cap.defaultModel,
+          audioBase64: buffer.toString("base64"),
+          fileName: text(req.fileName),
+          mimeType: text(req.mime),
+          language: text(req.language),
+        },
+        { timeoutMs: req.timeoutMs },
+      );
+      return { text: result.text, model: result.model ?? req.model };
+    },
+  };
+}
+
+function embeddingProvider(api, cap) {
+  return {
+    id: PROVIDERS.id,
+    defaultModel: cap.defaultModel ?? undefined,
+    transport: "remote",
+    async create(options) {
+      const model = text(options?.model) ?? cap.defaultModel;
+      const own = options?.remote?.apiKey;
+      const embedBatch = async (inputs) => {
+        const texts = inputs.map((input) => (typeof input === "string" ? input : String(input?.text ?? "")));
+        const vectors = [];
+        for (let start = 0; start < texts.length; start += EMBED_BATCH) {
+          const chunk = texts.slice(start, start + EMBED_BATCH);
+          const result = await runCapability(api, cap, { model, input: chunk, dimensions: options?.dimensions }, { cfg: options?.config, own });
+          const rows = [...(result?.data ?? [])].sort((a, b) => a.index - b.index);
+          if (rows.length !== chunk.length) {
+            throw new Error(`${PROVIDERS.label}: ${rows.length} embeddings came back for ${chunk.length} texts.`);
+          }
+          vectors.push(...rows.map((row) => row.embedding));
+        }
+        return vectors;
+      };
+      return {
+        provider: {
+          id: PROVIDERS.id,
+          model,
+          embed: async (input) => (await embedBatch([input]))[0],
+          embedBatch,
+        },
+      };
+    },
+  };
+}
+
+function chatProvider(api, cap) {
+  const key = SECRETS[cap.secrets[0]];
+  return {
+    id: PROVIDERS.id,
+    label: PROVIDERS.label,
+    auth: [],
+    envVars: key?.envNames ?? [],
+    // A model that is not in the manifest's catalog is passed through as is.
+    resolveDynamicModel(ctx) {
+      if (!text(ctx?.modelId)) return undefined;
+      const row = cap.rows.find((r) => r.id === ctx.modelId);
+      return {
+        id: ctx.modelId,
+        name: row?.name ?? ctx.modelId,
+        api: cap.api,
+        provider: PROVIDERS.id,
+        baseUrl: text(ctx?.providerConfig?.baseUrl) ?? cap.baseUrl,
+        reasoning: row?.reasoning ?? false,
+        input: row?.input ?? ["text"],
+        cost: ZERO_COST,
+        contextWindow: row?.contextWindow ?? 128000,
+        maxTokens: row?.maxTokens ?? 8192,
+      };
+    },
+    // A key in the plugin config (a string) for OpenClaw's own transport; the environment
+    // variable and `models.providers.<id>.apiKey` are OpenClaw's to read.
+    resolveSyntheticAuth(ctx) {
+      if (!key) return undefined;
+      for (const source of configSources(api, ctx?.config)) {
+        const value = text(source?.[key.configKey]);
+        if (value !== undefined) {
+          return { apiKey: value, source: `plugins.entries.${PLUGIN.id}.config.${key.configKey}`, mode: "api-key" };
+        }
+      }
+      return undefined;
+    },
+  };
+}
+
+const BUILDERS = {
+  image: imageProvider,
+  video: videoProvider,
+  speech: speechProvider,
+  transcription: transcriptionProvider,
+  embedding: embeddingProvider,
+  chat: chatProvider,
+};
+
+// Registers every capability of PROVIDERS with its registrar (the manifest's contracts name
+// the same ids); a host without a registrar skips that capability.
+function registerProviders(api) {
+  for (const cap of PROVIDERS.capabilities) {
+    const build = BUILDERS[cap.slot];
+    if (build && typeof api[cap.registrar] === "function") api[cap.registrar](build(api, cap));
+  }
+}
+
 export default {
   id: PLUGIN.id,
   name: PLUGIN.name,
   description: PLUGIN.description,
   register(api) {
+    registerProviders(api);
     const getConfig = () => api.pluginConfig ?? {};
     for (const tool of TOOLS) {
       api.registerTool({

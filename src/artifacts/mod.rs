@@ -18,6 +18,7 @@ use crate::pack::Pack;
 use crate::runtime::registry::catalog;
 
 pub mod plugin;
+pub mod providers;
 pub mod skill;
 
 /// Relative path → file content.

@@ -71,7 +71,7 @@ impl Transport {
         &self.budget
     }
 
-    fn client(&self) -> Result<&reqwest::Client, Error> {
+    pub(crate) fn client(&self) -> Result<&reqwest::Client, Error> {
         self.client
             .get_or_init(build_client)
             .as_ref()

@@ -100,7 +100,7 @@ fn ip_refusal(ip: IpAddr) -> Refusal {
 }
 
 /// `http://127.0.0.1:<port>` with an explicit port and nothing else unusual.
-fn is_local_test_endpoint(url: &Url) -> bool {
+pub(crate) fn is_local_test_endpoint(url: &Url) -> bool {
     url.scheme() == "http"
         && url.host() == Some(Host::Ipv4(Ipv4Addr::LOCALHOST))
         && url.port().is_some()

@@ -9,6 +9,8 @@
 //! - [`request`]: a request described as data (sent or previewed);
 //! - [`response`]: buffered and streamed bodies under the size cap;
 //! - [`budget`]: the process's memory budget for large response bodies;
+//! - [`media`]: downloads of finished outputs and uploads to presigned URLs, on hosts an
+//!   upstream names (no credentials, https and public addresses only, size caps);
 //! - [`upload`](self): local files sent as multipart parts, streamed from disk and checked;
 //! - [`failure`](self): transport and status failures, classified and turned into errors;
 //! - [`client`](self): the per-service client with its retry loop, and the shared transport.
@@ -18,6 +20,7 @@ pub mod budget;
 mod client;
 pub mod endpoint;
 mod failure;
+pub mod media;
 mod request;
 mod response;
 pub mod retry;
@@ -30,6 +33,7 @@ use std::time::Duration;
 pub use crate::bounds::{MAX_BODY_BYTES, MAX_JSON_VALUES, too_many_json_values};
 pub(crate) use auth::Auth;
 pub use client::{ServiceClient, Transport};
+pub use media::{Media, MediaClient};
 pub use request::{ApiRequest, Body, FormPart, FormValue, RequestPreview};
 pub use response::{ApiResponse, StreamingResponse};
 pub(crate) use upload::hex;

@@ -13,14 +13,14 @@ pub mod registry;
 pub mod serve;
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use jsonschema::Validator;
 use serde_json::Value;
 
 use crate::command::{Ctx, DynCommand, Executed, Invoked, SecretNeed};
 use crate::config::Config;
-use crate::error::Error;
+use crate::error::{Error, ErrorCode, Problem};
 use crate::gate::Gate;
 use crate::http::Transport;
 use crate::pack::Pack;
@@ -31,11 +31,34 @@ pub use crate::hooks::{CancelSignal, Hooks, ProgressSink};
 pub(crate) use envelope::Held;
 pub use envelope::{Request, Response, Success, oversize, parse_json};
 
-/// A compiled input schema, kept for the life of the process.
+/// A command's input schema, kept for the life of the process, and its validator, compiled
+/// the first time arguments need one.
 #[derive(Debug)]
 struct CompiledSchema {
     schema: Value,
-    validator: Validator,
+    validator: OnceLock<Result<Validator, Error>>,
+}
+
+impl CompiledSchema {
+    /// Every problem in `args` (none for `{}` under a schema that accepts every empty object,
+    /// without compiling anything).
+    fn problems(
+        &self,
+        args: &Value,
+        field_code: &dyn Fn(&str) -> Option<ErrorCode>,
+    ) -> Result<Vec<Problem>, Error> {
+        if args.as_object().is_some_and(serde_json::Map::is_empty)
+            && schema::accepts_every_empty_object(&self.schema)
+        {
+            return Ok(Vec::new());
+        }
+        let validator = self
+            .validator
+            .get_or_init(|| schema::compile(&self.schema))
+            .as_ref()
+            .map_err(Clone::clone)?;
+        Ok(schema::problems(validator, &self.schema, args, field_code))
+    }
 }
 
 /// The skill pack, its configuration, the HTTP transport and the environment secret
@@ -196,12 +219,11 @@ impl Runtime {
         (warnings, held): (&mut Vec<String>, &mut Held),
     ) -> Result<(Value, bool), Error> {
         let args = self.reject_endpoint_override(args)?;
-        let compiled = self.compiled_schema(command)?;
-        let problems = schema::problems(&compiled.validator, &compiled.schema, &args, &|field| {
+        let problems = self.compiled_schema(command)?.problems(&args, &|field| {
             command
                 .field_code(field)
                 .or_else(|| (self.pack.field_code)(field))
-        });
+        })?;
         if !problems.is_empty() {
             return Err(Error::invalid_args(problems).with_hint(format!(
                 "Run `{} schema {}` to see the arguments this command accepts.",
@@ -265,9 +287,10 @@ impl Runtime {
         if let Some(found) = cache.get(command.id()) {
             return Ok(Arc::clone(found));
         }
-        let schema = command.input_schema();
-        let validator = schema::compile(&schema)?;
-        let compiled = Arc::new(CompiledSchema { schema, validator });
+        let compiled = Arc::new(CompiledSchema {
+            schema: command.input_schema(),
+            validator: OnceLock::new(),
+        });
         cache.insert(command.id(), Arc::clone(&compiled));
         Ok(compiled)
     }

@@ -275,7 +275,10 @@ class Harness:
 
 
 def expected_tools(binary):
+    """The agent tools the plugin registers: every command but the `<pack>.media.*` ones,
+    which run behind OpenClaw's own providers (image, video, transcription), not as tools."""
     listed = json.loads(subprocess.run([binary, "list", "--json"], capture_output=True, text=True, check=True, timeout=30).stdout)
+    listed = [c for c in listed if c["id"].split(".")[1:2] != ["media"]]
     return sorted(c["toolName"] for c in listed), {c["toolName"]: c for c in listed}
 
 

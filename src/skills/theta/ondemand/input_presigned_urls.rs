@@ -107,7 +107,7 @@ impl Command for InputPresignedUrls {
     }
 }
 
-fn request(args: &InputPresignedUrlsArgs) -> ApiRequest {
+pub(crate) fn request(args: &InputPresignedUrlsArgs) -> ApiRequest {
     let fields = args.fields();
     let body = if fields.is_empty() {
         json!({})

@@ -43,6 +43,12 @@ pub use poll_until_done::{
 };
 pub use status::{Status, StatusArgs};
 
+// The pieces the media commands (`crate::skills::theta::media`) run a job with.
+pub(crate) use infer::request as infer_request;
+pub(crate) use input_presigned_urls::request as presigned_urls_request;
+pub(crate) use poll_until_done::progress_message;
+pub(crate) use status::request as status_request;
+
 use crate::error::ErrorCode;
 use crate::skills::theta::codes;
 use crate::skills::theta::default_field_code;

@@ -332,7 +332,7 @@ impl Command for PollUntilDone {
 /// The progress report (stderr in `run`, progress lines in `serve`, notifications in `mcp`):
 /// state, elapsed, next check. It names no
 /// argument (not even the request id: the caller knows which call it made).
-fn progress_message(p: &Progress) -> String {
+pub(crate) fn progress_message(p: &Progress) -> String {
     let ms = |ms: u64| seconds(Duration::from_millis(ms));
     let next = p
         .next_check_ms

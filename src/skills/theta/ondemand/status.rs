@@ -61,7 +61,7 @@ impl Command for Status {
 }
 
 /// `GET /infer_request/<id>`.
-pub(super) fn request(request_id: &str) -> ApiRequest {
+pub(crate) fn request(request_id: &str) -> ApiRequest {
     ApiRequest::get(&["infer_request", request_id])
 }
 
