@@ -185,7 +185,11 @@ async fn capabilities_probe_the_project_and_the_balance() {
     assert!(commands.contains(&json!("theta.deployments.validateDisposable")));
     assert!(commands.contains(&json!("theta.ai.agent.document.create")));
     assert!(commands.contains(&json!("theta.deployments.listVm")));
-    assert_eq!(commands.len(), 23);
+    assert_eq!(
+        controller["commands"],
+        family_ids("controller.project"),
+        "the family's commands"
+    );
     let billing = record(result, "billing.balance");
     assert_eq!(billing["verified"], true);
     assert_eq!(billing["probe"], "GET /balance");
@@ -229,4 +233,15 @@ async fn capabilities_report_failed_and_unconfigured_probes() {
             .iter()
             .all(|r| r.url.path() != "/balance")
     );
+}
+
+/// The command ids of the Theta family `name`, as the pack declares them.
+fn family_ids(name: &str) -> serde_json::Value {
+    let family = theta_skill::skills::theta::PACK
+        .families
+        .iter()
+        .find(|f| f.name == name)
+        .unwrap_or_else(|| panic!("no family {name}"));
+    let ids: Vec<&str> = family.commands.iter().map(|c| c.id()).collect();
+    serde_json::json!(ids)
 }

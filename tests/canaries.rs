@@ -1,4 +1,4 @@
-//! Canaries (issue 13): every command of both packs × every upstream fault, through the real
+//! Canaries (issue 13): every command of every pack (`skills::PACKS`) × every upstream fault, through the real
 //! binaries with debug logs on and a distinct canary for every secret of the pack; no
 //! 6-character piece of any canary may appear in stdout or stderr.
 //!
@@ -48,6 +48,7 @@ use base64::Engine as _;
 use futures_util::StreamExt as _;
 use serde_json::{Map, Value, json};
 use theta_skill::runtime::registry::tool_name;
+use theta_skill::vocab::AuthScheme;
 use theta_skill::{DynCommand, Pack};
 use tokio::io::AsyncWriteExt as _;
 use tokio::net::TcpListener;
@@ -56,7 +57,9 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 mod local_files;
 mod upstream_fault;
-use upstream_fault::{COMMON, Fault, binary, packs, read_request, services_at};
+use upstream_fault::{
+    COMMON, Fault, binary, packs, read_request, services_at, settings_from_examples,
+};
 
 /// Sessions or runs at once.
 const PARALLEL: usize = 4;
@@ -102,6 +105,28 @@ fn random_part(rng: &mut fastrand::Rng) -> String {
         .collect()
 }
 
+/// The services of `pack` that send a token when present, else Basic `user:pass`: (token,
+/// user, pass), from the declarations.
+fn basic_auths(pack: &Pack) -> Vec<(&'static str, &'static str, &'static str)> {
+    pack.services
+        .iter()
+        .filter_map(|service| match service.def().auth {
+            AuthScheme::BearerOrBasic { token, user, pass } => {
+                Some((token.canonical(), user.canonical(), pass.canonical()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The secrets the environment and MCP runs leave out so that Basic is sent instead.
+fn left_out_for_basic(pack: &Pack) -> BTreeSet<&'static str> {
+    basic_auths(pack)
+        .into_iter()
+        .map(|(token, ..)| token)
+        .collect()
+}
+
 fn canaries(pack: &'static Pack, rng: &mut fastrand::Rng) -> Canaries {
     let mut values = BTreeMap::new();
     let mut checked = Vec::new();
@@ -113,20 +138,13 @@ fn canaries(pack: &'static Pack, rng: &mut fastrand::Rng) -> Canaries {
             .filter(char::is_ascii_alphanumeric)
             .map(|c| c.to_ascii_lowercase())
             .collect();
-        let value = if name == "ELIZACLOUD_API_KEY" {
-            format!("eliza_{random}")
-        } else {
-            format!("cnry{tag}{random}")
-        };
-        values.insert(name, value);
+        values.insert(name, format!("cnry{tag}{random}"));
         checked.push((name.to_owned(), random));
     }
-    if let (Some(user), Some(pass)) = (
-        values.get("THETA_INFERENCE_AUTH_USER"),
-        values.get("THETA_INFERENCE_AUTH_PASS"),
-    ) {
-        let basic = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}"));
-        checked.push(("Basic user:pass".to_owned(), basic));
+    for (_, user, pass) in basic_auths(pack) {
+        let basic = base64::engine::general_purpose::STANDARD
+            .encode(format!("{}:{}", values[user], values[pass]));
+        checked.push((format!("Basic {user}:{pass}"), basic));
     }
     Canaries { values, checked }
 }
@@ -415,10 +433,7 @@ fn base_env(pack: &'static Pack, uri: &str) -> Vec<(String, String)> {
         (pack.var("HTTP_TIMEOUT_MS"), TIMEOUT_MS.to_string()),
     ];
     vars.extend(services_at(pack, uri));
-    if pack.binary == "theta-skill" {
-        vars.push(("THETA_PROJECT_ID".into(), "prj_canaries000".into()));
-        vars.push(("THETA_ORG_ID".into(), "org_canaries000".into()));
-    }
+    vars.extend(settings_from_examples(pack));
     vars
 }
 
@@ -739,6 +754,7 @@ async fn no_piece_of_any_canary_is_ever_printed() {
     let mut all_canaries = Vec::new();
     for pack in packs() {
         let canaries = Arc::new(canaries(pack, &mut rng));
+        let left_out = Arc::new(left_out_for_basic(pack));
         canary_count += canaries.values.len();
         command_count += pack.commands().count();
         all_canaries.push((pack.name, Arc::clone(&canaries)));
@@ -749,6 +765,7 @@ async fn no_piece_of_any_canary_is_ever_printed() {
         for fault in faults() {
             for way in [Way::Host, Way::Envelope, Way::Environment] {
                 let canaries = Arc::clone(&canaries);
+                let left_out = Arc::clone(&left_out);
                 let commands = commands.clone();
                 jobs.push((
                     format!("serve {} × {fault:?} × {way:?}", pack.name),
@@ -761,7 +778,7 @@ async fn no_piece_of_any_canary_is_ever_printed() {
                                 canaries
                                     .values
                                     .iter()
-                                    .filter(|(n, _)| **n != "THETA_INFERENCE_AUTH_TOKEN")
+                                    .filter(|(n, _)| !left_out.contains(*n))
                                     .map(|(n, v)| ((*n).to_owned(), v.clone())),
                             );
                         }
@@ -785,6 +802,7 @@ async fn no_piece_of_any_canary_is_ever_printed() {
         }
         for fault in faults() {
             let canaries = Arc::clone(&canaries);
+            let left_out = Arc::clone(&left_out);
             let mut calls = Vec::new();
             for command in pack.commands() {
                 let args = hastened_example(command);
@@ -804,7 +822,7 @@ async fn no_piece_of_any_canary_is_ever_printed() {
             let probes: Vec<Value> = canaries
                 .values
                 .iter()
-                .filter(|(name, _)| **name != "THETA_INFERENCE_AUTH_TOKEN")
+                .filter(|(name, _)| !left_out.contains(*name))
                 .map(|(_, value)| value)
                 .enumerate()
                 .flat_map(|(n, value)| {
@@ -830,7 +848,7 @@ async fn no_piece_of_any_canary_is_ever_printed() {
                         canaries
                             .values
                             .iter()
-                            .filter(|(n, _)| **n != "THETA_INFERENCE_AUTH_TOKEN")
+                            .filter(|(n, _)| !left_out.contains(*n))
                             .map(|(n, v)| ((*n).to_owned(), v.clone())),
                     );
                     let expected = calls.len() + probes.len() + 1;

@@ -11,16 +11,17 @@ use std::time::Duration;
 
 use assert_cmd::Command;
 use serde_json::{Value, json};
+use theta_skill::skills::theta::PACK;
+use theta_skill::{Effect, Pack};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+mod local_files;
+mod upstream_fault;
+
 /// The binary with a clean environment (no THETA_* leaking in from the machine).
 fn bin() -> Command {
-    let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("theta-skill");
-    cmd.env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .timeout(Duration::from_secs(30));
-    cmd
+    pack_bin(&PACK)
 }
 
 /// stdout must be exactly one JSON document.
@@ -239,38 +240,75 @@ fn list_and_schema() {
     assert_eq!(out.status.code(), Some(2));
 }
 
-/// Every pack's binary, for the freshness checks of its generated files.
-fn pack_bins() -> [(Command, &'static str); 2] {
-    let mut eliza = assert_cmd::cargo::cargo_bin_cmd!("elizacloud-skill");
-    eliza
-        .env_clear()
+/// `pack`'s binary with a clean environment.
+fn pack_bin(pack: &Pack) -> Command {
+    let mut cmd = Command::new(upstream_fault::binary(pack));
+    cmd.env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .timeout(Duration::from_secs(30));
-    [(bin(), "theta-skill"), (eliza, "elizacloud-skill")]
+    cmd
+}
+
+/// Where `pack`'s generated files are checked in: the repository for a published pack; for an
+/// example pack (`skills::EXAMPLES`, never published) a scratch folder its binary first writes
+/// them to, so its generators still run and must agree with their own `--check`.
+fn generated_root(pack: &Pack, what: &str) -> std::path::PathBuf {
+    let repo = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    if !theta_skill::skills::EXAMPLES
+        .iter()
+        .any(|example| std::ptr::eq(*example, pack))
+    {
+        return repo;
+    }
+    let root = std::env::temp_dir().join(format!(
+        "theta-skill-generated-{}-{what}-{}",
+        pack.name,
+        std::process::id()
+    ));
+    let root_text = root.to_string_lossy().into_owned();
+    let args: Vec<String> = match what {
+        "schemas" => vec![
+            "schemas".into(),
+            "--out".into(),
+            format!("{root_text}/schemas"),
+        ],
+        _ => vec![
+            "bundle".into(),
+            "--out".into(),
+            format!("{root_text}/dist"),
+            "--skill-out".into(),
+            format!("{root_text}/skill"),
+        ],
+    };
+    let out = pack_bin(pack).args(&args).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}: {out:?}", pack.binary);
+    root
 }
 
 #[test]
 fn checked_in_schemas_are_fresh() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/schemas");
-    for (mut bin, name) in pack_bins() {
-        let out = bin
-            .args(["schemas", "--check", "--out", dir])
+    for pack in theta_skill::skills::PACKS {
+        let dir = generated_root(pack, "schemas").join("schemas");
+        let out = pack_bin(pack)
+            .args(["schemas", "--check", "--out", &dir.to_string_lossy()])
             .output()
             .unwrap();
         assert_eq!(
             out.status.code(),
             Some(0),
             "schemas/ is stale; run `cargo run --bin {name} -- schemas --out schemas`: {}",
-            String::from_utf8_lossy(&out.stderr)
+            String::from_utf8_lossy(&out.stderr),
+            name = pack.binary
         );
     }
 }
 
 #[test]
 fn checked_in_skill_and_bundle_are_fresh() {
-    let root = env!("CARGO_MANIFEST_DIR");
-    for (mut bin, name) in pack_bins() {
-        let out = bin
+    for pack in theta_skill::skills::PACKS {
+        let root = generated_root(pack, "bundle");
+        let root = root.to_string_lossy();
+        let out = pack_bin(pack)
             .args([
                 "bundle",
                 "--check",
@@ -285,7 +323,68 @@ fn checked_in_skill_and_bundle_are_fresh() {
             out.status.code(),
             Some(0),
             "skill/ or dist/ is stale; run `cargo run --bin {name} -- bundle --out dist --skill-out skill`: {}",
-            String::from_utf8_lossy(&out.stderr)
+            String::from_utf8_lossy(&out.stderr),
+            name = pack.binary
+        );
+    }
+}
+
+/// The command-line contract, for every pack's binary: `list --json` lists every command,
+/// `schema` prints a command's published schema, an unknown command and a request that is not
+/// JSON exit 2, a gated command's `--dry-run` previews, and `--version` names the binary; each
+/// prints exactly one JSON document.
+#[test]
+fn every_binary_keeps_the_command_line_contract() {
+    for pack in theta_skill::skills::PACKS {
+        let name = pack.binary;
+        let out = pack_bin(pack).args(["list", "--json"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{name}");
+        let listed = one_document(&out.stdout);
+        let ids: Vec<&str> = listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap())
+            .collect();
+        let declared: Vec<&str> = pack.commands().map(|c| c.id()).collect();
+        assert_eq!(ids, declared, "{name}");
+
+        let first = pack.commands().next().unwrap();
+        let out = pack_bin(pack)
+            .args(["schema", first.id()])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{name}");
+        assert_eq!(one_document(&out.stdout), first.input_schema(), "{name}");
+
+        let unknown = format!("{}.notACommand", pack.name);
+        let out = pack_bin(pack).args(["run", &unknown]).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        assert_eq!(
+            one_document(&out.stdout)["error"]["code"],
+            json!("UNKNOWN_COMMAND")
+        );
+
+        let out = pack_bin(pack).write_stdin("not json").output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        assert_eq!(one_document(&out.stdout)["ok"], json!(false), "{name}");
+
+        if let Some(gated) = pack.commands().find(|c| c.effect() != Effect::ReadOnly) {
+            let args = local_files::runnable_example(gated).to_string();
+            let out = pack_bin(pack)
+                .args(["run", gated.id(), &args, "--dry-run"])
+                .output()
+                .unwrap();
+            let document = one_document(&out.stdout);
+            assert_eq!(document["dryRun"], json!(true), "{name}: {document:#}");
+            assert_eq!(document["command"], json!(gated.id()), "{name}");
+        }
+
+        let out = pack_bin(pack).arg("--version").output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{name}");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains(name),
+            "{name}"
         );
     }
 }
@@ -424,7 +523,7 @@ async fn secrets_never_reach_stdout_or_logs() {
 fn serve_stops_on_sigterm_after_answering() {
     use std::io::{BufRead, BufReader, Write};
     use std::process::{Command as Process, Stdio};
-    let mut child = Process::new(env!("CARGO_BIN_EXE_theta-skill"))
+    let mut child = Process::new(upstream_fault::binary(&PACK))
         .args(["serve", "--secret-timeout", "1"])
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())

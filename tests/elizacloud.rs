@@ -45,12 +45,14 @@ async fn setup_is_offline_and_needs_no_key() {
 
 #[test]
 fn the_binary_runs_setup_offline_without_a_key() {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_elizacloud-skill"))
-        .args(["run", "elizacloud.setup"])
-        .env_clear()
-        .env("ELIZACLOUD_BASE_URL", "http://127.0.0.1:9")
-        .output()
-        .unwrap();
+    let out = std::process::Command::new(upstream_fault::binary(
+        &theta_skill::skills::elizacloud::PACK,
+    ))
+    .args(["run", "elizacloud.setup"])
+    .env_clear()
+    .env("ELIZACLOUD_BASE_URL", "http://127.0.0.1:9")
+    .output()
+    .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["ok"], json!(true));
@@ -1368,14 +1370,16 @@ async fn the_binary_keeps_the_key_out_of_stdout_stderr_and_debug_logs() {
             r#"{"agentId":"missing"}"#.to_owned(),
         ),
     ] {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_elizacloud-skill"))
-            .args(["run", command, &args])
-            .env_clear()
-            .env("ELIZACLOUD_BASE_URL", fake.server.uri())
-            .env("ELIZACLOUD_API_KEY", KEY)
-            .env("ELIZACLOUD_LOG", "trace")
-            .output()
-            .unwrap();
+        let out = std::process::Command::new(upstream_fault::binary(
+            &theta_skill::skills::elizacloud::PACK,
+        ))
+        .args(["run", command, &args])
+        .env_clear()
+        .env("ELIZACLOUD_BASE_URL", fake.server.uri())
+        .env("ELIZACLOUD_API_KEY", KEY)
+        .env("ELIZACLOUD_LOG", "trace")
+        .output()
+        .unwrap();
         let stdout = String::from_utf8_lossy(&out.stdout);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stdout.starts_with('{'), "{stdout}");
@@ -1389,14 +1393,16 @@ async fn the_binary_keeps_the_key_out_of_stdout_stderr_and_debug_logs() {
 #[test]
 fn the_binary_serves_json_lines_and_previews_paid_commands() {
     use std::io::Write;
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_elizacloud-skill"))
-        .arg("serve")
-        .env_clear()
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = std::process::Command::new(upstream_fault::binary(
+        &theta_skill::skills::elizacloud::PACK,
+    ))
+    .arg("serve")
+    .env_clear()
+    .stdin(std::process::Stdio::piped())
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::null())
+    .spawn()
+    .unwrap();
     let mut stdin = child.stdin.take().unwrap();
     writeln!(
         stdin,

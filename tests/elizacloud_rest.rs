@@ -13,6 +13,7 @@
 )]
 
 mod elizacloud_fake;
+mod upstream_fault;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -196,17 +197,19 @@ async fn consent_is_refused_before_any_file_is_read_or_request_sent() {
 
 #[test]
 fn the_binary_refuses_a_clone_without_consent_with_exit_status_2() {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_elizacloud-skill"))
-        .args([
-            "run",
-            "elizacloud.voice.clone",
-            r#"{"speakerConsent":false,"name":"x","cloneType":"instant","files":["/no/such.wav"]}"#,
-        ])
-        .env_clear()
-        .env("ELIZACLOUD_BASE_URL", "http://127.0.0.1:9")
-        .env("ELIZACLOUD_API_KEY", KEY)
-        .output()
-        .unwrap();
+    let out = std::process::Command::new(upstream_fault::binary(
+        &theta_skill::skills::elizacloud::PACK,
+    ))
+    .args([
+        "run",
+        "elizacloud.voice.clone",
+        r#"{"speakerConsent":false,"name":"x","cloneType":"instant","files":["/no/such.wav"]}"#,
+    ])
+    .env_clear()
+    .env("ELIZACLOUD_BASE_URL", "http://127.0.0.1:9")
+    .env("ELIZACLOUD_API_KEY", KEY)
+    .output()
+    .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
@@ -608,7 +611,9 @@ async fn the_binary_keeps_paths_file_bytes_and_the_key_out_of_stdout_stderr_and_
             false,
         ),
     ] {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_elizacloud-skill"));
+        let mut cmd = std::process::Command::new(upstream_fault::binary(
+            &theta_skill::skills::elizacloud::PACK,
+        ));
         cmd.args(["run", command, &args.to_string()])
             .env_clear()
             .env("ELIZACLOUD_BASE_URL", fake.server.uri())

@@ -1,5 +1,7 @@
-//! The fault matrix (issue 13): every command family of both packs × every upstream fault,
-//! asserting the error code, `retriable`, and the exact number of requests the fake received.
+//! The fault matrix (issue 13): every command family of every pack (`skills::PACKS`) × every
+//! upstream fault, asserting the error code, `retriable`, and the exact number of requests the
+//! fake received. What a service declares (its capacity rule) decides its retries; the
+//! environment sets every secret of the pack and points every service at the fake.
 //!
 //! Commands: per family, the first read-only command whose upstream failure is its own
 //! failure, and every paid or mutating command. Faults: 404, 409, 409 capacity ("No instances
@@ -54,9 +56,10 @@ use std::time::{Duration, Instant, SystemTime};
 use futures_util::StreamExt as _;
 use serde_json::{Value, json};
 use theta_skill::config::Config;
+use theta_skill::http::retry::is_capacity_exhausted;
 use theta_skill::runtime::registry::tool_name;
 use theta_skill::secrets::EnvSecrets;
-use theta_skill::{DynCommand, Effect, Pack, Runtime};
+use theta_skill::{DynCommand, Effect, Pack, Runtime, Service};
 use tokio::io::{AsyncBufReadExt as _, AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpListener;
 use wiremock::matchers::any;
@@ -64,7 +67,9 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 mod local_files;
 mod upstream_fault;
-use upstream_fault::{COMMON, Fault, WARMING, read_request, services_at};
+use upstream_fault::{
+    COMMON, Fault, WARMING, every_secret, packs, read_request, services_at, settings_from_examples,
+};
 
 const MAX_RETRIES: usize = 2;
 /// Generous: cases run side by side in a debug build on two cores, and only the timeout cases
@@ -163,14 +168,6 @@ impl Target {
     }
 }
 
-fn theta() -> &'static Pack {
-    upstream_fault::packs()[0]
-}
-
-fn eliza() -> &'static Pack {
-    upstream_fault::packs()[1]
-}
-
 /// The environment of `pack` with every service pointed at `uri` and every secret set.
 fn env_for(pack: &'static Pack, uri: &str) -> Vec<(String, String)> {
     let mut vars = vec![
@@ -179,24 +176,8 @@ fn env_for(pack: &'static Pack, uri: &str) -> Vec<(String, String)> {
         (pack.var("HTTP_TIMEOUT_MS"), TIMEOUT_MS.to_string()),
     ];
     vars.extend(services_at(pack, uri));
-    if std::ptr::eq(pack, theta()) {
-        for (name, value) in [
-            ("THETA_PROJECT_ID", "prj_faultmatrix000"),
-            ("THETA_ORG_ID", "org_faultmatrix000"),
-            ("THETA_EC_API_KEY", "fault-ec-key"),
-            ("THETA_ONDEMAND_API_TOKEN", "fault-ondemand"),
-            ("THETA_INFERENCE_AUTH_TOKEN", "fault-inference"),
-            ("THETA_VIDEO_SA_ID", "srvacct_fault"),
-            ("THETA_VIDEO_SA_SECRET", "fault-video-secret"),
-        ] {
-            vars.push((name.to_owned(), value.to_owned()));
-        }
-    } else {
-        vars.push((
-            "ELIZACLOUD_API_KEY".into(),
-            format!("eliza_{}", "ab".repeat(32)),
-        ));
-    }
+    vars.extend(settings_from_examples(pack));
+    vars.extend(every_secret(pack, "fault"));
     vars
 }
 
@@ -334,54 +315,77 @@ fn http_date_in(seconds: u64) -> String {
     httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(seconds))
 }
 
+/// The status and JSON body of a fault answered with a JSON error.
+fn json_answer(fault: Fault) -> Option<(u16, Value)> {
+    let message = |status: u16, message: &str| Some((status, json!({"message": message})));
+    match fault {
+        Fault::NotFound => message(404, "not found"),
+        Fault::Conflict => message(409, "conflict"),
+        Fault::Capacity => message(409, "No instances available"),
+        Fault::TooMany
+        | Fault::TooManySmall
+        | Fault::TooManyHuge
+        | Fault::TooManyDate
+        | Fault::TooManyGarbage => message(429, "slow down"),
+        Fault::S500 => message(500, "internal"),
+        Fault::S502 => message(502, "bad gateway"),
+        Fault::S503 => message(503, "unavailable"),
+        Fault::S504 => message(504, "gateway timeout"),
+        Fault::Warming => Some((
+            503,
+            json!({"error": {
+                "message": "Auth cache warming; retry shortly",
+                "type": "service_unavailable",
+                "code": "auth_cache_warming"
+            }}),
+        )),
+        Fault::LimiterDown => Some((
+            503,
+            json!({
+                "success": false,
+                "error": "Service temporarily unavailable",
+                "code": "rate_limit_unavailable",
+                "message": "Rate limiting is temporarily unavailable"
+            }),
+        )),
+        Fault::RetryAfterSeconds => Some((
+            503,
+            json!({
+                "success": false,
+                "error": "Service temporarily unavailable",
+                "code": "service_unavailable",
+                "details": {"retryAfterSeconds": 1}
+            }),
+        )),
+        // Every word the old substring rule looked for, in text only.
+        Fault::WarmingInText => Some((
+            503,
+            json!({"error": {
+                "message": "the user asked about global warming, retryAfterSeconds and rate_limit_unavailable",
+                "type": "service_unavailable"
+            }}),
+        )),
+        _ => None,
+    }
+}
+
 /// The wiremock answer of a fault that has a status. `set_body_raw` keeps the content type:
 /// `set_body_string` would send `text/plain`, which the runtime reads as text, not JSON.
 fn status_template(fault: Fault) -> ResponseTemplate {
-    let json_body = |status: u16, message: &str| {
-        ResponseTemplate::new(status).set_body_json(json!({"message": message}))
-    };
+    if let Some((status, body)) = json_answer(fault) {
+        let template = ResponseTemplate::new(status).set_body_json(body);
+        return match fault {
+            Fault::TooManySmall => template.insert_header("retry-after", "1"),
+            Fault::TooManyHuge => template.insert_header("retry-after", "99999999999999999999999"),
+            Fault::TooManyDate => template.insert_header("retry-after", http_date_in(1).as_str()),
+            Fault::TooManyGarbage => template.insert_header("retry-after", "soon"),
+            _ => template,
+        };
+    }
     let raw_json = |body: String| {
         ResponseTemplate::new(200).set_body_raw(body.into_bytes(), "application/json")
     };
     match fault {
-        Fault::NotFound => json_body(404, "not found"),
-        Fault::Conflict => json_body(409, "conflict"),
-        Fault::Capacity => json_body(409, "No instances available"),
-        Fault::TooMany => json_body(429, "slow down"),
-        Fault::TooManySmall => json_body(429, "slow down").insert_header("retry-after", "1"),
-        Fault::TooManyHuge => {
-            json_body(429, "slow down").insert_header("retry-after", "99999999999999999999999")
-        }
-        Fault::TooManyDate => {
-            json_body(429, "slow down").insert_header("retry-after", http_date_in(1).as_str())
-        }
-        Fault::TooManyGarbage => json_body(429, "slow down").insert_header("retry-after", "soon"),
-        Fault::S500 => json_body(500, "internal"),
-        Fault::S502 => json_body(502, "bad gateway"),
-        Fault::S503 => json_body(503, "unavailable"),
-        Fault::S504 => json_body(504, "gateway timeout"),
-        Fault::Warming => ResponseTemplate::new(503).set_body_json(json!({"error": {
-            "message": "Auth cache warming; retry shortly",
-            "type": "service_unavailable",
-            "code": "auth_cache_warming"
-        }})),
-        Fault::LimiterDown => ResponseTemplate::new(503).set_body_json(json!({
-            "success": false,
-            "error": "Service temporarily unavailable",
-            "code": "rate_limit_unavailable",
-            "message": "Rate limiting is temporarily unavailable"
-        })),
-        Fault::RetryAfterSeconds => ResponseTemplate::new(503).set_body_json(json!({
-            "success": false,
-            "error": "Service temporarily unavailable",
-            "code": "service_unavailable",
-            "details": {"retryAfterSeconds": 1}
-        })),
-        // Every word the old substring rule looked for, in text only.
-        Fault::WarmingInText => ResponseTemplate::new(503).set_body_json(json!({"error": {
-            "message": "the user asked about global warming, retryAfterSeconds and rate_limit_unavailable",
-            "type": "service_unavailable"
-        }})),
         Fault::BadJson => raw_json("{\"data\": [1, 2,".to_owned()),
         Fault::Oversized => raw_json(format!("{{\"pad\":\"{}\"}}", "x".repeat(17 << 20))),
         Fault::Redirect => {
@@ -391,6 +395,7 @@ fn status_template(fault: Fault) -> ResponseTemplate {
             unreachable!("served by the raw listener")
         }
         Fault::Success => unreachable!("not a fault of the matrix"),
+        _ => unreachable!("a JSON answer"),
     }
 }
 
@@ -493,31 +498,23 @@ async fn run_case(target: Target, fault: Fault, via: Via) -> Outcome {
     }
 }
 
-/// The rule of a service that says "not processed, retry" (a capacity rule).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Rule {
-    /// None: every answer keeps the rule of its status.
-    None,
-    /// Theta on-demand: the 409 "No instances available".
-    Capacity,
-    /// elizaOS Cloud: a 503 whose code or `retryAfterSeconds` says it was not processed.
-    Warming,
-}
+/// The rule of a service that says "not processed, retry": its declared capacity rule
+/// (Theta on-demand's 409 "No instances available", elizaOS Cloud's 503 whose code or
+/// `retryAfterSeconds` says so), or none.
+type Rule = Option<Service>;
 
 /// Whether `fault` is a 503.
 fn is_503(fault: Fault) -> bool {
     fault == Fault::S503 || WARMING.contains(&fault)
 }
 
-/// Whether `rule` says `fault` was not processed.
+/// Whether the service's declared rule says the answer of `fault` was not processed.
 fn unprocessed(rule: Rule, fault: Fault) -> bool {
-    match rule {
-        Rule::Capacity => fault == Fault::Capacity,
-        Rule::Warming => matches!(
-            fault,
-            Fault::Warming | Fault::LimiterDown | Fault::RetryAfterSeconds
-        ),
-        Rule::None => false,
+    match (rule, json_answer(fault)) {
+        (Some(service), Some((status, body))) => {
+            is_capacity_exhausted(service, status, &body.to_string())
+        }
+        _ => false,
     }
 }
 
@@ -548,10 +545,10 @@ fn sends(read_only: bool, rule: Rule, fault: Fault) -> usize {
 fn failure(read_only: bool, rule: Rule, fault: Fault) -> (String, bool) {
     let code = |c: &str| c.to_owned();
     match fault {
-        _ if unprocessed(rule, fault) && rule == Rule::Capacity => {
-            (code("THETA_ONDEMAND_CAPACITY_EXHAUSTED"), true)
+        _ if unprocessed(rule, fault) => {
+            let declared = rule.and_then(|service| service.capacity).unwrap();
+            (declared.code.as_str().into_owned(), true)
         }
-        _ if unprocessed(rule, fault) => (code("ELIZACLOUD_SERVICE_WARMING"), true),
         Fault::NotFound => (code("HTTP_404"), false),
         Fault::Conflict | Fault::Capacity => (code("HTTP_409"), false),
         Fault::TooMany
@@ -581,11 +578,8 @@ fn failure(read_only: bool, rule: Rule, fault: Fault) -> (String, bool) {
 fn expected(target: Target, fault: Fault) -> Expected {
     let id = target.id();
     let read_only = target.read_only() || id == READ_THEN_PUT;
-    let rule = match target.command.service().name() {
-        "theta-ondemand-api" => Rule::Capacity,
-        "elizacloud-api" => Rule::Warming,
-        _ => Rule::None,
-    };
+    let service = target.command.service();
+    let rule: Rule = service.capacity.is_some().then_some(service);
     let mut requests = sends(read_only, rule, fault);
     let (mut code, mut retriable) = failure(read_only, rule, fault);
 
@@ -600,7 +594,7 @@ fn expected(target: Target, fault: Fault) -> Expected {
     }
     if id == READ_THEN_CREATE {
         // The balance read absorbs its own failure; the create's failure is the answer.
-        requests += sends(true, Rule::None, fault);
+        requests += sends(true, None, fault);
         if fault == Fault::BadJson {
             // A 2xx create whose answer cannot be read may have made a deployment that
             // nothing names: the command says so (with the balance read after), and asks for
@@ -652,11 +646,15 @@ fn targets(pack: &'static Pack) -> Vec<Target> {
     out
 }
 
-fn command(pack: &'static Pack, id: &str) -> Target {
-    Target {
-        pack,
-        command: pack.commands().find(|c| c.id() == id).unwrap(),
-    }
+/// The command `id`, in whichever pack has it.
+fn command(id: &str) -> Target {
+    packs()
+        .iter()
+        .find_map(|pack| {
+            let command = pack.commands().find(|c| c.id() == id)?;
+            Some(Target { pack, command })
+        })
+        .unwrap_or_else(|| panic!("no pack has {id}"))
 }
 
 fn cases() -> Vec<(Target, Fault, Via)> {
@@ -674,19 +672,22 @@ fn cases() -> Vec<(Target, Fault, Via)> {
 /// Every (command, fault) case.
 fn faulted() -> Vec<(Target, Fault)> {
     let mut cases = Vec::new();
-    for pack in [theta(), eliza()] {
-        for target in targets(pack) {
-            cases.extend(COMMON.map(|fault| (target, fault)));
-            cases.extend(WARMING.map(|fault| (target, fault)));
+    for pack in packs() {
+        let targets = targets(pack);
+        for target in &targets {
+            cases.extend(COMMON.map(|fault| (*target, fault)));
+            cases.extend(WARMING.map(|fault| (*target, fault)));
             if STREAMING.contains(&target.id()) {
-                cases.push((target, Fault::TruncatedSse));
+                cases.push((*target, Fault::TruncatedSse));
             }
         }
+        // One oversized answer per pack, to its first read.
+        if let Some(read) = targets.iter().find(|t| t.read_only()) {
+            cases.push((*read, Fault::Oversized));
+        }
     }
-    let fallback = command(theta(), CATALOGUE_FALLBACK);
+    let fallback = command(CATALOGUE_FALLBACK);
     cases.extend(COMMON.map(|fault| (fallback, fault)));
-    cases.push((command(theta(), "theta.billing.balance"), Fault::Oversized));
-    cases.push((command(eliza(), "elizacloud.models.list"), Fault::Oversized));
     cases
 }
 
@@ -696,7 +697,7 @@ async fn every_family_times_every_fault() {
     let cases = cases();
     let commands: BTreeSet<&str> = cases.iter().map(|(t, ..)| t.id()).collect();
     let faults: BTreeSet<Fault> = cases.iter().map(|(_, f, _)| *f).collect();
-    let families: usize = theta().families.len() + eliza().families.len();
+    let families: usize = packs().iter().map(|p| p.families.len()).sum();
     let paid_or_mutating = cases.iter().filter(|(t, ..)| !t.read_only()).count();
     let through_mcp = cases.iter().filter(|(.., via)| *via == Via::Mcp).count();
 
@@ -784,9 +785,9 @@ fn key_problem(outcome: &Outcome) -> Option<String> {
 /// The table itself: a few rules that, were they wrong, would make the matrix test a lie.
 #[test]
 fn the_table_follows_the_retry_rules() {
-    let create = command(theta(), "theta.deployments.create");
-    let list = command(theta(), "theta.deployments.list");
-    let infer = command(theta(), "theta.ondemand.infer");
+    let create = command("theta.deployments.create");
+    let list = command("theta.deployments.list");
+    let infer = command("theta.ondemand.infer");
     // A paid request is never re-sent once it could have been processed.
     for fault in [
         Fault::S500,
@@ -812,7 +813,7 @@ fn the_table_follows_the_retry_rules() {
     // Capacity is the on-demand API's rule only, warming elizaOS Cloud's, and "warming" in
     // a message is nobody's.
     assert_eq!(expected(infer, Fault::Capacity).requests, MAX_RETRIES + 1);
-    let chat = command(eliza(), "elizacloud.chat");
+    let chat = command("elizacloud.chat");
     for fault in [Fault::Warming, Fault::LimiterDown, Fault::RetryAfterSeconds] {
         assert_eq!(expected(chat, fault).requests, MAX_RETRIES + 1, "{fault:?}");
         assert_eq!(expected(infer, fault).requests, 1, "{fault:?}");
@@ -828,7 +829,7 @@ fn the_table_follows_the_retry_rules() {
     );
     // Every family has a representative, and every paid or mutating command is one.
     let chosen: BTreeSet<&str> = faulted().iter().map(|(t, _)| t.id()).collect();
-    for pack in [theta(), eliza()] {
+    for pack in packs() {
         for family in pack.families {
             let calls_upstream = family.commands.iter().any(|c| c.service() != pack.runtime);
             assert!(

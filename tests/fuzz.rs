@@ -50,7 +50,7 @@ use theta_skill::runtime::serve::{ServeOptions, serve};
 use theta_skill::skills::theta::PACK;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
-use common::{BASE_URL_VARS, Env};
+use common::{Env, base_url_vars};
 
 /// Inputs per run when `THETA_FUZZ_INPUTS` is not set (CI).
 const CI_INPUTS: u64 = 4_000;
@@ -78,7 +78,7 @@ fn dead_end_env() -> Env {
         .set("THETA_VIDEO_SA_ID", "srvacc_fuzz0000000000000000")
         .set("THETA_VIDEO_SA_SECRET", "fuzz-video-secret-0123")
         .set("THETA_INFERENCE_AUTH_TOKEN", "fuzz-inference-token-01");
-    for var in BASE_URL_VARS {
+    for var in base_url_vars() {
         env = env.set(var, dead);
     }
     env

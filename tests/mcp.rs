@@ -105,9 +105,9 @@ impl Mcp {
     /// A server pointed at `server` with the on-demand token set, initialized.
     fn ready(server: &MockServer, extra: &[(&str, &str)]) -> Self {
         let uri = server.uri();
-        let mut env: Vec<(&str, &str)> = common::BASE_URL_VARS
-            .iter()
-            .map(|var| (*var, uri.as_str()))
+        let mut env: Vec<(&str, &str)> = common::base_url_vars()
+            .into_iter()
+            .map(|var| (var, uri.as_str()))
             .collect();
         env.push(("THETA_ONDEMAND_API_TOKEN", TOKEN));
         env.extend_from_slice(extra);
@@ -249,7 +249,7 @@ fn initialize_answers_the_version_asked_or_the_newest_with_a_handshake() {
     let result = &answer["result"];
     assert_eq!(result["protocolVersion"], json!("2025-11-25"));
     assert!(result["capabilities"]["tools"].is_object(), "{result:#}");
-    assert_eq!(result["serverInfo"]["name"], json!("theta-skill"));
+    assert_eq!(result["serverInfo"]["name"], json!(PACK.binary));
     assert_eq!(
         result["serverInfo"]["version"],
         json!(env!("CARGO_PKG_VERSION"))
@@ -312,72 +312,74 @@ fn the_stateless_lifecycle_discovers_and_calls_without_a_handshake() {
     assert!(status.success());
 }
 
+/// For every pack's binary: one tool per command, in order, with its provider-safe name, its
+/// summary, its id as title and its published schema (gated tools add only an optional
+/// `dryRun` boolean). That the hints follow the effects is an invariant of every pack
+/// (`tests/invariants.rs`); here, that the binary sends them.
 #[test]
 fn tools_list_has_one_tool_per_command_with_its_published_schema_and_effect_hints() {
-    let mut mcp = Mcp::start(&[]);
-    mcp.initialize("2025-11-25");
-    let answer = mcp.request("tools/list", json!({}));
-    let tools = answer["result"]["tools"].as_array().expect("tools").clone();
-    assert!(answer["result"].get("nextCursor").is_none(), "one page");
-    assert_eq!(tools.len(), PACK.commands().count());
-    for (tool, command) in tools.iter().zip(PACK.commands()) {
-        let name = tool_name(command.id());
-        assert_eq!(tool["name"], json!(name));
-        assert!(
-            name.chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-                && name.len() <= 64,
-            "{name}"
-        );
-        let description = tool["description"].as_str().unwrap();
-        assert!(description.starts_with(command.summary()), "{description}");
-        assert_eq!(tool["title"], json!(command.id()));
-        assert!(tool.get("outputSchema").is_none(), "{name}");
-
-        // The published schema; gated tools add only an optional `dryRun` boolean.
-        let mut expected = command.input_schema();
-        let gated = command.effect() != Effect::ReadOnly;
-        if gated {
-            expected["properties"]["dryRun"] = tool["inputSchema"]["properties"]["dryRun"].clone();
-            assert_eq!(
-                tool["inputSchema"]["properties"]["dryRun"]["type"],
-                json!("boolean"),
+    for pack in upstream_fault::packs() {
+        let mut mcp = Mcp::spawn(pack, &[], &[]);
+        mcp.initialize("2025-11-25");
+        let answer = mcp.request("tools/list", json!({}));
+        let tools = answer["result"]["tools"].as_array().expect("tools").clone();
+        assert!(answer["result"].get("nextCursor").is_none(), "one page");
+        assert_eq!(tools.len(), pack.commands().count(), "{}", pack.name);
+        for (tool, command) in tools.iter().zip(pack.commands()) {
+            let name = tool_name(command.id());
+            assert_eq!(tool["name"], json!(name));
+            assert!(
+                name.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                    && name.len() <= 64,
                 "{name}"
             );
-            assert!(description.contains("dryRun true first"), "{description}");
-        }
-        assert_eq!(tool["inputSchema"], expected, "{name}");
+            let description = tool["description"].as_str().unwrap();
+            assert!(description.starts_with(command.summary()), "{description}");
+            assert_eq!(tool["title"], json!(command.id()));
+            assert!(tool.get("outputSchema").is_none(), "{name}");
 
-        let hints = &tool["annotations"];
-        for hint in [
-            "readOnlyHint",
-            "destructiveHint",
-            "idempotentHint",
-            "openWorldHint",
-        ] {
-            assert!(hints[hint].is_boolean(), "{name}: {hint} missing: {hints}");
+            let mut expected = command.input_schema();
+            let gated = command.effect() != Effect::ReadOnly;
+            if gated {
+                expected["properties"]["dryRun"] =
+                    tool["inputSchema"]["properties"]["dryRun"].clone();
+                assert!(description.contains("dryRun true first"), "{description}");
+            }
+            assert_eq!(tool["inputSchema"], expected, "{name}");
+
+            let hints = &tool["annotations"];
+            for hint in [
+                "readOnlyHint",
+                "destructiveHint",
+                "idempotentHint",
+                "openWorldHint",
+            ] {
+                assert!(hints[hint].is_boolean(), "{name}: {hint} missing: {hints}");
+            }
+            assert_eq!(hints["readOnlyHint"], json!(!gated), "{name}");
+            assert_eq!(tool["_meta"]["skill/id"], json!(command.id()));
         }
-        assert_eq!(hints["readOnlyHint"], json!(!gated), "{name}");
-        assert_eq!(hints["openWorldHint"], json!(true), "{name}");
-        if !gated {
-            assert_eq!(hints["destructiveHint"], json!(false), "{name}");
-            assert_eq!(hints["idempotentHint"], json!(true), "{name}");
-        }
-        assert_eq!(tool["_meta"]["skill/id"], json!(command.id()));
+        let (status, _) = mcp.finish();
+        assert!(status.success());
     }
+}
+
+/// The Theta tools whose hints a reader would get wrong: a deployment's delete is destructive
+/// and idempotent, its stop is not destructive (it can be started again), a GPU deployment
+/// deleted cannot come back, a create and an inference are not idempotent.
+#[test]
+fn the_theta_tools_carry_the_hints_of_what_they_do() {
+    let set = theta_skill::mcp::tools::ToolSet::from_pack(&PACK);
     let hints = |name: &str| {
-        tools
-            .iter()
-            .find(|t| t["name"] == json!(name))
-            .map(|t| t["annotations"].clone())
-            .unwrap()
+        let tool = set.tools().iter().find(|t| t.name == name).unwrap();
+        serde_json::to_value(tool.annotations.as_ref().unwrap()).unwrap()
     };
     let delete = hints("theta_deployments_delete");
     assert_eq!(
         (&delete["destructiveHint"], &delete["idempotentHint"]),
         (&json!(true), &json!(true))
     );
-    // A stopped deployment can be started again; a GPU deployment deleted cannot come back.
     let stop = hints("theta_deployments_stop");
     assert_eq!(stop["destructiveHint"], json!(false));
     let gpu_delete = hints("theta_gpu_deployments_delete");
@@ -1074,10 +1076,9 @@ fn dry_run_env(pack: &Pack) -> Vec<(String, String)> {
     let mut env: Vec<(String, String)> = vec![
         (pack.var("DRY_RUN"), "1".to_owned()),
         (pack.var("HTTP_MAX_RETRIES"), "0".to_owned()),
-        ("THETA_PROJECT_ID".to_owned(), "prj_mcptests0".to_owned()),
-        ("THETA_ORG_ID".to_owned(), "org_mcptests0".to_owned()),
     ];
     env.extend(upstream_fault::services_at(pack, closed));
+    env.extend(upstream_fault::settings_from_examples(pack));
     env
 }
 
@@ -1111,7 +1112,6 @@ fn every_alias_and_id_reaches_its_command() {
             Some(pack.commands().count()),
             "aliases are not listed"
         );
-        let mut aliases = 0;
         for command in pack.commands() {
             let names = command
                 .aliases()
@@ -1119,7 +1119,6 @@ fn every_alias_and_id_reaches_its_command() {
                 .copied()
                 .chain(std::iter::once(command.id()));
             for name in names {
-                aliases += usize::from(name != command.id());
                 // An argument no command has: the call reaches validation, and runs nothing.
                 let answer = mcp.request(
                     "tools/call",
@@ -1138,10 +1137,10 @@ fn every_alias_and_id_reaches_its_command() {
                 );
             }
         }
-        if pack.name == "theta" {
-            assert!(aliases >= 15, "the official tool names: {aliases}");
-        }
     }
+    // The Theta pack carries the official servers' tool names.
+    let aliases: usize = PACK.commands().map(|c| c.aliases().len()).sum();
+    assert!(aliases >= 15, "the official tool names: {aliases}");
 }
 
 /// An alias's own argument names are mapped as the dispatcher maps them for any caller:
@@ -1231,13 +1230,14 @@ fn annotations_descriptions_and_previews_follow_one_declaration() {
                 );
             }
         }
-        if pack.name == "theta" {
-            assert!(
-                destructive.contains(&"theta.gpu.deployments.delete"),
-                "{destructive:?}"
-            );
-        }
-        assert!(!destructive.is_empty(), "{}: {destructive:?}", pack.name);
+        // Every command declared destructive said so in its preview (none, for a pack that
+        // declares none).
+        let declared: Vec<&str> = pack
+            .commands()
+            .filter(|c| c.destructive())
+            .map(|c| c.id())
+            .collect();
+        assert_eq!(destructive, declared, "{}", pack.name);
     }
 }
 

@@ -1,7 +1,8 @@
-//! The core is pack-agnostic: a tiny pack declared here, in the test tree (one service on a
-//! wiremock fake, one secret, one read-only and one paid command), runs through the same
-//! dispatcher, dry-run gate, secret chain, redaction, schema checks, CLI and artifact
-//! generators as the real skills, and nothing of another pack leaks into it.
+//! The core is pack-agnostic: the example pack `tiny` (`src/skills/tiny`, built for tests only:
+//! one service on a wiremock fake, one secret, one read-only and one paid command) runs through
+//! the same dispatcher, dry-run gate, secret chain, redaction, schema checks, CLI and artifact
+//! generators as the real skills, and nothing of another pack leaks into it. Being in
+//! `skills::PACKS`, it is also covered by every suite that loops over the packs.
 
 #![allow(
     clippy::unwrap_used,
@@ -11,169 +12,14 @@
 
 use std::ffi::OsString;
 
-use schemars::JsonSchema;
-use serde::Deserialize;
 use serde_json::{Value, json};
+use theta_skill::Runtime;
 use theta_skill::cli::{Input, execute};
-use theta_skill::command::{Command, Ctx, Preview, SecretNeed};
 use theta_skill::config::Config;
-use theta_skill::http::ApiRequest;
-use theta_skill::pack::{Family, Pack, Setting, SkillMeta};
 use theta_skill::secrets::{EnvSecrets, known};
-use theta_skill::vocab::{
-    AuthScheme, Effect, HostRule, Origin, SecretDef, SecretName, Service, ServiceDef,
-};
-use theta_skill::{Error, ErrorCode, Runtime};
+use theta_skill::skills::tiny::{API, PACK as TINY};
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-const TOKEN: SecretName = SecretName::new(&SecretDef {
-    names: &["TINY_TOKEN"],
-    description: "Tiny API token.",
-    plugin_key: "token",
-    missing_code: ErrorCode::pack_failure("MISSING_TINY_TOKEN"),
-    missing_message: "TINY_TOKEN is missing.",
-    missing_hint: "Create a token in the Tiny console and set TINY_TOKEN.",
-});
-
-const API: Service = Service::new(&ServiceDef {
-    name: "tiny-api",
-    origin: Origin::Fixed {
-        default: "https://api.tiny.example",
-        override_var: "TINY_BASE_URL",
-        hosts: HostRule {
-            domains: &["tiny.example"],
-        },
-        invalid_code: ErrorCode::pack_failure("INVALID_TINY_BASE_URL"),
-    },
-    auth: AuthScheme::Bearer(TOKEN),
-    credential_hint: "TINY_TOKEN",
-    ..ServiceDef::NONE
-});
-
-const RUNTIME: Service = Service::new(&ServiceDef {
-    name: "tiny-runtime",
-    ..ServiceDef::NONE
-});
-
-/// Arguments of `tiny.things.get`.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-struct GetArgs {
-    /// The thing's id.
-    #[schemars(length(min = 1, max = 16))]
-    id: String,
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Get;
-
-impl Command for Get {
-    const ID: &'static str = "tiny.things.get";
-    const EFFECT: Effect = Effect::ReadOnly;
-    const SUMMARY: &'static str = "Reads a thing.";
-    const SERVICE: Service = API;
-    const SECRETS: &'static [SecretNeed] = &[SecretNeed::required(TOKEN)];
-    type Args = GetArgs;
-    type Output = Value;
-
-    async fn run(&self, ctx: &Ctx<'_>, args: GetArgs) -> Result<Value, Error> {
-        ctx.client(API)?
-            .send(&ApiRequest::get(&["things", &args.id]))
-            .await?
-            .json_value()
-    }
-
-    fn example() -> Value {
-        json!({"id": "t1"})
-    }
-}
-
-/// Arguments of `tiny.things.buy`.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-struct BuyArgs {
-    /// How many.
-    #[schemars(range(min = 1, max = 5))]
-    count: u32,
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Buy;
-
-impl Buy {
-    fn request(args: &BuyArgs) -> ApiRequest {
-        ApiRequest::post(&["orders"], Effect::Paid).json(json!({"count": args.count}))
-    }
-}
-
-impl Command for Buy {
-    const ID: &'static str = "tiny.things.buy";
-    const ALIASES: &'static [&'static str] = &["buy_things"];
-    const EFFECT: Effect = Effect::Paid;
-    const SUMMARY: &'static str = "Buys things (paid).";
-    const SERVICE: Service = API;
-    const SECRETS: &'static [SecretNeed] = &[SecretNeed::required(TOKEN)];
-    type Args = BuyArgs;
-    type Output = Value;
-
-    async fn run(&self, ctx: &Ctx<'_>, args: BuyArgs) -> Result<Value, Error> {
-        ctx.client(API)?
-            .send(&Self::request(&args))
-            .await?
-            .json_value()
-    }
-
-    fn preview(&self, ctx: &Ctx<'_>, args: &BuyArgs) -> Result<Preview, Error> {
-        Ok(Preview::request(
-            ctx.client(API)?.preview(&Self::request(args))?,
-        ))
-    }
-
-    fn example() -> Value {
-        json!({"count": 2})
-    }
-}
-
-static TINY: Pack = Pack {
-    name: "tiny",
-    binary: "tiny-skill",
-    title: "Tiny Cloud",
-    env_prefix: "TINY_",
-    runtime: RUNTIME,
-    services: &[API],
-    secrets: &[TOKEN],
-    settings: &[Setting {
-        name: "TINY_REGION",
-        description: "Region.",
-        plugin_key: Some("region"),
-    }],
-    families: &[Family {
-        name: "things",
-        title: "Things",
-        blurb: "Things. Needs TINY_TOKEN.",
-        example: "tiny.things.get",
-        requires: &["TINY_TOKEN"],
-        commands: &[&Get, &Buy],
-        ..Family::EMPTY
-    }],
-    field_code: |field| (field == "id").then_some(ErrorCode::pack_request("INVALID_TINY_ID")),
-    endpoint_arg: None,
-    reads_local_files: false,
-    help_examples: "  tiny-skill run tiny.things.get '{\"id\":\"t1\"}'",
-    skill: SkillMeta {
-        name: "tiny",
-        description: "Tiny Cloud from OpenClaw.",
-        homepage: "https://tiny.example",
-        emoji: "🔹",
-        primary_env: "TINY_TOKEN",
-        body: "# Tiny\n\n{{GATED}}\n\n{{FAMILIES}}\n",
-        plugin_name: "Tiny",
-        plugin_description: "Tiny tools.",
-        package_name: "tiny-openclaw-plugin",
-    },
-    providers: theta_skill::pack::Providers::NONE,
-};
 
 const CANARY: &str = "tiny-canary-token-9f8e7d";
 

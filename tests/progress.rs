@@ -10,6 +10,7 @@
 )]
 
 mod common;
+mod upstream_fault;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -191,7 +192,7 @@ async fn run_reports_progress_on_stderr_without_arguments() {
     let uri = server.uri();
     let runs = [
         (
-            "theta-skill",
+            &theta_skill::skills::theta::PACK,
             vec![
                 ("THETA_ONDEMAND_API_BASE_URL", uri.as_str()),
                 ("THETA_ONDEMAND_API_TOKEN", TOKEN),
@@ -201,7 +202,7 @@ async fn run_reports_progress_on_stderr_without_arguments() {
             "infr_rqst_prog1",
         ),
         (
-            "elizacloud-skill",
+            &theta_skill::skills::elizacloud::PACK,
             vec![
                 ("ELIZACLOUD_BASE_URL", uri.as_str()),
                 ("ELIZACLOUD_API_KEY", TOKEN),
@@ -211,8 +212,9 @@ async fn run_reports_progress_on_stderr_without_arguments() {
             "job-prog-7f3a",
         ),
     ];
-    for (binary, vars, command, args, id) in runs {
-        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin(binary));
+    for (pack, vars, command, args, id) in runs {
+        let binary = pack.binary;
+        let mut cmd = std::process::Command::new(upstream_fault::binary(pack));
         cmd.env_clear()
             .envs(vars)
             .args(["run", command, &args.to_string()]);

@@ -1,5 +1,6 @@
-//! `theta-skill serve`: JSON Lines over stdio, concurrent answers matched by id, malformed
-//! lines answered, lazy secrets asked of the host.
+//! `serve`: JSON Lines over stdio, concurrent answers matched by id, malformed lines answered,
+//! lazy secrets asked of the host. The contract every pack keeps loops over `skills::PACKS`;
+//! the rest runs the Theta pack.
 
 #![allow(
     clippy::unwrap_used,
@@ -8,6 +9,8 @@
 )]
 
 mod common;
+mod local_files;
+mod upstream_fault;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -38,9 +41,13 @@ fn start(env: &Env, secret_timeout: Duration) -> Session {
 }
 
 fn start_with(env: &Env, options: ServeOptions) -> Session {
+    start_runtime(env.runtime(), options)
+}
+
+fn start_runtime(runtime: theta_skill::Runtime, options: ServeOptions) -> Session {
     let (to_server, server_in) = tokio::io::duplex(1 << 20);
     let (server_out, from_server) = tokio::io::duplex(1 << 20);
-    let runtime = Arc::new(env.runtime());
+    let runtime = Arc::new(runtime);
     let done = tokio::spawn(serve(runtime, server_in, server_out, options));
     Session {
         to_server: Some(to_server),
@@ -73,6 +80,83 @@ impl Session {
         }
         self.done.await.unwrap().unwrap();
         rest
+    }
+}
+
+/// The `serve` contract for every pack (`skills::PACKS`): every gated command of the pack (and
+/// every probe that stays offline in dry-run) sent as a line in dry-run, with every service at a
+/// closed local port and no secret, and a line that is not JSON: each line is answered exactly
+/// once, with its id, its command and a dry-run success; the one without an id is
+/// `INVALID_COMMAND_ARGS`; the host is asked for no secret.
+#[tokio::test]
+async fn every_pack_answers_every_line_once() {
+    for pack in upstream_fault::packs() {
+        let mut vars = upstream_fault::services_at(pack, "http://127.0.0.1:9");
+        vars.push((pack.var("HTTP_MAX_RETRIES"), "0".to_owned()));
+        let lookup = vars.clone();
+        let runtime = theta_skill::Runtime::new(
+            pack,
+            theta_skill::config::Config::from_lookup(*pack, move |k| {
+                lookup.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
+            }),
+            theta_skill::secrets::EnvSecrets::from_pairs(Vec::<(String, String)>::new()),
+        );
+        let mut session = start_runtime(
+            runtime,
+            ServeOptions {
+                secret_timeout: Duration::from_millis(200),
+                ..ServeOptions::default()
+            },
+        );
+        // The commands that answer from the process in dry-run (the read-only ones run, and
+        // meet every fault of the canaries' `serve` sessions).
+        let commands: Vec<_> = pack
+            .commands()
+            .filter(|c| c.effect() != theta_skill::Effect::ReadOnly || c.offline_in_dry_run())
+            .collect();
+        for (n, command) in commands.iter().enumerate() {
+            let line = json!({"id": n, "command": command.id(),
+                "args": local_files::runnable_example(*command), "dryRun": true});
+            session.send(&line.to_string()).await;
+        }
+        session.send("this is not json").await;
+        let mut answers = Vec::new();
+        let mut asked = Vec::new();
+        while answers.len() < commands.len() + 1 {
+            let line = session.next().await;
+            if line["type"] == json!("progress") {
+                continue;
+            }
+            if line["type"] == json!("secret") {
+                asked.push(line["requestId"].clone());
+                session
+                    .send(&json!({"type": "secret", "id": line["id"], "value": null}).to_string())
+                    .await;
+            } else {
+                answers.push(line);
+            }
+        }
+        assert!(
+            session.close().await.is_empty(),
+            "{}: no extra lines",
+            pack.name
+        );
+        for (n, command) in commands.iter().enumerate() {
+            let mine: Vec<&Value> = answers.iter().filter(|a| a["id"] == json!(n)).collect();
+            assert_eq!(mine.len(), 1, "{}: {answers:#?}", command.id());
+            assert_eq!(mine[0]["command"], json!(command.id()), "{:#}", mine[0]);
+            assert_eq!(mine[0]["ok"], json!(true), "{:#}", mine[0]);
+            assert_eq!(mine[0]["dryRun"], json!(true), "{:#}", mine[0]);
+        }
+        let anonymous: Vec<&Value> = answers.iter().filter(|a| a.get("id").is_none()).collect();
+        assert_eq!(anonymous.len(), 1, "{}: {anonymous:#?}", pack.name);
+        assert_eq!(anonymous[0]["error"]["code"], json!("INVALID_COMMAND_ARGS"));
+        assert_eq!(
+            asked,
+            Vec::<Value>::new(),
+            "{}: a dry-run asks for no secret",
+            pack.name
+        );
     }
 }
 

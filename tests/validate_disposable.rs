@@ -11,6 +11,7 @@
 
 mod common;
 mod controller_common;
+mod upstream_fault;
 
 use std::time::Duration;
 
@@ -648,7 +649,8 @@ async fn sigterm_during_the_probe_still_deletes_and_reports() {
     mount_happy_path(&server).await;
     let mut args = args();
     args["readyTimeoutMs"] = json!(120_000);
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_theta-skill"));
+    let mut command =
+        std::process::Command::new(upstream_fault::binary(&theta_skill::skills::theta::PACK));
     command
         .args(["run", COMMAND, &args.to_string()])
         .env_clear()
@@ -660,7 +662,7 @@ async fn sigterm_during_the_probe_still_deletes_and_reports() {
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
-    for var in common::BASE_URL_VARS {
+    for var in common::base_url_vars() {
         command.env(var, server.uri());
     }
     let child = command.spawn().unwrap();

@@ -10,16 +10,32 @@ use theta_skill::Runtime;
 use theta_skill::config::Config;
 use theta_skill::secrets::EnvSecrets;
 use theta_skill::skills::theta::PACK;
+use theta_skill::vocab::Origin;
 use wiremock::MockServer;
 
-/// The base-URL variable of every fixed-origin service.
-pub const BASE_URL_VARS: [&str; 5] = [
-    "THETA_CONTROLLER_BASE_URL",
-    "THETA_CONTROLLER_V1_BASE_URL",
-    "THETA_PLATFORM_BASE_URL",
-    "THETA_ONDEMAND_API_BASE_URL",
-    "THETA_VIDEO_API_BASE_URL",
-];
+/// The override variable of every fixed-origin service of the pack, from its declarations.
+pub fn base_url_vars() -> Vec<&'static str> {
+    PACK.services
+        .iter()
+        .filter_map(|service| match service.def().origin {
+            Origin::Fixed { override_var, .. } => Some(override_var),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The variable that points each service of the pack elsewhere (a fixed origin's override,
+/// a configured origin's variable, the dedicated endpoint's included), from its declarations.
+pub fn origin_vars() -> Vec<&'static str> {
+    PACK.services
+        .iter()
+        .filter_map(|service| match service.def().origin {
+            Origin::Fixed { override_var, .. } => Some(override_var),
+            Origin::Configured { var, .. } => Some(var),
+            Origin::None => None,
+        })
+        .collect()
+}
 
 /// A fixed environment for one test.
 #[derive(Debug, Clone, Default)]
@@ -30,16 +46,14 @@ pub struct Env {
 impl Env {
     /// An empty environment with fast retries (so retry tests take milliseconds).
     pub fn new() -> Self {
-        Self::default().set("THETA_HTTP_RETRY_BACKOFF_MS", "25")
+        Self::default().set(&PACK.var("HTTP_RETRY_BACKOFF_MS"), "25")
     }
 
     /// Every service (and the dedicated endpoint) pointed at `server`.
     pub fn all_services(server: &MockServer) -> Self {
-        let mut env = Self::new();
-        for var in BASE_URL_VARS {
-            env = env.set(var, &server.uri());
-        }
-        env.set("THETA_INFERENCE_ENDPOINT", &server.uri())
+        origin_vars()
+            .into_iter()
+            .fold(Self::new(), |env, var| env.set(var, &server.uri()))
     }
 
     /// Sets a variable.

@@ -6,6 +6,7 @@
 #![allow(dead_code, unreachable_pub)]
 
 use theta_skill::Pack;
+use theta_skill::vocab::{Origin, Service};
 use tokio::io::AsyncReadExt as _;
 use tokio::net::TcpStream;
 use wiremock::MockServer;
@@ -93,39 +94,91 @@ impl Fault {
     }
 }
 
-/// Every pack of the crate, each with its own binary ([`binary`]).
-pub fn packs() -> [&'static Pack; 2] {
-    [
-        &theta_skill::skills::theta::PACK,
-        &theta_skill::skills::elizacloud::PACK,
-    ]
+/// Every pack of the crate (`skills::PACKS`), each with its own binary ([`binary`]).
+pub fn packs() -> &'static [&'static Pack] {
+    theta_skill::skills::PACKS
 }
 
-/// The binary built for `pack`.
-pub fn binary(pack: &Pack) -> &'static str {
-    match pack.binary {
-        "theta-skill" => env!("CARGO_BIN_EXE_theta-skill"),
-        "elizacloud-skill" => env!("CARGO_BIN_EXE_elizacloud-skill"),
-        other => panic!("no binary for {other}: add it here"),
+/// The binary built for `pack`: `<binary>` next to the folder of this test executable
+/// (`target/<profile>/deps/<test>` → `target/<profile>/<binary>`). Cargo builds every binary
+/// of the package before its integration tests; one missing is a loud failure, never a skip.
+pub fn binary(pack: &Pack) -> std::path::PathBuf {
+    let exe = std::env::current_exe().expect("the test executable's path");
+    let profile = exe
+        .parent()
+        .and_then(std::path::Path::parent)
+        .expect("target/<profile>/deps/<test>");
+    let path = profile.join(format!("{}{}", pack.binary, std::env::consts::EXE_SUFFIX));
+    assert!(
+        path.is_file(),
+        "{} was not built for pack {} (expected at {}): add its [[bin]] entry to Cargo.toml",
+        pack.binary,
+        pack.name,
+        path.display()
+    );
+    path
+}
+
+/// The variable that points `service` elsewhere: a fixed origin's override, or a configured
+/// origin's variable; `None` for the runtime.
+pub fn origin_var(service: Service) -> Option<&'static str> {
+    match service.def().origin {
+        Origin::Fixed { override_var, .. } => Some(override_var),
+        Origin::Configured { var, .. } => Some(var),
+        Origin::None => None,
     }
 }
 
-/// The variables that point every service of `pack` at `uri`.
+/// The variables that point every service of `pack` at `uri`, from the pack's declarations.
 pub fn services_at(pack: &Pack, uri: &str) -> Vec<(String, String)> {
-    let vars: &[&str] = match pack.binary {
-        "theta-skill" => &[
-            "THETA_CONTROLLER_BASE_URL",
-            "THETA_CONTROLLER_V1_BASE_URL",
-            "THETA_PLATFORM_BASE_URL",
-            "THETA_ONDEMAND_API_BASE_URL",
-            "THETA_VIDEO_API_BASE_URL",
-            "THETA_INFERENCE_ENDPOINT",
-        ],
-        "elizacloud-skill" => &["ELIZACLOUD_BASE_URL"],
-        other => panic!("no fake endpoints for {other}"),
-    };
-    vars.iter()
-        .map(|var| ((*var).to_owned(), uri.to_owned()))
+    let vars: Vec<(String, String)> = pack
+        .services
+        .iter()
+        .filter_map(|service| origin_var(*service))
+        .map(|var| (var.to_owned(), uri.to_owned()))
+        .collect();
+    assert!(
+        !vars.is_empty() || pack.services.is_empty(),
+        "{}: no service can be pointed at a fake",
+        pack.name
+    );
+    vars
+}
+
+/// Values for the settings of `pack` that a command's example also passes as an argument
+/// (the setting's plugin key, `orgId`), taken from that example: a command that falls back
+/// to the setting finds a value its own example would use. A setting no example names stays
+/// unset, and an origin variable is [`services_at`]'s.
+pub fn settings_from_examples(pack: &Pack) -> Vec<(String, String)> {
+    let origins: Vec<&str> = pack
+        .services
+        .iter()
+        .filter_map(|service| origin_var(*service))
+        .collect();
+    pack.settings
+        .iter()
+        .filter(|setting| !origins.contains(&setting.name))
+        .filter_map(|setting| {
+            let key = setting.plugin_key?;
+            let value = pack
+                .commands()
+                .find_map(|c| c.example().get(key)?.as_str().map(str::to_owned))?;
+            Some((setting.name.to_owned(), value))
+        })
+        .collect()
+}
+
+/// Every secret of `pack` set, each to `<tag>-<its name in lower case>`.
+pub fn every_secret(pack: &Pack, tag: &str) -> Vec<(String, String)> {
+    pack.secrets
+        .iter()
+        .map(|secret| {
+            let name = secret.canonical();
+            (
+                name.to_owned(),
+                format!("{tag}-{}", name.to_ascii_lowercase()),
+            )
+        })
         .collect()
 }
 
