@@ -113,7 +113,7 @@ if cycles:
 print("no import loops")
 
 # The core names no pack: outside src/skills and src/bin, no Theta or elizaOS Cloud name,
-# not even the crate's own (`theta_skill`), so no doc example of the core names one either.
+# in code, comments and doc examples alike (doc examples use the crate's own name, `skill_runtime`).
 named = []
 for path in src.rglob("*"):
     rel = path.relative_to(src)

@@ -230,9 +230,9 @@ pub trait Command: Send + Sync + 'static {
     ///
     /// ```compile_fail,E0080
     /// use serde_json::{Value, json};
-    /// use theta_skill::command::{Command, Ctx, DynCommand};
-    /// use theta_skill::vocab::{Effect, Service, ServiceDef};
-    /// use theta_skill::Error;
+    /// use skill_runtime::command::{Command, Ctx, DynCommand};
+    /// use skill_runtime::vocab::{Effect, Service, ServiceDef};
+    /// use skill_runtime::Error;
     ///
     /// const API: Service = Service::new(&ServiceDef { name: "acme-api", ..ServiceDef::NONE });
     ///

@@ -237,7 +237,7 @@ async fn capabilities_report_failed_and_unconfigured_probes() {
 
 /// The command ids of the Theta family `name`, as the pack declares them.
 fn family_ids(name: &str) -> serde_json::Value {
-    let family = theta_skill::skills::theta::PACK
+    let family = skill_runtime::skills::theta::PACK
         .families
         .iter()
         .find(|f| f.name == name)

@@ -47,9 +47,9 @@ use std::time::{Duration, Instant};
 use base64::Engine as _;
 use futures_util::StreamExt as _;
 use serde_json::{Map, Value, json};
-use theta_skill::runtime::registry::tool_name;
-use theta_skill::vocab::AuthScheme;
-use theta_skill::{DynCommand, Pack};
+use skill_runtime::runtime::registry::tool_name;
+use skill_runtime::vocab::AuthScheme;
+use skill_runtime::{DynCommand, Pack};
 use tokio::io::AsyncWriteExt as _;
 use tokio::net::TcpListener;
 use wiremock::matchers::any;
@@ -807,7 +807,7 @@ async fn no_piece_of_any_canary_is_ever_printed() {
             for command in pack.commands() {
                 let args = hastened_example(command);
                 let mut dry = args.clone();
-                let gated = command.effect() != theta_skill::Effect::ReadOnly;
+                let gated = command.effect() != skill_runtime::Effect::ReadOnly;
                 for arguments in std::iter::once(args).chain(gated.then(|| {
                     dry["dryRun"] = json!(true);
                     dry
@@ -973,7 +973,7 @@ async fn no_piece_of_any_canary_is_ever_printed() {
 #[test]
 fn the_check_finds_a_piece_of_a_canary() {
     let mut rng = fastrand::Rng::with_seed(7);
-    let canaries = canaries(&theta_skill::skills::theta::PACK, &mut rng);
+    let canaries = canaries(&skill_runtime::skills::theta::PACK, &mut rng);
     let key = &canaries.values["THETA_EC_API_KEY"];
     assert!(leaks(&canaries, "nothing here").is_empty());
     assert!(!leaks(&canaries, key).is_empty());

@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use assert_cmd::Command;
 use serde_json::{Value, json};
-use theta_skill::skills::theta::PACK;
-use theta_skill::{Effect, Pack};
+use skill_runtime::skills::theta::PACK;
+use skill_runtime::{Effect, Pack};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -254,7 +254,7 @@ fn pack_bin(pack: &Pack) -> Command {
 /// them to, so its generators still run and must agree with their own `--check`.
 fn generated_root(pack: &Pack, what: &str) -> std::path::PathBuf {
     let repo = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    if !theta_skill::skills::EXAMPLES
+    if !skill_runtime::skills::EXAMPLES
         .iter()
         .any(|example| std::ptr::eq(*example, pack))
     {
@@ -287,7 +287,7 @@ fn generated_root(pack: &Pack, what: &str) -> std::path::PathBuf {
 
 #[test]
 fn checked_in_schemas_are_fresh() {
-    for pack in theta_skill::skills::PACKS {
+    for pack in skill_runtime::skills::PACKS {
         let dir = generated_root(pack, "schemas").join("schemas");
         let out = pack_bin(pack)
             .args(["schemas", "--check", "--out", &dir.to_string_lossy()])
@@ -305,7 +305,7 @@ fn checked_in_schemas_are_fresh() {
 
 #[test]
 fn checked_in_skill_and_bundle_are_fresh() {
-    for pack in theta_skill::skills::PACKS {
+    for pack in skill_runtime::skills::PACKS {
         let root = generated_root(pack, "bundle");
         let root = root.to_string_lossy();
         let out = pack_bin(pack)
@@ -335,7 +335,7 @@ fn checked_in_skill_and_bundle_are_fresh() {
 /// prints exactly one JSON document.
 #[test]
 fn every_binary_keeps_the_command_line_contract() {
-    for pack in theta_skill::skills::PACKS {
+    for pack in skill_runtime::skills::PACKS {
         let name = pack.binary;
         let out = pack_bin(pack).args(["list", "--json"]).output().unwrap();
         assert_eq!(out.status.code(), Some(0), "{name}");

@@ -46,7 +46,7 @@ async fn setup_is_offline_and_needs_no_key() {
 #[test]
 fn the_binary_runs_setup_offline_without_a_key() {
     let out = std::process::Command::new(upstream_fault::binary(
-        &theta_skill::skills::elizacloud::PACK,
+        &skill_runtime::skills::elizacloud::PACK,
     ))
     .args(["run", "elizacloud.setup"])
     .env_clear()
@@ -1371,7 +1371,7 @@ async fn the_binary_keeps_the_key_out_of_stdout_stderr_and_debug_logs() {
         ),
     ] {
         let out = std::process::Command::new(upstream_fault::binary(
-            &theta_skill::skills::elizacloud::PACK,
+            &skill_runtime::skills::elizacloud::PACK,
         ))
         .args(["run", command, &args])
         .env_clear()
@@ -1394,7 +1394,7 @@ async fn the_binary_keeps_the_key_out_of_stdout_stderr_and_debug_logs() {
 fn the_binary_serves_json_lines_and_previews_paid_commands() {
     use std::io::Write;
     let mut child = std::process::Command::new(upstream_fault::binary(
-        &theta_skill::skills::elizacloud::PACK,
+        &skill_runtime::skills::elizacloud::PACK,
     ))
     .arg("serve")
     .env_clear()

@@ -7,9 +7,9 @@
     reason = "test code: a panic is a failed test"
 )]
 
-use theta_skill::Effect;
-use theta_skill::runtime::registry::find;
-use theta_skill::skills::elizacloud::PACK;
+use skill_runtime::Effect;
+use skill_runtime::runtime::registry::find;
+use skill_runtime::skills::elizacloud::PACK;
 
 #[test]
 fn destructive_commands_say_so_and_the_ids_are_the_issues() {

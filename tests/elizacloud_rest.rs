@@ -198,7 +198,7 @@ async fn consent_is_refused_before_any_file_is_read_or_request_sent() {
 #[test]
 fn the_binary_refuses_a_clone_without_consent_with_exit_status_2() {
     let out = std::process::Command::new(upstream_fault::binary(
-        &theta_skill::skills::elizacloud::PACK,
+        &skill_runtime::skills::elizacloud::PACK,
     ))
     .args([
         "run",
@@ -612,7 +612,7 @@ async fn the_binary_keeps_paths_file_bytes_and_the_key_out_of_stdout_stderr_and_
         ),
     ] {
         let mut cmd = std::process::Command::new(upstream_fault::binary(
-            &theta_skill::skills::elizacloud::PACK,
+            &skill_runtime::skills::elizacloud::PACK,
         ));
         cmd.args(["run", command, &args.to_string()])
             .env_clear()

@@ -8,8 +8,8 @@
 )]
 
 use serde_json::json;
-use theta_skill::schema::{accepts_every_empty_object, compile};
-use theta_skill::skills::PACKS;
+use skill_runtime::schema::{accepts_every_empty_object, compile};
+use skill_runtime::skills::PACKS;
 
 #[test]
 fn the_empty_object_shortcut_agrees_with_the_validator_for_every_command() {

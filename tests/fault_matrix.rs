@@ -55,11 +55,11 @@ use std::time::{Duration, Instant, SystemTime};
 
 use futures_util::StreamExt as _;
 use serde_json::{Value, json};
-use theta_skill::config::Config;
-use theta_skill::http::retry::is_capacity_exhausted;
-use theta_skill::runtime::registry::tool_name;
-use theta_skill::secrets::EnvSecrets;
-use theta_skill::{DynCommand, Effect, Pack, Runtime, Service};
+use skill_runtime::config::Config;
+use skill_runtime::http::retry::is_capacity_exhausted;
+use skill_runtime::runtime::registry::tool_name;
+use skill_runtime::secrets::EnvSecrets;
+use skill_runtime::{DynCommand, Effect, Pack, Runtime, Service};
 use tokio::io::{AsyncBufReadExt as _, AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpListener;
 use wiremock::matchers::any;
@@ -285,11 +285,11 @@ async fn mcp_in_process(target: Target, uri: &str) -> Value {
     let runtime = Arc::new(runtime_for(target, uri));
     let (mut to_server, server_in) = tokio::io::duplex(1 << 16);
     let (server_out, from_server) = tokio::io::duplex(1 << 16);
-    let server = tokio::spawn(theta_skill::mcp::serve_until(
+    let server = tokio::spawn(skill_runtime::mcp::serve_until(
         runtime,
         server_in,
         server_out,
-        theta_skill::mcp::McpOptions::default(),
+        skill_runtime::mcp::McpOptions::default(),
         std::future::pending(),
     ));
     let lines = mcp_lines(

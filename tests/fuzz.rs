@@ -44,10 +44,10 @@ use std::time::{Duration, Instant};
 
 use futures_util::FutureExt as _;
 use serde_json::{Map, Value, json};
-use theta_skill::Runtime;
-use theta_skill::runtime::registry::tool_name;
-use theta_skill::runtime::serve::{ServeOptions, serve};
-use theta_skill::skills::theta::PACK;
+use skill_runtime::Runtime;
+use skill_runtime::runtime::registry::tool_name;
+use skill_runtime::runtime::serve::{ServeOptions, serve};
+use skill_runtime::skills::theta::PACK;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
 use common::{Env, base_url_vars};
@@ -542,7 +542,7 @@ fn mcp_seeds() -> Vec<Value> {
     ];
     for command in PACK.commands() {
         let mut args = command.example();
-        if command.effect() != theta_skill::Effect::ReadOnly {
+        if command.effect() != skill_runtime::Effect::ReadOnly {
             args["dryRun"] = json!(true);
         }
         let names = [tool_name(command.id()), command.id().to_owned()]
@@ -619,7 +619,7 @@ fn mcp_must_answer(line: &[u8], max_line: usize) -> bool {
     if text.trim().is_empty() {
         return false;
     }
-    if theta_skill::bounds::check_request(text.as_bytes()).is_err() {
+    if skill_runtime::bounds::check_request(text.as_bytes()).is_err() {
         return true;
     }
     let Ok(Value::Object(map)) = serde_json::from_str::<Value>(text) else {
@@ -647,12 +647,12 @@ async fn mcp_session_fuzz() {
     let runtime = Arc::new(dead_end_env().runtime());
     let (mut to_server, server_in) = tokio::io::duplex(1 << 16);
     let (server_out, from_server) = tokio::io::duplex(1 << 16);
-    let options = theta_skill::mcp::McpOptions {
+    let options = skill_runtime::mcp::McpOptions {
         max_in_flight: 8,
         max_line_bytes: max_line,
         ..Default::default()
     };
-    let done = tokio::spawn(theta_skill::mcp::serve_until(
+    let done = tokio::spawn(skill_runtime::mcp::serve_until(
         runtime,
         server_in,
         server_out,

@@ -1104,7 +1104,7 @@ async fn setup_lists_the_v1_step() {
 
 /// The command ids of the Theta family `name`, as the pack declares them.
 fn family_ids(name: &str) -> serde_json::Value {
-    let family = theta_skill::skills::theta::PACK
+    let family = skill_runtime::skills::theta::PACK
         .families
         .iter()
         .find(|f| f.name == name)

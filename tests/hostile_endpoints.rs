@@ -11,8 +11,8 @@
 
 use std::net::IpAddr;
 
-use theta_skill::http::endpoint::{HostRule, Refusal, SafeResolver, check_url};
-use theta_skill::skills::theta::{DEDICATED_HOSTS, THETA_ORIGINS};
+use skill_runtime::http::endpoint::{HostRule, Refusal, SafeResolver, check_url};
+use skill_runtime::skills::theta::{DEDICATED_HOSTS, THETA_ORIGINS};
 use url::{ParseError, Url};
 
 /// What must happen to a URL.
@@ -443,7 +443,7 @@ async fn names_resolving_to_special_addresses_are_refused_at_connect_time() {
             .parse()
             .unwrap();
         assert!(
-            !theta_skill::http::endpoint::is_public(address),
+            !skill_runtime::http::endpoint::is_public(address),
             "{name}: {error}"
         );
     }

@@ -11,7 +11,7 @@
 mod common;
 
 use serde_json::{Value, json};
-use theta_skill::http::endpoint::hostile_urls;
+use skill_runtime::http::endpoint::hostile_urls;
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 

@@ -17,12 +17,12 @@ mod upstream_fault;
 use std::collections::HashSet;
 
 use serde_json::{Value, json};
-use theta_skill::artifacts::skill::{commands_md, skill_md};
-use theta_skill::config::Config;
-use theta_skill::runtime::registry::{find, tool_name};
-use theta_skill::schema::{compile, provider_safety_problems};
-use theta_skill::secrets::EnvSecrets;
-use theta_skill::{Effect, Pack, Runtime};
+use skill_runtime::artifacts::skill::{commands_md, skill_md};
+use skill_runtime::config::Config;
+use skill_runtime::runtime::registry::{find, tool_name};
+use skill_runtime::schema::{compile, provider_safety_problems};
+use skill_runtime::secrets::EnvSecrets;
+use skill_runtime::{Effect, Pack, Runtime};
 use wiremock::MockServer;
 
 use upstream_fault::{packs, services_at};
@@ -89,14 +89,14 @@ fn summaries_are_one_sentence(pack: &Pack) {
 /// `list --json` entry; a command that is not never says it is irreversible.
 fn destructive_commands_say_so_and_only_they(pack: &Pack) {
     let reference = commands_md(pack);
-    let catalog = theta_skill::runtime::registry::catalog(pack);
+    let catalog = skill_runtime::runtime::registry::catalog(pack);
     for (command, listed) in pack.commands().zip(&catalog) {
         let id = command.id();
         let summary = command.summary();
         assert_eq!(listed["destructive"], json!(command.destructive()), "{id}");
         if command.destructive() {
             assert!(summary.starts_with("Destructive: "), "{id}: {summary}");
-            assert_ne!(command.effect(), theta_skill::Effect::ReadOnly, "{id}");
+            assert_ne!(command.effect(), skill_runtime::Effect::ReadOnly, "{id}");
         } else {
             let lower = summary.to_lowercase();
             for word in ["destructive", "irreversib", "cannot be undone"] {
@@ -196,7 +196,7 @@ fn every_command_belongs_to_exactly_one_family(pack: &Pack) {
             assert_eq!(family_of, Some(family.name), "{}", command.id());
         }
     }
-    let catalog = theta_skill::runtime::registry::catalog(pack);
+    let catalog = skill_runtime::runtime::registry::catalog(pack);
     let listed: Vec<&str> = catalog
         .iter()
         .map(|entry| entry["id"].as_str().unwrap())
@@ -207,7 +207,7 @@ fn every_command_belongs_to_exactly_one_family(pack: &Pack) {
         "{}: the catalog is the families' commands",
         pack.name
     );
-    let published: HashSet<String> = theta_skill::artifacts::schema_files(pack)
+    let published: HashSet<String> = skill_runtime::artifacts::schema_files(pack)
         .into_keys()
         .filter_map(|path| {
             let name = path.file_name()?.to_string_lossy().into_owned();
@@ -304,7 +304,7 @@ fn the_skill_requires_only_its_own_binary_and_key(pack: &Pack) {
 /// and never destructive; a gated tool is not read-only, destructive exactly when declared,
 /// idempotent as declared; every tool talks to the world; one tool per command, in order.
 fn annotations_match_effects(pack: &Pack) {
-    let tools = theta_skill::mcp::tools::ToolSet::from_pack(pack);
+    let tools = skill_runtime::mcp::tools::ToolSet::from_pack(pack);
     let tools = tools.tools();
     assert_eq!(tools.len(), pack.commands().count(), "{}", pack.name);
     for (tool, command) in tools.iter().zip(pack.commands()) {

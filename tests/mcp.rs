@@ -22,10 +22,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use theta_skill::command::DESTRUCTIVE_NOTE;
-use theta_skill::runtime::registry::tool_name;
-use theta_skill::skills::theta::PACK;
-use theta_skill::{Effect, Pack};
+use skill_runtime::command::DESTRUCTIVE_NOTE;
+use skill_runtime::runtime::registry::tool_name;
+use skill_runtime::skills::theta::PACK;
+use skill_runtime::{Effect, Pack};
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -370,7 +370,7 @@ fn tools_list_has_one_tool_per_command_with_its_published_schema_and_effect_hint
 /// deleted cannot come back, a create and an inference are not idempotent.
 #[test]
 fn the_theta_tools_carry_the_hints_of_what_they_do() {
-    let set = theta_skill::mcp::tools::ToolSet::from_pack(&PACK);
+    let set = skill_runtime::mcp::tools::ToolSet::from_pack(&PACK);
     let hints = |name: &str| {
         let tool = set.tools().iter().find(|t| t.name == name).unwrap();
         serde_json::to_value(tool.annotations.as_ref().unwrap()).unwrap()

@@ -13,8 +13,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use theta_skill::error::{Error, ErrorCode};
-use theta_skill::skills::theta::ondemand::{PollPlan, Progress, TerminalState, poll_loop};
+use skill_runtime::error::{Error, ErrorCode};
+use skill_runtime::skills::theta::ondemand::{PollPlan, Progress, TerminalState, poll_loop};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -955,7 +955,7 @@ async fn poll(
     plan: PollPlan,
     job: &Job,
 ) -> (
-    theta_skill::skills::theta::ondemand::PollOutcome,
+    skill_runtime::skills::theta::ondemand::PollOutcome,
     Vec<Progress>,
 ) {
     let mut seen = Vec::new();
@@ -1322,7 +1322,7 @@ async fn capabilities_verify_the_catalog_and_the_token_without_spending() {
         .await;
     Mock::given(method("GET"))
         .and(path(
-            "/infer_request/infr_rqst_theta_skill_capability_probe",
+            "/infer_request/infr_rqst_skill_runtime_capability_probe",
         ))
         .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
         .respond_with(
@@ -1369,7 +1369,7 @@ async fn capabilities_never_verify_a_rejected_token_or_the_embedded_catalog() {
         .await;
     Mock::given(method("GET"))
         .and(path(
-            "/infer_request/infr_rqst_theta_skill_capability_probe",
+            "/infer_request/infr_rqst_skill_runtime_capability_probe",
         ))
         .respond_with(
             ResponseTemplate::new(401).set_body_json(json!({"message": "invalid api key"})),

@@ -13,11 +13,11 @@
 use std::ffi::OsString;
 
 use serde_json::{Value, json};
-use theta_skill::Runtime;
-use theta_skill::cli::{Input, execute};
-use theta_skill::config::Config;
-use theta_skill::secrets::{EnvSecrets, known};
-use theta_skill::skills::tiny::{API, PACK as TINY};
+use skill_runtime::Runtime;
+use skill_runtime::cli::{Input, execute};
+use skill_runtime::config::Config;
+use skill_runtime::secrets::{EnvSecrets, known};
+use skill_runtime::skills::tiny::{API, PACK as TINY};
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -147,7 +147,7 @@ async fn a_paid_command_runs_once_and_a_missing_secret_is_the_packs_named_error(
 #[tokio::test]
 async fn an_answer_is_redacted_with_its_secrets_whatever_arrives_before_it_is_printed() {
     use secrecy::SecretString;
-    use theta_skill::secrets::redact;
+    use skill_runtime::secrets::redact;
     let token = "tiny-pinned-token-5c4b3a";
     let server = MockServer::start().await;
     Mock::given(method("GET"))
@@ -303,7 +303,7 @@ fn the_cli_lists_describes_and_bundles_only_this_pack() {
         "{help}"
     );
 
-    let files = theta_skill::artifacts::bundle_files(&TINY);
+    let files = skill_runtime::artifacts::bundle_files(&TINY);
     let roots: std::collections::BTreeSet<String> = files
         .keys()
         .map(|p| p.iter().next().unwrap().to_string_lossy().into_owned())

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use theta_skill::runtime::serve::{ServeOptions, serve};
+use skill_runtime::runtime::serve::{ServeOptions, serve};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -192,7 +192,7 @@ async fn run_reports_progress_on_stderr_without_arguments() {
     let uri = server.uri();
     let runs = [
         (
-            &theta_skill::skills::theta::PACK,
+            &skill_runtime::skills::theta::PACK,
             vec![
                 ("THETA_ONDEMAND_API_BASE_URL", uri.as_str()),
                 ("THETA_ONDEMAND_API_TOKEN", TOKEN),
@@ -202,7 +202,7 @@ async fn run_reports_progress_on_stderr_without_arguments() {
             "infr_rqst_prog1",
         ),
         (
-            &theta_skill::skills::elizacloud::PACK,
+            &skill_runtime::skills::elizacloud::PACK,
             vec![
                 ("ELIZACLOUD_BASE_URL", uri.as_str()),
                 ("ELIZACLOUD_API_KEY", TOKEN),

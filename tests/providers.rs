@@ -223,7 +223,7 @@ async fn a_theta_job_still_running_at_the_deadline_is_reported_with_its_id() {
 
 #[tokio::test]
 async fn failures_after_the_job_was_sent_name_it_and_send_nothing_more() {
-    let big = vec![0u8; theta_skill::providers::IMAGE_MAX_BYTES + 1];
+    let big = vec![0u8; skill_runtime::providers::IMAGE_MAX_BYTES + 1];
     for (name, output, code) in [
         ("failed", None, "UPSTREAM_ERROR"),
         ("too-large", Some("/outputs/big.png"), "MEDIA_TOO_LARGE"),
@@ -504,10 +504,10 @@ async fn eliza_images_from_the_fake_arrive_inline() {
 
 // ----- The plugin offers them to OpenClaw, not to agents -----
 
-fn packs() -> [&'static theta_skill::Pack; 2] {
+fn packs() -> [&'static skill_runtime::Pack; 2] {
     [
-        &theta_skill::skills::theta::PACK,
-        &theta_skill::skills::elizacloud::PACK,
+        &skill_runtime::skills::theta::PACK,
+        &skill_runtime::skills::elizacloud::PACK,
     ]
 }
 
@@ -515,7 +515,7 @@ fn packs() -> [&'static theta_skill::Pack; 2] {
 /// plugin's table registers is in its contract, and every contract id is registered.
 #[test]
 fn every_provider_registration_is_in_its_contract_and_the_reverse() {
-    use theta_skill::artifacts::{plugin, providers};
+    use skill_runtime::artifacts::{plugin, providers};
     for pack in packs() {
         let mut registered: std::collections::BTreeMap<String, Vec<String>> = Default::default();
         for entry in providers::registrations(pack) {
@@ -537,7 +537,7 @@ fn every_command_behind_a_slot_takes_what_the_slot_sends() {
         let mut slots = std::collections::BTreeSet::new();
         for capability in pack.providers.capabilities {
             assert!(slots.insert(capability.slot), "{:?} twice", capability.slot);
-            let theta_skill::providers::Route::Command(id) = capability.route else {
+            let skill_runtime::providers::Route::Command(id) = capability.route else {
                 continue;
             };
             let command = pack.commands().find(|c| c.id() == id).unwrap();
@@ -554,7 +554,7 @@ fn every_command_behind_a_slot_takes_what_the_slot_sends() {
             );
             assert_ne!(
                 command.effect(),
-                theta_skill::Effect::ReadOnly,
+                skill_runtime::Effect::ReadOnly,
                 "{id} is gated"
             );
         }
@@ -563,8 +563,8 @@ fn every_command_behind_a_slot_takes_what_the_slot_sends() {
 
 #[test]
 fn the_plugins_declare_what_each_cloud_fills() {
-    use theta_skill::artifacts::providers::{manifest_fields, readme_section, registrations};
-    let theta = manifest_fields(&theta_skill::skills::theta::PACK);
+    use skill_runtime::artifacts::providers::{manifest_fields, readme_section, registrations};
+    let theta = manifest_fields(&skill_runtime::skills::theta::PACK);
     assert_eq!(
         theta["contracts"],
         json!({"imageGenerationProviders": ["theta"], "videoGenerationProviders": ["theta"], "mediaUnderstandingProviders": ["theta"]})
@@ -577,7 +577,7 @@ fn the_plugins_declare_what_each_cloud_fills() {
         theta["mediaUnderstandingProviderMetadata"]["theta"]["defaultModels"]["audio"],
         json!("whisper")
     );
-    let eliza = manifest_fields(&theta_skill::skills::elizacloud::PACK);
+    let eliza = manifest_fields(&skill_runtime::skills::elizacloud::PACK);
     assert_eq!(
         eliza["contracts"],
         json!({"imageGenerationProviders": ["elizacloud"], "videoGenerationProviders": ["elizacloud"], "speechProviders": ["elizacloud"], "embeddingProviders": ["elizacloud"]})
@@ -586,11 +586,11 @@ fn the_plugins_declare_what_each_cloud_fills() {
         eliza["modelCatalog"]["providers"]["elizacloud"]["baseUrl"],
         json!("https://api.eliza.app/api/v1")
     );
-    let table = registrations(&theta_skill::skills::elizacloud::PACK);
+    let table = registrations(&skill_runtime::skills::elizacloud::PACK);
     let image = table.iter().find(|e| e["slot"] == "image").unwrap();
     assert_eq!(image["limits"]["maxCount"], json!(4));
     assert_eq!(image["limits"]["supportsSize"], json!(true));
-    let table = registrations(&theta_skill::skills::theta::PACK);
+    let table = registrations(&skill_runtime::skills::theta::PACK);
     let image = table.iter().find(|e| e["slot"] == "image").unwrap();
     assert_eq!(image["limits"]["maxCount"], json!(1));
     assert_eq!(image["defaultModel"], json!("flux"));
@@ -598,7 +598,7 @@ fn the_plugins_declare_what_each_cloud_fills() {
     let video = table.iter().find(|e| e["slot"] == "video").unwrap();
     assert_eq!(video["limits"]["maxDurationSeconds"], json!(20));
 
-    let readme = readme_section(&theta_skill::skills::theta::PACK);
+    let readme = readme_section(&skill_runtime::skills::theta::PACK);
     for line in [
         "agents.defaults.mediaModels.image.primary: \"theta/flux\"",
         "agents.defaults.mediaModels.video.primary: \"theta/step_video\"",
@@ -608,7 +608,7 @@ fn the_plugins_declare_what_each_cloud_fills() {
     ] {
         assert!(readme.contains(line), "{line}");
     }
-    let readme = readme_section(&theta_skill::skills::elizacloud::PACK);
+    let readme = readme_section(&skill_runtime::skills::elizacloud::PACK);
     for line in [
         "tts.provider: \"elizacloud\"",
         "memory.search.provider: \"elizacloud\"",
@@ -622,15 +622,15 @@ fn the_plugins_declare_what_each_cloud_fills() {
 #[test]
 fn media_commands_are_providers_not_agent_tools() {
     for pack in packs() {
-        let manifest = theta_skill::artifacts::plugin::manifest(pack);
+        let manifest = skill_runtime::artifacts::plugin::manifest(pack);
         let tools = manifest["contracts"]["tools"].as_array().unwrap();
         for command in pack.commands().filter(|c| c.id().contains(".media.")) {
             assert!(!command.agent_tool(), "{}", command.id());
-            let name = theta_skill::runtime::registry::tool_name(command.id());
+            let name = skill_runtime::runtime::registry::tool_name(command.id());
             assert!(!tools.contains(&json!(name)), "{name} is no tool");
         }
         for capability in pack.providers.capabilities {
-            if let theta_skill::providers::Route::Command(id) = capability.route {
+            if let skill_runtime::providers::Route::Command(id) = capability.route {
                 assert!(
                     pack.commands().any(|c| c.id() == id),
                     "{} serves {:?} with a command it has",

@@ -7,9 +7,9 @@
     reason = "test code: a panic is a failed test"
 )]
 
-use theta_skill::Effect;
-use theta_skill::runtime::registry::find;
-use theta_skill::skills::theta::PACK;
+use skill_runtime::Effect;
+use skill_runtime::runtime::registry::find;
+use skill_runtime::skills::theta::PACK;
 
 /// The Theta pack's gated commands that must exist (the invariants check every gated command
 /// of every pack previews offline, `tests/invariants.rs`): the paid and mutating ones.
@@ -32,7 +32,7 @@ fn the_commands_the_skill_promises_are_gated() {
 /// declares none, no command declares one, and no Theta source asks for file access, so the
 /// dispatcher could never grant it (`src/files.rs`).
 #[test]
-fn the_theta_skill_reads_no_local_file() {
+fn the_skill_runtime_reads_no_local_file() {
     assert!(!PACK.reads_local_files);
     for command in PACK.commands() {
         assert!(!command.reads_local_files(), "{}", command.id());

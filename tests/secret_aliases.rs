@@ -7,8 +7,8 @@
 )]
 
 use secrecy::ExposeSecret;
-use theta_skill::secrets::{EnvSecrets, HostSecrets, SecretProvider};
-use theta_skill::skills::theta::ONDEMAND_TOKEN;
+use skill_runtime::secrets::{EnvSecrets, HostSecrets, SecretProvider};
+use skill_runtime::skills::theta::ONDEMAND_TOKEN;
 
 /// With every alias set at once, the first in the documented order wins, in the host's
 /// map and in the environment alike; removing it promotes the next.

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use theta_skill::runtime::serve::{ServeOptions, serve, serve_until};
+use skill_runtime::runtime::serve::{ServeOptions, serve, serve_until};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, DuplexStream};
 
 use common::Env;
@@ -44,7 +44,7 @@ fn start_with(env: &Env, options: ServeOptions) -> Session {
     start_runtime(env.runtime(), options)
 }
 
-fn start_runtime(runtime: theta_skill::Runtime, options: ServeOptions) -> Session {
+fn start_runtime(runtime: skill_runtime::Runtime, options: ServeOptions) -> Session {
     let (to_server, server_in) = tokio::io::duplex(1 << 20);
     let (server_out, from_server) = tokio::io::duplex(1 << 20);
     let runtime = Arc::new(runtime);
@@ -94,12 +94,12 @@ async fn every_pack_answers_every_line_once() {
         let mut vars = upstream_fault::services_at(pack, "http://127.0.0.1:9");
         vars.push((pack.var("HTTP_MAX_RETRIES"), "0".to_owned()));
         let lookup = vars.clone();
-        let runtime = theta_skill::Runtime::new(
+        let runtime = skill_runtime::Runtime::new(
             pack,
-            theta_skill::config::Config::from_lookup(*pack, move |k| {
+            skill_runtime::config::Config::from_lookup(*pack, move |k| {
                 lookup.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
             }),
-            theta_skill::secrets::EnvSecrets::from_pairs(Vec::<(String, String)>::new()),
+            skill_runtime::secrets::EnvSecrets::from_pairs(Vec::<(String, String)>::new()),
         );
         let mut session = start_runtime(
             runtime,
@@ -112,7 +112,7 @@ async fn every_pack_answers_every_line_once() {
         // meet every fault of the canaries' `serve` sessions).
         let commands: Vec<_> = pack
             .commands()
-            .filter(|c| c.effect() != theta_skill::Effect::ReadOnly || c.offline_in_dry_run())
+            .filter(|c| c.effect() != skill_runtime::Effect::ReadOnly || c.offline_in_dry_run())
             .collect();
         for (n, command) in commands.iter().enumerate() {
             let line = json!({"id": n, "command": command.id(),
@@ -334,8 +334,8 @@ async fn missing_secrets_are_asked_of_the_host_and_used() {
 async fn a_dry_run_or_a_checklist_asks_the_host_for_no_secret() {
     let server = MockServer::start().await;
     let mut session = start(&Env::all_services(&server), Duration::from_secs(5));
-    let create = theta_skill::runtime::registry::find(
-        &theta_skill::skills::theta::PACK,
+    let create = skill_runtime::runtime::registry::find(
+        &skill_runtime::skills::theta::PACK,
         "theta.deployments.create",
     )
     .unwrap()

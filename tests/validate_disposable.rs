@@ -650,7 +650,7 @@ async fn sigterm_during_the_probe_still_deletes_and_reports() {
     let mut args = args();
     args["readyTimeoutMs"] = json!(120_000);
     let mut command =
-        std::process::Command::new(upstream_fault::binary(&theta_skill::skills::theta::PACK));
+        std::process::Command::new(upstream_fault::binary(&skill_runtime::skills::theta::PACK));
     command
         .args(["run", COMMAND, &args.to_string()])
         .env_clear()

@@ -1,5 +1,5 @@
 //! `theta-skill`: the Theta EdgeCloud skill. Everything but the pack lives in the library.
 
 fn main() -> std::process::ExitCode {
-    theta_skill::cli::main(&theta_skill::skills::theta::PACK)
+    skill_runtime::cli::main(&skill_runtime::skills::theta::PACK)
 }

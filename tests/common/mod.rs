@@ -6,11 +6,11 @@
 use std::collections::HashMap;
 
 use serde_json::{Value, json};
-use theta_skill::Runtime;
-use theta_skill::config::Config;
-use theta_skill::secrets::EnvSecrets;
-use theta_skill::skills::theta::PACK;
-use theta_skill::vocab::Origin;
+use skill_runtime::Runtime;
+use skill_runtime::config::Config;
+use skill_runtime::secrets::EnvSecrets;
+use skill_runtime::skills::theta::PACK;
+use skill_runtime::vocab::Origin;
 use wiremock::MockServer;
 
 /// The override variable of every fixed-origin service of the pack, from its declarations.

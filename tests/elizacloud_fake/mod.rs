@@ -17,10 +17,10 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
-use theta_skill::Runtime;
-use theta_skill::config::Config;
-use theta_skill::secrets::EnvSecrets;
-use theta_skill::skills::elizacloud::PACK;
+use skill_runtime::Runtime;
+use skill_runtime::config::Config;
+use skill_runtime::secrets::EnvSecrets;
+use skill_runtime::skills::elizacloud::PACK;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 

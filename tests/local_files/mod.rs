@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
 
 use serde_json::Value;
-use theta_skill::DynCommand;
+use skill_runtime::DynCommand;
 
 /// The first bytes of a valid file of each extension.
 fn magic(extension: &str) -> Option<&'static [u8]> {

@@ -5,8 +5,8 @@
 
 #![allow(dead_code, unreachable_pub)]
 
-use theta_skill::Pack;
-use theta_skill::vocab::{Origin, Service};
+use skill_runtime::Pack;
+use skill_runtime::vocab::{Origin, Service};
 use tokio::io::AsyncReadExt as _;
 use tokio::net::TcpStream;
 use wiremock::MockServer;
@@ -96,7 +96,7 @@ impl Fault {
 
 /// Every pack of the crate (`skills::PACKS`), each with its own binary ([`binary`]).
 pub fn packs() -> &'static [&'static Pack] {
-    theta_skill::skills::PACKS
+    skill_runtime::skills::PACKS
 }
 
 /// The binary built for `pack`: `<binary>` next to the folder of this test executable

@@ -22,7 +22,7 @@ use crate::error::{Error, ErrorCode};
 use crate::pack::{CapabilityProbe, sample_of};
 
 /// A request id that is well formed and cannot exist (real ids are random).
-pub const PROBE_REQUEST_ID: &str = "infr_rqst_theta_skill_capability_probe";
+pub const PROBE_REQUEST_ID: &str = "infr_rqst_skill_runtime_capability_probe";
 
 const NOT_IN_DRY_RUN: &str = "dry-run sends no probe requests.";
 
