@@ -192,7 +192,7 @@ pub struct Download {
     pub sha256: String,
     /// How it is packed.
     pub format: ArchiveFormat,
-    /// The executables it holds, by file name (`theta-skill`, `theta-skill.exe`).
+    /// The executables it holds, by file name (`acme-skill`, `acme-skill.exe`).
     pub executables: Vec<String>,
 }
 

@@ -39,6 +39,7 @@ import tarfile
 import tempfile
 import threading
 import time
+import tomllib
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -325,11 +326,17 @@ log: {{ type: stdout, format: pretty, level: warn }}
 
 def main():
     parser = argparse.ArgumentParser()
-    for name in ("--repo", "--distrib", "--target", "--app", "--npm-scope", "--openclaw", "--openclaw-package",
+    for name in ("--repo", "--distrib", "--target", "--openclaw", "--openclaw-package",
                  "--clawhub", "--clawhub-package", "--verdaccio"):
         parser.add_argument(name, required=True)
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
     args = parser.parse_args()
+    # The one place that says where releases live: the crate's name (cargo-dist's app name) and
+    # the npm scope.
+    with open(os.path.join(args.repo, "Cargo.toml"), "rb") as f:
+        cargo = tomllib.load(f)
+    args.app = cargo["package"]["name"]
+    args.npm_scope = cargo["package"]["metadata"]["release"]["npm-scope"]
     started = time.monotonic()
     h = Harness(args)
     registry_server, registry_port = stub_registry()
