@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Fails when the crate's top-level modules import each other in a loop.
+"""Fails when the crate's modules import each other in a loop: the top-level modules, and the
+files inside each core module folder (`http/failure.rs` <-> `http/response.rs`).
 
 Reads every `crate::<module>` path outside comments and `#[cfg(test)]` blocks, builds the
 graph of top-level modules (src/<module>.rs or src/<module>/), prints it, and exits 1 on a
@@ -57,6 +58,54 @@ def visit(node, stack):
 for module in modules:
     if module not in state:
         visit(module, [])
+
+# Inside each core module folder: its files (or sub-folders), linked by `super::x` (from a
+# direct child) and `crate::<module>::x` paths.
+for folder in sorted(p for p in src.iterdir() if p.is_dir() and p.name not in ("bin", "skills")):
+    children = sorted(
+        c.stem if c.is_file() else c.name
+        for c in folder.iterdir()
+        if (c.suffix == ".rs" and c.stem != "mod") or c.is_dir()
+    )
+    inner = collections.defaultdict(set)
+    for path in folder.rglob("*.rs"):
+        part = path.relative_to(folder).parts[0].removesuffix(".rs")
+        if part not in children:
+            continue
+        direct = len(path.relative_to(folder).parts) == 1
+        text = path.read_text()
+        cut = text.find("#[cfg(test)]")
+        if cut >= 0:
+            text = text[:cut]
+        for line in text.splitlines():
+            if line.strip().startswith("//"):
+                continue
+            refs = [m.group(1) for m in re.finditer(rf"crate::{folder.name}::(\w+)", line)]
+            if direct:
+                refs += [m.group(1) for m in re.finditer(r"\bsuper::(\w+)", line)]
+                refs += [m.group(1) for m in re.finditer(r"\bsuper::\{([^}]*)\}", line)]
+            for ref in refs:
+                for name in re.findall(r"\w+", ref):
+                    if name != part and name in children:
+                        inner[part].add(name)
+    state.clear()
+    before = len(cycles)
+
+    def visit_inner(node, stack):
+        state[node] = "open"
+        stack.append(node)
+        for nxt in sorted(inner[node]):
+            if state.get(nxt) == "open":
+                cycles.append([f"{folder.name}/{n}" for n in stack[stack.index(nxt):] + [nxt]])
+            elif nxt not in state:
+                visit_inner(nxt, stack)
+        stack.pop()
+        state[node] = "done"
+
+    for child in children:
+        if child not in state:
+            visit_inner(child, [])
+
 if cycles:
     for cycle in cycles:
         print("import loop:", " -> ".join(cycle))

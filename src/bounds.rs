@@ -6,7 +6,8 @@
 //! accepts — a request (`run` arguments, a stdin envelope, a `serve` line, an MCP message) or
 //! an upstream answer — is scanned first: its values are counted and its nesting measured,
 //! and a text over either bound is refused before a [`serde_json::Value`] is built. A leaf
-//! module: it imports nothing of the crate.
+//! module: it imports nothing of the crate. Upstream answers have their own bounds here too
+//! ([`MAX_BODY_BYTES`], [`MAX_JSON_VALUES`]).
 
 /// Largest request accepted, in bytes: a `run` argument or stdin envelope, a `serve` line, an
 /// MCP message. Requests carry arguments, not content (uploads go through presigned URLs or
@@ -26,6 +27,26 @@ pub const MAX_REQUEST_DEPTH: usize = 64;
 /// 1 KiB; a longer value is refused with a named error rather than remembered for redaction
 /// (a 1 M-character secret cost 1.25 GB and 43 s to prepare its masked forms).
 pub const MAX_SECRET_BYTES: usize = 4 * 1024;
+
+/// Largest response body the runtime reads.
+pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+/// Most JSON values a body may hold before it is parsed. Parsed, a value costs far more than
+/// its text: a 16 MiB body of empty objects (`[{},{},…]`, 5.6 million values) took 846 MiB of
+/// peak RSS in one `run` (the parsed value, the redacted copy and the printed document), and
+/// 900,000 values about 160 MiB. Refusing bodies with more values than this, by a linear scan
+/// of the bytes before any parse, bounds what an accepted response costs: the 16 MiB body and
+/// at most 250,000 values through parse, redaction and output stay under 160 MiB peak for one
+/// request (`bench/memory.py` measures the worst shapes). Listings are paginated well below
+/// this.
+pub const MAX_JSON_VALUES: usize = 250_000;
+
+/// Whether `text` (JSON, or something that may be JSON) holds more than [`MAX_JSON_VALUES`]
+/// values, counted as [`check`] counts them (it stops as soon as the bound is
+/// passed). Nesting is left to the parser, which stops at 128 levels.
+pub fn too_many_json_values(text: &[u8]) -> bool {
+    check(text, MAX_JSON_VALUES, usize::MAX).is_err()
+}
 
 /// Most entries a request envelope's `secrets` map may hold: a pack reads a handful of
 /// secrets, and each value is remembered for redaction.
@@ -145,6 +166,24 @@ mod tests {
         assert_eq!(
             check_request(flood.as_bytes()),
             Err(Excess::Values(MAX_REQUEST_VALUES))
+        );
+    }
+
+    #[test]
+    fn response_bodies_are_counted_at_their_bound() {
+        let many = format!("[{}{{}}]", "{},".repeat(MAX_JSON_VALUES));
+        assert!(too_many_json_values(many.as_bytes()));
+        let few = format!("[{}{{}}]", "{},".repeat(1000));
+        assert!(!too_many_json_values(few.as_bytes()));
+        let in_string = format!("{{\"a\": \"{}\"}}", ",".repeat(MAX_JSON_VALUES + 5));
+        assert!(
+            !too_many_json_values(in_string.as_bytes()),
+            "commas in a string are text"
+        );
+        let escaped = format!("[\"\\\"{}\"]", ",".repeat(MAX_JSON_VALUES + 5));
+        assert!(
+            !too_many_json_values(escaped.as_bytes()),
+            "an escaped quote does not end the string"
         );
     }
 }

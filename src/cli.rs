@@ -14,6 +14,8 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use serde_json::{Value, json};
+use tracing_subscriber::filter::Targets;
+use tracing_subscriber::prelude::*;
 
 use crate::artifacts::{self, release};
 use crate::bounds::MAX_REQUEST_BYTES;
@@ -97,13 +99,15 @@ enum Cmd {
         /// Seconds to wait for the host's answer to a secret request.
         #[arg(long, default_value_t = 5)]
         secret_timeout: u64,
-        /// Most requests running at once; reading pauses while that many run and as many wait.
-        #[arg(long, default_value_t = crate::runtime::serve::DEFAULT_MAX_IN_FLIGHT as u64, value_parser = clap::value_parser!(u64).range(1..=65536))]
-        max_in_flight: u64,
+        #[command(flatten)]
+        in_flight: InFlight,
     },
     /// Serve MCP over stdio: one tool per command, same dispatcher, dry-run gate and
     /// redaction. Credentials come from the environment only.
-    Mcp,
+    Mcp {
+        #[command(flatten)]
+        in_flight: InFlight,
+    },
     /// Write every command's schema and index.json, or check they are up to date.
     Schemas {
         /// Folder to write or check.
@@ -113,6 +117,20 @@ enum Cmd {
         #[arg(long)]
         check: bool,
     },
+}
+
+/// The backpressure of `serve` and `mcp`: one flag, one default.
+#[derive(Debug, Clone, Copy, clap::Args)]
+struct InFlight {
+    /// Most requests running at once; reading pauses while that many run and as many wait.
+    #[arg(long, default_value_t = crate::runtime::serve::DEFAULT_MAX_IN_FLIGHT as u64, value_parser = clap::value_parser!(u64).range(1..=65536))]
+    max_in_flight: u64,
+}
+
+impl InFlight {
+    fn get(self) -> usize {
+        usize::try_from(self.max_in_flight).unwrap_or(usize::MAX)
+    }
 }
 
 /// What the process prints and how it exits.
@@ -232,14 +250,18 @@ fn init_logging(pack: &Pack) {
     } else {
         format!("{filter},rmcp=warn")
     };
-    let filter = tracing_subscriber::EnvFilter::try_new(filter)
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt()
+    // `level` or `target=level` pairs, comma-separated: the form `RUST_LOG` takes for
+    // anything but span and field filters (which a skill's logs do not need).
+    let filter: Targets = filter.parse().unwrap_or_else(|_| {
+        Targets::new().with_default(tracing_subscriber::filter::LevelFilter::WARN)
+    });
+    let logs = tracing_subscriber::fmt::layer()
         .json()
-        .with_env_filter(filter)
         .with_current_span(false)
         .with_span_list(false)
-        .with_writer(|| RedactingStderr)
+        .with_writer(|| RedactingStderr);
+    let _ = tracing_subscriber::registry()
+        .with(logs.with_filter(filter))
         .try_init();
 }
 
@@ -351,9 +373,9 @@ pub fn execute(pack: &'static Pack, args: &[OsString], mut input: Input<'_>) -> 
         }) => npm_packages(pack, &archives, &out, all_platforms),
         Some(Cmd::Serve {
             secret_timeout,
-            max_in_flight,
-        }) => serve(pack, secret_timeout, max_in_flight),
-        Some(Cmd::Mcp) => mcp(pack),
+            in_flight,
+        }) => serve(pack, secret_timeout, in_flight.get()),
+        Some(Cmd::Mcp { in_flight }) => mcp(pack, in_flight.get()),
         Some(Cmd::Schema { command }) => match registry::find(pack, &command) {
             Some(found) => Outcome::json(&found.input_schema(), 0, true),
             None => Outcome::error(registry::unknown_command(pack, &command), pretty),
@@ -457,7 +479,7 @@ fn first_line(text: &str) -> String {
     message.join(" ").trim_start_matches("error: ").to_owned()
 }
 
-fn serve(pack: &'static Pack, secret_timeout: u64, max_in_flight: u64) -> Outcome {
+fn serve(pack: &'static Pack, secret_timeout: u64, max_in_flight: usize) -> Outcome {
     let tokio = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -468,7 +490,7 @@ fn serve(pack: &'static Pack, secret_timeout: u64, max_in_flight: u64) -> Outcom
     let runtime = std::sync::Arc::new(Runtime::from_env(pack));
     let options = crate::runtime::serve::ServeOptions {
         secret_timeout: std::time::Duration::from_secs(secret_timeout),
-        max_in_flight: usize::try_from(max_in_flight).unwrap_or(usize::MAX),
+        max_in_flight,
         ..Default::default()
     };
     let served = tokio.block_on(crate::runtime::serve::serve_until(
@@ -491,7 +513,7 @@ fn serve(pack: &'static Pack, secret_timeout: u64, max_in_flight: u64) -> Outcom
     }
 }
 
-fn mcp(pack: &'static Pack) -> Outcome {
+fn mcp(pack: &'static Pack, max_in_flight: usize) -> Outcome {
     let tokio = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -500,16 +522,24 @@ fn mcp(pack: &'static Pack) -> Outcome {
         Err(e) => return Outcome::error(Error::internal(format!("async runtime: {e}")), false),
     };
     let runtime = std::sync::Arc::new(Runtime::from_env(pack));
+    let options = crate::mcp::McpOptions {
+        max_in_flight,
+        ..Default::default()
+    };
     let served = tokio.block_on(async {
         let (input, output) = rmcp::transport::io::stdio_pipes();
-        crate::mcp::serve_until(runtime, input, output, shutdown_signal()).await
+        crate::mcp::serve_until(runtime, input, output, options, shutdown_signal()).await
     });
     // As in `serve`: a stdin read may still be pending; do not wait for it.
     tokio.shutdown_background();
     match served {
         Ok(()) => Outcome::default(),
         Err(e) => Outcome {
-            stderr: format!("{} mcp: {e}\n", pack.binary),
+            stderr: format!(
+                "{} mcp: {}\n",
+                pack.binary,
+                redact::redact_text(&e.to_string())
+            ),
             status: 1,
             ..Outcome::default()
         },

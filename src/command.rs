@@ -124,6 +124,41 @@ impl Preview {
     }
 }
 
+/// The note the dry-run preview of every destructive command carries, first.
+pub const DESTRUCTIVE_NOTE: &str =
+    "Destructive: this cannot be undone; show the user exactly what goes and get a yes first.";
+
+/// What a model must know before calling `command`, for tool descriptions (MCP and the
+/// OpenClaw plugin): whether it spends credits, changes state or destroys something, and
+/// that a dry-run comes first. `None` for a read-only command.
+pub fn caution(command: &dyn DynCommand) -> Option<&'static str> {
+    match (command.effect(), command.destructive()) {
+        (Effect::ReadOnly, _) => None,
+        (Effect::Paid, false) => {
+            Some("Paid (spends credits): call it with dryRun true first and confirm with the user.")
+        }
+        (Effect::Paid, true) => Some(
+            "Paid and destructive (spends credits, cannot be undone): call it with dryRun true first and confirm with the user.",
+        ),
+        (Effect::Mutating, false) => Some(
+            "Mutating (changes state, spends no credits): call it with dryRun true first and confirm with the user.",
+        ),
+        (Effect::Mutating, true) => Some(
+            "Destructive (cannot be undone): call it with dryRun true first and confirm with the user.",
+        ),
+    }
+}
+
+/// What a run produced, with the gate it ran under (the request's, plus what its arguments
+/// asked): the answer's `dryRun` is that gate's, decided once.
+#[derive(Debug)]
+pub struct Executed {
+    /// The gate the command ran under.
+    pub gate: Gate,
+    /// Its result or preview.
+    pub invoked: Invoked<Value>,
+}
+
 /// What a gated invocation produced.
 #[derive(Debug)]
 pub enum Invoked<T> {
@@ -150,8 +185,16 @@ pub trait Command: Send + Sync + 'static {
     /// A read-only command that sends nothing in dry-run (a credential probe): in dry-run it
     /// asks the host for no secret value, like a gated command.
     const OFFLINE_IN_DRY_RUN: bool = false;
-    /// Whether it deletes or replaces something (MCP `destructiveHint`). Only meaningful for
-    /// commands that are not read-only; the default is additive (create, start, infer).
+    /// Whether what it does cannot be undone: it deletes or revokes something, or replaces
+    /// content whose old value no other call restores (a document's text). Settings that can
+    /// be set back, stops that can be started again, and everything additive (create, start,
+    /// infer) are not. Only meaningful for commands that are not read-only.
+    ///
+    /// The one declaration of destructiveness (issue 17, defect 13): the MCP
+    /// `destructiveHint`, the caution in every tool description ([`caution`]), the note on
+    /// every dry-run preview ([`DESTRUCTIVE_NOTE`]), `list --json` and the generated command
+    /// reference all read it; the summary of a destructive command starts with
+    /// `Destructive: ` (checked for every command of every pack).
     const DESTRUCTIVE: bool = false;
     /// Whether repeating it with the same arguments changes nothing more (MCP
     /// `idempotentHint`), e.g. delete or stop. Read-only commands always are.
@@ -249,7 +292,7 @@ pub trait DynCommand: Send + Sync {
         &'a self,
         ctx: &'a Ctx<'a>,
         args: Value,
-    ) -> BoxFuture<'a, Result<Invoked<Value>, Error>>;
+    ) -> BoxFuture<'a, Result<Executed, Error>>;
 }
 
 impl fmt::Debug for dyn DynCommand {
@@ -307,17 +350,20 @@ impl<C: Command> DynCommand for C {
         &'a self,
         ctx: &'a Ctx<'a>,
         args: Value,
-    ) -> BoxFuture<'a, Result<Invoked<Value>, Error>> {
+    ) -> BoxFuture<'a, Result<Executed, Error>> {
         Box::pin(async move {
             let args: C::Args = deserialize_args::<C>(args, ctx.field_code)?;
-            match ctx.invoke(self, args).await? {
-                Invoked::Ran(output) => {
-                    serde_json::to_value(output).map(Invoked::Ran).map_err(|e| {
-                        Error::internal(format!("{}: result not serializable: {e}", C::ID))
-                    })
-                }
-                Invoked::Previewed(preview) => Ok(Invoked::Previewed(preview)),
-            }
+            let gate = ctx.gate.with_args_request(C::requests_dry_run(&args));
+            let invoked =
+                match ctx.invoke_under(gate, self, args).await? {
+                    Invoked::Ran(output) => serde_json::to_value(output)
+                        .map(Invoked::Ran)
+                        .map_err(|e| {
+                            Error::internal(format!("{}: result not serializable: {e}", C::ID))
+                        })?,
+                    Invoked::Previewed(preview) => Invoked::Previewed(preview),
+                };
+            Ok(Executed { gate, invoked })
         })
     }
 }
@@ -536,8 +582,22 @@ impl<'a> Ctx<'a> {
         command: &C,
         args: C::Args,
     ) -> Result<Invoked<C::Output>, Error> {
-        if self.gate.stops_asked(C::EFFECT, C::requests_dry_run(&args)) {
+        let gate = self.gate.with_args_request(C::requests_dry_run(&args));
+        self.invoke_under(gate, command, args).await
+    }
+
+    /// [`Ctx::invoke`] under `gate` (this run's, with what the arguments asked).
+    async fn invoke_under<C: Command>(
+        &self,
+        gate: Gate,
+        command: &C,
+        args: C::Args,
+    ) -> Result<Invoked<C::Output>, Error> {
+        if gate.stops(C::EFFECT) {
             let mut preview = command.preview(self, &args)?;
+            if C::EFFECT != Effect::ReadOnly && C::DESTRUCTIVE {
+                preview.notes.insert(0, DESTRUCTIVE_NOTE.to_owned());
+            }
             preview.credentials = credential_statuses(C::SECRETS, &self.secrets, &self.deferred);
             return Ok(Invoked::Previewed(Box::new(preview)));
         }

@@ -32,11 +32,19 @@ impl Gate {
         effect != Effect::ReadOnly && self.dry_run
     }
 
-    /// Like [`Gate::stops`], when the command's own arguments may also ask for a dry-run
+    /// The gate once the command's own arguments have had their say
     /// ([`crate::command::Command::requests_dry_run`], e.g. `confirm: false`): they can only
-    /// add a stop, never lift one the request or the environment asked for.
+    /// turn dry-run on, never lift what the request or the environment asked for.
+    #[must_use]
+    pub fn with_args_request(self, args_request: bool) -> Self {
+        Self {
+            dry_run: self.dry_run || args_request,
+        }
+    }
+
+    /// Like [`Gate::stops`], when the command's own arguments may also ask for a dry-run.
     pub fn stops_asked(self, effect: Effect, args_request: bool) -> bool {
-        effect != Effect::ReadOnly && (self.dry_run || args_request)
+        self.with_args_request(args_request).stops(effect)
     }
 
     /// Whether a credential probe (a money-free request whose only purpose is to show that a

@@ -27,7 +27,8 @@
 //! - [`http`]: per-service clients (request, response, failure, client with its retry loop),
 //!   the retry policy, endpoint safety.
 //! - [`artifacts`]: the generated `schemas/`, `skill/` and `dist/` of a pack.
-//! - [`mcp`]: the `mcp` subcommand, an MCP server on stdio (rmcp) over the same dispatcher.
+//! - [`mcp`]: the `mcp` subcommand, an MCP server on stdio (rmcp, behind a bounded line
+//!   transport) over the same dispatcher.
 //! - [`hooks`]: progress and cancellation hooks a command run may carry.
 //! - [`poll`]: when a command that waits checks again (the adaptive schedule of every pack).
 //! - [`files`]: the one place that reads a local file a caller names (uploads), under limits,

@@ -16,6 +16,12 @@
 //! - `environment`: the variables, without the dedicated endpoint's token, so that Basic
 //!   (base64 of `user:pass`) is sent and must be masked in that form too.
 //!
+//! Then `mcp` (issue 17), one session per pack × fault with the canaries in the environment
+//! (the only way MCP has; without the dedicated endpoint's token, so Basic is sent): every
+//! command as a `tools/call`, every gated one also with `dryRun: true`, then unknown tool names
+//! carrying each canary (the error quoted them whole). Every call is answered once and every
+//! stdout line is one JSON-RPC message.
+//!
 //! Then the CLI: `run` for every command with the canaries in the environment, against a 401,
 //! a 500 and a success that echo, and with `--dry-run` (the previews). Each run prints exactly
 //! one JSON document.
@@ -41,6 +47,7 @@ use std::time::{Duration, Instant};
 use base64::Engine as _;
 use futures_util::StreamExt as _;
 use serde_json::{Map, Value, json};
+use theta_skill::runtime::registry::tool_name;
 use theta_skill::{DynCommand, Pack};
 use tokio::io::AsyncWriteExt as _;
 use tokio::net::TcpListener;
@@ -49,7 +56,7 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 mod local_files;
 mod upstream_fault;
-use upstream_fault::{COMMON, Fault, read_request, services_at};
+use upstream_fault::{COMMON, Fault, binary, packs, read_request, services_at};
 
 /// Sessions or runs at once.
 const PARALLEL: usize = 4;
@@ -399,14 +406,6 @@ async fn stop_fake(fake: Fake, canaries: &Canaries) -> usize {
 
 // ----- The binaries -----
 
-fn binary(pack: &'static Pack) -> &'static str {
-    match pack.binary {
-        "theta-skill" => env!("CARGO_BIN_EXE_theta-skill"),
-        "elizacloud-skill" => env!("CARGO_BIN_EXE_elizacloud-skill"),
-        other => panic!("no binary for {other}"),
-    }
-}
-
 /// The environment of a run: debug logs, every service at `uri`, short waits.
 fn base_env(pack: &'static Pack, uri: &str) -> Vec<(String, String)> {
     let mut vars = vec![
@@ -458,8 +457,10 @@ fn hastened_example(command: &dyn DynCommand) -> Value {
 struct Printed {
     stdout: String,
     stderr: String,
-    /// How many answers each request id got (`serve`).
+    /// How many answers each request id got (`serve`, `mcp`).
     answers: BTreeMap<String, usize>,
+    /// stdout lines that are not what the mode prints (`mcp`: one JSON-RPC message each).
+    malformed: Vec<String>,
     hung: bool,
 }
 
@@ -567,6 +568,99 @@ fn serve_session(
         stdout: printed,
         stderr: stderr.join().unwrap(),
         answers,
+        malformed: Vec::new(),
+        hung,
+    }
+}
+
+/// One `mcp` session: the handshake, every call, and once each call has its answer the
+/// `probes` (also calls), until every one of them is answered.
+fn mcp_session(
+    pack: &'static Pack,
+    env: &[(String, String)],
+    calls: Vec<Value>,
+    probes: Vec<Value>,
+) -> Printed {
+    let mut child = spawn(pack, env, &["mcp"]);
+    let stderr = collect_stderr(&mut child);
+    let stdin = Arc::new(Mutex::new(child.stdin.take()));
+    let handshake = [
+        json!({"jsonrpc": "2.0", "id": "init", "method": "initialize", "params": {
+            "protocolVersion": "2025-11-25", "capabilities": {},
+            "clientInfo": {"name": "canaries", "version": "1"}}}),
+        json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+    ];
+    let first = calls.len() + 1;
+    let expected = first + probes.len();
+    {
+        let stdin = Arc::clone(&stdin);
+        std::thread::spawn(move || {
+            for message in handshake.iter().chain(&calls) {
+                write_line(&stdin, &message.to_string());
+            }
+        });
+    }
+    let (tx, rx) = mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = Instant::now() + SESSION_LIMIT;
+    let mut printed = String::new();
+    let mut answers: BTreeMap<String, usize> = BTreeMap::new();
+    let mut malformed = Vec::new();
+    let mut probes = Some(probes);
+    let mut hung = false;
+    let answered = |answers: &BTreeMap<String, usize>| answers.values().sum::<usize>();
+    while answered(&answers) < expected {
+        if answered(&answers) >= first
+            && let Some(probes) = probes.take()
+        {
+            for probe in probes {
+                write_line(&stdin, &probe.to_string());
+            }
+        }
+        let Some(left) = deadline.checked_duration_since(Instant::now()) else {
+            hung = true;
+            break;
+        };
+        let Ok(line) = rx.recv_timeout(left) else {
+            hung = true;
+            break;
+        };
+        printed.push_str(&line);
+        printed.push('\n');
+        match serde_json::from_str::<Value>(&line) {
+            Ok(message) if message["jsonrpc"] == json!("2.0") => {
+                if message.get("id").is_some() {
+                    *answers.entry(message["id"].to_string()).or_default() += 1;
+                }
+            }
+            _ => malformed.push(line),
+        }
+    }
+    stdin.lock().unwrap().take();
+    if hung {
+        let _ = child.kill();
+    }
+    let _ = child.wait();
+    while let Ok(line) = rx.recv_timeout(Duration::from_secs(5)) {
+        printed.push_str(&line);
+        printed.push('\n');
+        if !serde_json::from_str::<Value>(&line).is_ok_and(|m| m["jsonrpc"] == json!("2.0")) {
+            malformed.push(line);
+        }
+    }
+    Printed {
+        stdout: printed,
+        stderr: stderr.join().unwrap(),
+        answers,
+        malformed,
         hung,
     }
 }
@@ -588,6 +682,7 @@ fn cli_run(pack: &'static Pack, env: &[(String, String)], args: &[&str]) -> Prin
         stdout,
         stderr: stderr.join().unwrap(),
         answers: BTreeMap::new(),
+        malformed: Vec::new(),
         hung: false,
     }
 }
@@ -600,13 +695,6 @@ type Run = Box<dyn FnOnce(&str) -> (Printed, Option<usize>) + Send>;
 
 /// One session or run: its label, its pack, the fault its fake plays.
 type Job = (String, &'static Pack, Fault, Run);
-
-fn packs() -> [&'static Pack; 2] {
-    [
-        &theta_skill::skills::theta::PACK,
-        &theta_skill::skills::elizacloud::PACK,
-    ]
-}
 
 /// Checks one session or run; returns its problems.
 fn check(label: &str, canaries: &Canaries, printed: &Printed) -> Vec<String> {
@@ -630,6 +718,13 @@ fn check(label: &str, canaries: &Canaries, printed: &Printed) -> Vec<String> {
     }
     if printed.hung {
         problems.push(format!("{label}: hung"));
+    }
+    if let Some(line) = printed.malformed.first() {
+        let line: String = line.chars().take(300).collect();
+        problems.push(format!(
+            "{label}: {} stdout line(s) not what the mode prints, first: {line}",
+            printed.malformed.len()
+        ));
     }
     problems
 }
@@ -687,6 +782,61 @@ async fn no_piece_of_any_canary_is_ever_printed() {
                     }),
                 ));
             }
+        }
+        for fault in faults() {
+            let canaries = Arc::clone(&canaries);
+            let mut calls = Vec::new();
+            for command in pack.commands() {
+                let args = hastened_example(command);
+                let mut dry = args.clone();
+                let gated = command.effect() != theta_skill::Effect::ReadOnly;
+                for arguments in std::iter::once(args).chain(gated.then(|| {
+                    dry["dryRun"] = json!(true);
+                    dry
+                })) {
+                    calls.push(json!({
+                        "jsonrpc": "2.0", "id": calls.len(), "method": "tools/call",
+                        "params": {"name": tool_name(command.id()), "arguments": arguments}
+                    }));
+                }
+            }
+            // Only secrets the session holds can be masked: not the token left out for Basic.
+            let probes: Vec<Value> = canaries
+                .values
+                .iter()
+                .filter(|(name, _)| **name != "THETA_INFERENCE_AUTH_TOKEN")
+                .map(|(_, value)| value)
+                .enumerate()
+                .flat_map(|(n, value)| {
+                    [
+                        format!("{}_{value}", pack.name),
+                        format!("{}{value}", "x".repeat(60)),
+                    ]
+                    .into_iter()
+                    .enumerate()
+                    .map(move |(k, name)| {
+                        json!({"jsonrpc": "2.0", "id": format!("probe-{n}-{k}"), "method": "tools/call",
+                            "params": {"name": name, "arguments": {}}})
+                    })
+                })
+                .collect();
+            jobs.push((
+                format!("mcp {} × {fault:?}", pack.name),
+                pack,
+                fault,
+                Box::new(move |uri: &str| {
+                    let mut env = base_env(pack, uri);
+                    env.extend(
+                        canaries
+                            .values
+                            .iter()
+                            .filter(|(n, _)| **n != "THETA_INFERENCE_AUTH_TOKEN")
+                            .map(|(n, v)| ((*n).to_owned(), v.clone())),
+                    );
+                    let expected = calls.len() + probes.len() + 1;
+                    (mcp_session(pack, &env, calls, probes), Some(expected))
+                }),
+            ));
         }
         for (id, args) in &commands {
             for (fault, dry_run) in [
@@ -783,13 +933,17 @@ async fn no_piece_of_any_canary_is_ever_printed() {
         .iter()
         .filter(|(l, ..)| l.starts_with("serve"))
         .count();
+    let mcp_sessions = results
+        .iter()
+        .filter(|(l, ..)| l.starts_with("mcp"))
+        .count();
     let printed_bytes: usize = results.iter().map(|(_, _, b, _)| b).sum();
     let carried: usize = results.iter().map(|(.., c)| c).sum();
     let problems: Vec<String> = results.into_iter().flat_map(|(_, p, ..)| p).collect();
     println!(
-        "canaries: {command_count} commands, {canary_count} canaries; {sessions} serve sessions (every command × {} faults × 3 ways) and {} CLI runs; {carried} requests carried a canary to the echoing fakes; {:.1} MB of stdout and stderr checked; {} problems; {:.1} s",
+        "canaries: {command_count} commands, {canary_count} canaries; {sessions} serve sessions (every command × {} faults × 3 ways), {mcp_sessions} mcp sessions (every command × every fault) and {} CLI runs; {carried} requests carried a canary to the echoing fakes; {:.1} MB of stdout and stderr checked; {} problems; {:.1} s",
         faults().len(),
-        total - sessions,
+        total - sessions - mcp_sessions,
         printed_bytes as f64 / 1e6,
         problems.len(),
         started.elapsed().as_secs_f64()

@@ -30,7 +30,13 @@
 //! "warming" is a plain 503. And the `Idempotency-Key` (defect 7): every attempt of a request
 //! carries the same key, and every failure of one names it in `details.idempotencyKey`.
 //!
-//! `FAULT_MATRIX_ONLY=<text>` keeps the cases whose "<command> <Fault>" contains the text.
+//! Every case runs twice (issue 17): through the dispatcher as `run` calls it, and as a
+//! `tools/call` in an `mcp` session — of the real binary, except the timeouts, which need the
+//! paused clock and so meet the same MCP server in process (`mcp::serve_until` on a pipe).
+//! The MCP answer must carry the same error document, with `isError` matching it.
+//!
+//! `FAULT_MATRIX_ONLY=<text>` keeps the cases whose "<command> <Fault> <Via>" contains the
+//! text (`Via` is `Run` or `Mcp`).
 
 #![allow(
     clippy::unwrap_used,
@@ -39,6 +45,8 @@
 )]
 
 use std::collections::BTreeSet;
+use std::io::{BufRead as _, BufReader, Write as _};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
@@ -46,9 +54,10 @@ use std::time::{Duration, Instant, SystemTime};
 use futures_util::StreamExt as _;
 use serde_json::{Value, json};
 use theta_skill::config::Config;
+use theta_skill::runtime::registry::tool_name;
 use theta_skill::secrets::EnvSecrets;
 use theta_skill::{DynCommand, Effect, Pack, Runtime};
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::io::{AsyncBufReadExt as _, AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpListener;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -61,8 +70,10 @@ const MAX_RETRIES: usize = 2;
 /// Generous: cases run side by side in a debug build on two cores, and only the timeout cases
 /// (on a paused clock) are meant to reach it.
 const TIMEOUT_MS: u64 = 10_000;
-/// How many cases run at once.
-const PARALLEL: usize = 16;
+/// How many cases run at once. Most of a case is waiting (a `Retry-After` of a second, a
+/// fake's answer), so more cases than cores keep both busy: 32 run the matrix through `run`
+/// and `mcp` in about the time 16 took through `run` alone.
+const PARALLEL: usize = 32;
 /// A case that takes longer has hung.
 const CASE_LIMIT: Duration = Duration::from_secs(60);
 
@@ -128,6 +139,15 @@ fn key_in_head(head: &str) -> Option<String> {
     })
 }
 
+/// How a case reaches the runtime.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Via {
+    /// The dispatcher, as `run` calls it.
+    Run,
+    /// A `tools/call` in an `mcp` session.
+    Mcp,
+}
+
 #[derive(Clone, Copy)]
 struct Target {
     pack: &'static Pack,
@@ -144,11 +164,11 @@ impl Target {
 }
 
 fn theta() -> &'static Pack {
-    &theta_skill::skills::theta::PACK
+    upstream_fault::packs()[0]
 }
 
 fn eliza() -> &'static Pack {
-    &theta_skill::skills::elizacloud::PACK
+    upstream_fault::packs()[1]
 }
 
 /// The environment of `pack` with every service pointed at `uri` and every secret set.
@@ -180,24 +200,134 @@ fn env_for(pack: &'static Pack, uri: &str) -> Vec<(String, String)> {
     vars
 }
 
-async fn run_command(target: Target, uri: &str) -> Value {
+/// A runtime reading only the environment of `target`'s pack pointed at `uri`.
+fn runtime_for(target: Target, uri: &str) -> Runtime {
     let vars = env_for(target.pack, uri);
     let lookup = vars.clone();
-    let runtime = Runtime::new(
+    Runtime::new(
         target.pack,
         Config::from_lookup(target.pack, move |k| {
             lookup.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
         }),
         EnvSecrets::from_pairs(vars),
+    )
+}
+
+/// Runs the case's command on its example: the response document.
+async fn run_command(target: Target, uri: &str, via: Via, clock_paused: bool) -> Value {
+    match via {
+        Via::Run => runtime_for(target, uri)
+            .run(
+                target.id(),
+                local_files::runnable_example(target.command),
+                false,
+            )
+            .await
+            .into_json(),
+        Via::Mcp if clock_paused => mcp_in_process(target, uri).await,
+        Via::Mcp => {
+            let (pack, uri) = (target.pack, uri.to_owned());
+            let (tool, args) = (
+                tool_name(target.id()),
+                local_files::runnable_example(target.command),
+            );
+            tokio::task::spawn_blocking(move || mcp_binary(pack, &uri, &tool, &args))
+                .await
+                .unwrap()
+        }
+    }
+}
+
+/// An MCP session's lines: the handshake, then one call (id 2).
+fn mcp_lines(tool: &str, args: &Value) -> String {
+    let messages = [
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "protocolVersion": "2025-11-25", "capabilities": {},
+            "clientInfo": {"name": "fault-matrix", "version": "1"}}}),
+        json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+        json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call",
+            "params": {"name": tool, "arguments": args}}),
+    ];
+    messages.iter().map(|m| format!("{m}\n")).collect()
+}
+
+/// The response document in the answer to the call, checked against its `isError`; what went
+/// wrong otherwise, as a document no expectation matches.
+fn mcp_document(answer: Option<&Value>) -> Value {
+    let Some(answer) = answer else {
+        return json!({"mcp": "no answer to the call"});
+    };
+    let result = &answer["result"];
+    let Some(text) = result["content"][0]["text"].as_str() else {
+        return json!({"mcp": "not a tool result", "answer": answer});
+    };
+    let Ok(document) = serde_json::from_str::<Value>(text) else {
+        return json!({"mcp": "the text is not JSON", "answer": answer});
+    };
+    if result["isError"] != json!(document["ok"] == json!(false)) {
+        return json!({"mcp": "isError disagrees with the document", "answer": answer});
+    }
+    document
+}
+
+/// The call through the pack's real binary: `<binary> mcp`, its environment only.
+fn mcp_binary(pack: &'static Pack, uri: &str, tool: &str, args: &Value) -> Value {
+    let mut child = Command::new(upstream_fault::binary(pack))
+        .arg("mcp")
+        .env_clear()
+        .envs(env_for(pack, uri))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(mcp_lines(tool, args).as_bytes()).unwrap();
+    stdin.flush().unwrap();
+    let mut answer = None;
+    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+        let Ok(line) = line else { break };
+        let message: Value = serde_json::from_str(&line)
+            .unwrap_or_else(|e| json!({"stdout": line, "error": e.to_string()}));
+        if message["id"] == json!(2) {
+            answer = Some(message);
+            break;
+        }
+    }
+    drop(stdin);
+    let _ = child.wait();
+    mcp_document(answer.as_ref())
+}
+
+/// The call through the same MCP server in process, on this runtime's (paused) clock.
+async fn mcp_in_process(target: Target, uri: &str) -> Value {
+    let runtime = Arc::new(runtime_for(target, uri));
+    let (mut to_server, server_in) = tokio::io::duplex(1 << 16);
+    let (server_out, from_server) = tokio::io::duplex(1 << 16);
+    let server = tokio::spawn(theta_skill::mcp::serve_until(
+        runtime,
+        server_in,
+        server_out,
+        theta_skill::mcp::McpOptions::default(),
+        std::future::pending(),
+    ));
+    let lines = mcp_lines(
+        &tool_name(target.id()),
+        &local_files::runnable_example(target.command),
     );
-    runtime
-        .run(
-            target.id(),
-            local_files::runnable_example(target.command),
-            false,
-        )
-        .await
-        .into_json()
+    to_server.write_all(lines.as_bytes()).await.unwrap();
+    let mut answer = None;
+    let mut reader = tokio::io::BufReader::new(from_server).lines();
+    while let Ok(Some(line)) = reader.next_line().await {
+        let message: Value = serde_json::from_str(&line).unwrap_or(Value::Null);
+        if message["id"] == json!(2) {
+            answer = Some(message);
+            break;
+        }
+    }
+    drop(to_server);
+    let _ = server.await;
+    mcp_document(answer.as_ref())
 }
 
 fn http_date_in(seconds: u64) -> String {
@@ -308,9 +438,9 @@ async fn raw_fake(fault: Fault) -> (String, Arc<AtomicUsize>, Keys, tokio::task:
     (uri, count, keys, server)
 }
 
-async fn run_raw_case(target: Target, fault: Fault) -> Outcome {
+async fn run_raw_case(target: Target, fault: Fault, via: Via) -> Outcome {
     let (uri, count, keys, server) = raw_fake(fault).await;
-    let response = run_command(target, &uri).await;
+    let response = run_command(target, &uri, via, fault == Fault::Timeout).await;
     server.abort();
     let keys = keys.lock().unwrap().clone();
     Outcome {
@@ -320,7 +450,7 @@ async fn run_raw_case(target: Target, fault: Fault) -> Outcome {
     }
 }
 
-async fn run_case(target: Target, fault: Fault) -> Outcome {
+async fn run_case(target: Target, fault: Fault, via: Via) -> Outcome {
     match fault {
         // Minutes of timeouts, skipped by a paused clock. Everything the case waits on (the
         // fake included) lives on that clock's runtime, so time only jumps when all of it
@@ -331,18 +461,18 @@ async fn run_case(target: Target, fault: Fault) -> Outcome {
                 .start_paused(true)
                 .build()
                 .unwrap()
-                .block_on(run_raw_case(target, fault))
+                .block_on(run_raw_case(target, fault, via))
         })
         .await
         .unwrap(),
-        fault if fault.below_http() => run_raw_case(target, fault).await,
+        fault if fault.below_http() => run_raw_case(target, fault, via).await,
         _ => {
             let server = MockServer::start().await;
             Mock::given(any())
                 .respond_with(status_template(fault))
                 .mount(&server)
                 .await;
-            let response = run_command(target, &server.uri()).await;
+            let response = run_command(target, &server.uri(), via, false).await;
             let received = server.received_requests().await.unwrap_or_default();
             let keys = received
                 .iter()
@@ -529,7 +659,20 @@ fn command(pack: &'static Pack, id: &str) -> Target {
     }
 }
 
-fn cases() -> Vec<(Target, Fault)> {
+fn cases() -> Vec<(Target, Fault, Via)> {
+    let cases = faulted();
+    let mut both: Vec<(Target, Fault, Via)> = [Via::Run, Via::Mcp]
+        .into_iter()
+        .flat_map(|via| cases.iter().map(move |(t, f)| (*t, *f, via)))
+        .collect();
+    if let Ok(only) = std::env::var("FAULT_MATRIX_ONLY") {
+        both.retain(|(t, f, via)| format!("{} {f:?} {via:?}", t.id()).contains(&only));
+    }
+    both
+}
+
+/// Every (command, fault) case.
+fn faulted() -> Vec<(Target, Fault)> {
     let mut cases = Vec::new();
     for pack in [theta(), eliza()] {
         for target in targets(pack) {
@@ -544,9 +687,6 @@ fn cases() -> Vec<(Target, Fault)> {
     cases.extend(COMMON.map(|fault| (fallback, fault)));
     cases.push((command(theta(), "theta.billing.balance"), Fault::Oversized));
     cases.push((command(eliza(), "elizacloud.models.list"), Fault::Oversized));
-    if let Ok(only) = std::env::var("FAULT_MATRIX_ONLY") {
-        cases.retain(|(t, f)| format!("{} {f:?}", t.id()).contains(&only));
-    }
     cases
 }
 
@@ -554,14 +694,16 @@ fn cases() -> Vec<(Target, Fault)> {
 async fn every_family_times_every_fault() {
     let started = Instant::now();
     let cases = cases();
-    let commands: BTreeSet<&str> = cases.iter().map(|(t, _)| t.id()).collect();
-    let faults: BTreeSet<Fault> = cases.iter().map(|(_, f)| *f).collect();
+    let commands: BTreeSet<&str> = cases.iter().map(|(t, ..)| t.id()).collect();
+    let faults: BTreeSet<Fault> = cases.iter().map(|(_, f, _)| *f).collect();
     let families: usize = theta().families.len() + eliza().families.len();
-    let paid_or_mutating = cases.iter().filter(|(t, _)| !t.read_only()).count();
+    let paid_or_mutating = cases.iter().filter(|(t, ..)| !t.read_only()).count();
+    let through_mcp = cases.iter().filter(|(.., via)| *via == Via::Mcp).count();
 
-    let results: Vec<(Target, Fault, Outcome)> =
-        futures_util::stream::iter(cases.into_iter().map(|(target, fault)| async move {
-            let outcome = match tokio::time::timeout(CASE_LIMIT, run_case(target, fault)).await {
+    let results: Vec<(Target, Fault, Via, Outcome)> =
+        futures_util::stream::iter(cases.into_iter().map(|(target, fault, via)| async move {
+            let outcome = match tokio::time::timeout(CASE_LIMIT, run_case(target, fault, via)).await
+            {
                 Ok(outcome) => outcome,
                 Err(_) => Outcome {
                     response: json!({"hung": format!("no answer within {CASE_LIMIT:?}")}),
@@ -569,14 +711,14 @@ async fn every_family_times_every_fault() {
                     keys: Vec::new(),
                 },
             };
-            (target, fault, outcome)
+            (target, fault, via, outcome)
         }))
         .buffer_unordered(PARALLEL)
         .collect()
         .await;
 
     let mut failures = Vec::new();
-    for (target, fault, outcome) in &results {
+    for (target, fault, via, outcome) in &results {
         let want = expected(*target, *fault);
         let response = &outcome.response;
         let error = &response["error"];
@@ -599,20 +741,20 @@ async fn every_family_times_every_fault() {
         };
         if !shaped || got != want {
             failures.push(format!(
-                "{} × {fault:?}: expected {want:?}, got {got:?}: {response}",
+                "{} × {fault:?} via {via:?}: expected {want:?}, got {got:?}: {response}",
                 target.id()
             ));
         }
         if let Some(problem) = key_problem(outcome) {
             failures.push(format!(
-                "{} × {fault:?}: {problem}: {response}",
+                "{} × {fault:?} via {via:?}: {problem}: {response}",
                 target.id()
             ));
         }
     }
     failures.sort();
     println!(
-        "fault matrix: {} cases ({} commands of {families} families × {} faults; {paid_or_mutating} cases of paid or mutating commands), {} failures, {:.1} s",
+        "fault matrix: {} cases ({} commands of {families} families × {} faults, {through_mcp} of them through mcp; {paid_or_mutating} cases of paid or mutating commands), {} failures, {:.1} s",
         results.len(),
         commands.len(),
         faults.len(),
@@ -685,7 +827,7 @@ fn the_table_follows_the_retry_rules() {
         Some("HTTP_409")
     );
     // Every family has a representative, and every paid or mutating command is one.
-    let chosen: BTreeSet<&str> = cases().iter().map(|(t, _)| t.id()).collect();
+    let chosen: BTreeSet<&str> = faulted().iter().map(|(t, _)| t.id()).collect();
     for pack in [theta(), eliza()] {
         for family in pack.families {
             let calls_upstream = family.commands.iter().any(|c| c.service() != pack.runtime);

@@ -19,7 +19,7 @@ use theta_skill::command::{Command, Ctx, Preview, SecretNeed};
 use theta_skill::config::Config;
 use theta_skill::http::ApiRequest;
 use theta_skill::pack::{Family, Pack, Setting, SkillMeta};
-use theta_skill::secrets::EnvSecrets;
+use theta_skill::secrets::{EnvSecrets, known};
 use theta_skill::vocab::{
     AuthScheme, Effect, ErrorCode, HostRule, Origin, SecretDef, SecretName, Service, ServiceDef,
 };
@@ -313,8 +313,8 @@ async fn an_answer_is_redacted_with_its_secrets_whatever_arrives_before_it_is_pr
         .run("tiny.things.get", json!({"id": "x"}), false)
         .await;
     let flood = |tag: &str| {
-        for i in 0..redact::MAX_REMEMBERED * 2 {
-            redact::remember(&SecretString::from(format!("{tag}-rotating-token-{i:06}")));
+        for i in 0..known::MAX_REMEMBERED * 2 {
+            known::remember(&SecretString::from(format!("{tag}-rotating-token-{i:06}")));
         }
     };
     flood("before");

@@ -32,6 +32,11 @@ fn summaries_are_one_sentence() {
 }
 
 #[test]
+fn destructive_commands_say_so_and_only_they() {
+    invariants::destructive_commands_say_so_and_only_they(&PACK);
+}
+
+#[test]
 fn every_schema_is_provider_safe_and_compiles() {
     invariants::every_schema_is_provider_safe_and_compiles(&PACK);
 }

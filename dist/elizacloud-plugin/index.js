@@ -131,7 +131,7 @@ const TOOLS = [
     "name": "elizacloud_credits_checkout",
     "label": "elizacloud.credits.checkout",
     "command": "elizacloud.credits.checkout",
-    "description": "Creates a Stripe checkout session to add USD credits and returns its URL for a human to pay. Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Creates a Stripe checkout session to add USD credits and returns its URL for a human to pay. Mutating (changes state, spends no credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -192,7 +192,7 @@ const TOOLS = [
     "name": "elizacloud_billing_set",
     "label": "elizacloud.billing.set",
     "command": "elizacloud.billing.set",
-    "description": "Changes the auto top-up settings (enabled, amount, threshold). Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Changes the auto top-up settings (enabled, amount, threshold). Mutating (changes state, spends no credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -239,7 +239,7 @@ const TOOLS = [
     "name": "elizacloud_keys_revokeCurrent",
     "label": "elizacloud.keys.revokeCurrent",
     "command": "elizacloud.keys.revokeCurrent",
-    "description": "Destructive: revokes the elizaOS Cloud API key making the call, so it stops working immediately. Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Destructive: revokes the elizaOS Cloud API key making the call, so it stops working immediately. Destructive (cannot be undone): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -357,7 +357,7 @@ const TOOLS = [
     "name": "elizacloud_chat",
     "label": "elizacloud.chat",
     "command": "elizacloud.chat",
-    "description": "Sends a conversation to an elizaOS Cloud chat model and returns its answer, tool calls and token usage. Paid command: call it with dryRun true first and confirm with the user.",
+    "description": "Sends a conversation to an elizaOS Cloud chat model and returns its answer, tool calls and token usage. Paid (spends credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -540,7 +540,7 @@ const TOOLS = [
     "name": "elizacloud_embeddings",
     "label": "elizacloud.embeddings",
     "command": "elizacloud.embeddings",
-    "description": "Embeds texts with an elizaOS Cloud embedding model and returns the vectors and token usage. Paid command: call it with dryRun true first and confirm with the user.",
+    "description": "Embeds texts with an elizaOS Cloud embedding model and returns the vectors and token usage. Paid (spends credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -585,7 +585,7 @@ const TOOLS = [
     "name": "elizacloud_images_generate",
     "label": "elizacloud.images.generate",
     "command": "elizacloud.images.generate",
-    "description": "Generates images from a prompt and returns their URLs and cost. Paid command: call it with dryRun true first and confirm with the user.",
+    "description": "Generates images from a prompt and returns their URLs and cost. Paid (spends credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -654,7 +654,7 @@ const TOOLS = [
     "name": "elizacloud_video_generate",
     "label": "elizacloud.video.generate",
     "command": "elizacloud.video.generate",
-    "description": "Generates a video from a prompt (minutes); reports pending or unknown submissions instead of re-sending them. Paid command: call it with dryRun true first and confirm with the user.",
+    "description": "Generates a video from a prompt (minutes); reports pending or unknown submissions instead of re-sending them. Paid (spends credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -711,7 +711,7 @@ const TOOLS = [
     "name": "elizacloud_voice_tts",
     "label": "elizacloud.voice.tts",
     "command": "elizacloud.voice.tts",
-    "description": "Turns text into speech and returns the audio as base64 with its content type. Paid command: call it with dryRun true first and confirm with the user.",
+    "description": "Turns text into speech and returns the audio as base64 with its content type. Paid (spends credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -838,7 +838,7 @@ const TOOLS = [
     "name": "elizacloud_voice_clone",
     "label": "elizacloud.voice.clone",
     "command": "elizacloud.voice.clone",
-    "description": "Paid: clones a voice from the caller's audio files; only for a speaker who agreed to it (speakerConsent). Paid command: call it with dryRun true first and confirm with the user.",
+    "description": "Paid: clones a voice from the caller's audio files; only for a speaker who agreed to it (speakerConsent). Paid (spends credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -912,7 +912,7 @@ const TOOLS = [
     "name": "elizacloud_voice_update",
     "label": "elizacloud.voice.update",
     "command": "elizacloud.voice.update",
-    "description": "Renames a voice or changes its description or provider settings. Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Renames a voice or changes its description or provider settings. Mutating (changes state, spends no credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -956,7 +956,7 @@ const TOOLS = [
     "name": "elizacloud_voice_delete",
     "label": "elizacloud.voice.delete",
     "command": "elizacloud.voice.delete",
-    "description": "Destructive: deletes a cloned voice at the provider and hides it from the list and from speech. Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Destructive: deletes a cloned voice at the provider and hides it from the list and from speech. Destructive (cannot be undone): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -984,7 +984,7 @@ const TOOLS = [
     "name": "elizacloud_voice_transcribe",
     "label": "elizacloud.voice.transcribe",
     "command": "elizacloud.voice.transcribe",
-    "description": "Paid: transcribes a local audio file to text (speech to text). Paid command: call it with dryRun true first and confirm with the user.",
+    "description": "Paid: transcribes a local audio file to text (speech to text). Paid (spends credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -1052,7 +1052,7 @@ const TOOLS = [
     "name": "elizacloud_documents_add",
     "label": "elizacloud.documents.add",
     "command": "elizacloud.documents.add",
-    "description": "Adds a text document to the caller's (or a character's) store. Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Adds a text document to the caller's (or a character's) store. Mutating (changes state, spends no credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -1173,7 +1173,7 @@ const TOOLS = [
     "name": "elizacloud_agents_create",
     "label": "elizacloud.agents.create",
     "command": "elizacloud.agents.create",
-    "description": "Creates (or reuses) a hosted agent; dedicated tiers are billed hourly and need the price accepted. Paid command: call it with dryRun true first and confirm with the user.",
+    "description": "Creates (or reuses) a hosted agent; dedicated tiers are billed hourly and need the price accepted. Paid (spends credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -1241,7 +1241,7 @@ const TOOLS = [
     "name": "elizacloud_agents_suspend",
     "label": "elizacloud.agents.suspend",
     "command": "elizacloud.agents.suspend",
-    "description": "Suspends a hosted agent (stops it and its hourly billing); it can be resumed later. Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Suspends a hosted agent (stops it and its hourly billing); it can be resumed later. Mutating (changes state, spends no credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -1269,7 +1269,7 @@ const TOOLS = [
     "name": "elizacloud_agents_resume",
     "label": "elizacloud.agents.resume",
     "command": "elizacloud.agents.resume",
-    "description": "Resumes a suspended hosted agent, restarting its hourly billing. Paid command: call it with dryRun true first and confirm with the user.",
+    "description": "Resumes a suspended hosted agent, restarting its hourly billing. Paid (spends credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -1302,7 +1302,7 @@ const TOOLS = [
     "name": "elizacloud_agents_delete",
     "label": "elizacloud.agents.delete",
     "command": "elizacloud.agents.delete",
-    "description": "Destructive: deletes a hosted agent and its runtime; this cannot be undone. Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Destructive: deletes a hosted agent and its runtime; this cannot be undone. Destructive (cannot be undone): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -1450,7 +1450,7 @@ const TOOLS = [
     "name": "elizacloud_containers_deploy",
     "label": "elizacloud.containers.deploy",
     "command": "elizacloud.containers.deploy",
-    "description": "Deploys a container from an allow-listed image (idempotent per project); billed daily while running. Paid command: call it with dryRun true first and confirm with the user.",
+    "description": "Deploys a container from an allow-listed image (idempotent per project); billed daily while running. Paid (spends credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -1521,7 +1521,7 @@ const TOOLS = [
     "name": "elizacloud_containers_stop",
     "label": "elizacloud.containers.stop",
     "command": "elizacloud.containers.stop",
-    "description": "Stops a container (and its daily billing) without deleting it. Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Stops a container (and its daily billing) without deleting it. Mutating (changes state, spends no credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -1549,7 +1549,7 @@ const TOOLS = [
     "name": "elizacloud_containers_restart",
     "label": "elizacloud.containers.restart",
     "command": "elizacloud.containers.restart",
-    "description": "Restarts a container (billing pauses while it redeploys). Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Restarts a container (billing pauses while it redeploys). Mutating (changes state, spends no credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -1577,7 +1577,7 @@ const TOOLS = [
     "name": "elizacloud_containers_delete",
     "label": "elizacloud.containers.delete",
     "command": "elizacloud.containers.delete",
-    "description": "Destructive: deletes a container (with purgeVolume, its data too); this cannot be undone. Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Destructive: deletes a container (with purgeVolume, its data too); this cannot be undone. Destructive (cannot be undone): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -1690,7 +1690,7 @@ const TOOLS = [
     "name": "elizacloud_characters_create",
     "label": "elizacloud.characters.create",
     "command": "elizacloud.characters.create",
-    "description": "Creates a character from its JSON (name, bio, examples, style, settings, secrets). Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Creates a character from its JSON (name, bio, examples, style, settings, secrets). Mutating (changes state, spends no credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -1910,7 +1910,7 @@ const TOOLS = [
     "name": "elizacloud_characters_update",
     "label": "elizacloud.characters.update",
     "command": "elizacloud.characters.update",
-    "description": "Changes some fields of a character, keeping the others (read, merge, replace). Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Changes some fields of a character, keeping the others (read, merge, replace). Mutating (changes state, spends no credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -2129,7 +2129,7 @@ const TOOLS = [
     "name": "elizacloud_characters_delete",
     "label": "elizacloud.characters.delete",
     "command": "elizacloud.characters.delete",
-    "description": "Destructive: deletes one of the organization's characters; this cannot be undone. Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Destructive: deletes one of the organization's characters; this cannot be undone. Destructive (cannot be undone): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -2170,7 +2170,7 @@ const TOOLS = [
     "name": "elizacloud_a2a_send",
     "label": "elizacloud.a2a.send",
     "command": "elizacloud.a2a.send",
-    "description": "Paid: sends a message to the elizaOS Cloud platform agent, which runs one of its skills as a task. Paid command: call it with dryRun true first and confirm with the user.",
+    "description": "Paid: sends a message to the elizaOS Cloud platform agent, which runs one of its skills as a task. Paid (spends credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -2262,7 +2262,7 @@ const TOOLS = [
     "name": "elizacloud_a2a_tasks_cancel",
     "label": "elizacloud.a2a.tasks.cancel",
     "command": "elizacloud.a2a.tasks.cancel",
-    "description": "Cancels an A2A task that has not finished yet. Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Cancels an A2A task that has not finished yet. Mutating (changes state, spends no credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -2336,7 +2336,7 @@ const TOOLS = [
     "name": "elizacloud_agents_a2a_chat",
     "label": "elizacloud.agents.a2a.chat",
     "command": "elizacloud.agents.a2a.chat",
-    "description": "Paid: chats with a public agent through its A2A endpoint, billed to the caller's balance. Paid command: call it with dryRun true first and confirm with the user.",
+    "description": "Paid: chats with a public agent through its A2A endpoint, billed to the caller's balance. Paid (spends credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,

@@ -121,7 +121,7 @@ const TOOLS = [
     "name": "theta_ondemand_infer",
     "label": "theta.ondemand.infer",
     "command": "theta.ondemand.infer",
-    "description": "Runs an on-demand model (image, audio, video, text) with the given input and returns its result or the request id to poll. Paid command: call it with dryRun true first and confirm with the user.",
+    "description": "Runs an on-demand model (image, audio, video, text) with the given input and returns its result or the request id to poll. Paid (spends credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -207,7 +207,7 @@ const TOOLS = [
     "name": "theta_ondemand_chat",
     "label": "theta.ondemand.chat",
     "command": "theta.ondemand.chat",
-    "description": "Sends a conversation to an on-demand chat model (GLM, Qwen3, GPT OSS, Llama) and returns its answer, reasoning, usage and tool calls. Paid command: call it with dryRun true first and confirm with the user.",
+    "description": "Sends a conversation to an on-demand chat model (GLM, Qwen3, GPT OSS, Llama) and returns its answer, reasoning, usage and tool calls. Paid (spends credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -444,7 +444,7 @@ const TOOLS = [
     "name": "theta_ondemand_inputPresignedUrls",
     "label": "theta.ondemand.inputPresignedUrls",
     "command": "theta.ondemand.inputPresignedUrls",
-    "description": "Creates presigned upload URLs for a service's input files; PUT the file there, then pass the returned filename as the input value. Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Creates presigned upload URLs for a service's input files; PUT the file there, then pass the returned filename as the input value. Mutating (changes state, spends no credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -629,7 +629,7 @@ const TOOLS = [
     "name": "theta_deployments_create",
     "label": "theta.deployments.create",
     "command": "theta.deployments.create",
-    "description": "Creates a deployment from a template on a VM type; billed until it is deleted. Paid command: call it with dryRun true first and confirm with the user.",
+    "description": "Creates a deployment from a template on a VM type; billed until it is deleted. Paid (spends credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -663,7 +663,7 @@ const TOOLS = [
     "name": "theta_deployments_start",
     "label": "theta.deployments.start",
     "command": "theta.deployments.start",
-    "description": "Starts a stopped deployment by shard and suffix; it is billed again while running. Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Starts a stopped deployment by shard and suffix; it is billed again while running. Mutating (changes state, spends no credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -706,7 +706,7 @@ const TOOLS = [
     "name": "theta_deployments_stop",
     "label": "theta.deployments.stop",
     "command": "theta.deployments.stop",
-    "description": "Stops a running deployment by shard and suffix. Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Stops a running deployment by shard and suffix. Mutating (changes state, spends no credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -749,7 +749,7 @@ const TOOLS = [
     "name": "theta_deployments_delete",
     "label": "theta.deployments.delete",
     "command": "theta.deployments.delete",
-    "description": "Deletes a deployment by id, or by shard and suffix, which ends its billing. Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Destructive: deletes a deployment by id, or by shard and suffix, ending its billing; this cannot be undone. Destructive (cannot be undone): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -795,7 +795,7 @@ const TOOLS = [
     "name": "theta_deployments_validateDisposable",
     "label": "theta.deployments.validateDisposable",
     "command": "theta.deployments.validateDisposable",
-    "description": "Creates a throwaway deployment, waits until its endpoint answers, optionally sends one chat message, then always deletes it and verifies it is gone. Paid command: call it with dryRun true first and confirm with the user.",
+    "description": "Creates a throwaway deployment, waits until its endpoint answers, optionally sends one chat message, then always deletes it and verifies it is gone. Paid (spends credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -1056,7 +1056,7 @@ const TOOLS = [
     "name": "theta_ai_agent_create",
     "label": "theta.ai.agent.create",
     "command": "theta.ai.agent.create",
-    "description": "Creates an AI agent (RAG chatbot) in the project. Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Creates an AI agent (RAG chatbot) in the project. Mutating (changes state, spends no credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -1090,7 +1090,7 @@ const TOOLS = [
     "name": "theta_ai_agent_update",
     "label": "theta.ai.agent.update",
     "command": "theta.ai.agent.update",
-    "description": "Changes an AI agent's (RAG chatbot's) settings. Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Changes an AI agent's (RAG chatbot's) settings. Mutating (changes state, spends no credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -1132,7 +1132,7 @@ const TOOLS = [
     "name": "theta_ai_agent_document_create",
     "label": "theta.ai.agent.document.create",
     "command": "theta.ai.agent.document.create",
-    "description": "Uploads a knowledge document, given as text or base64 content, to an AI agent. Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Uploads a knowledge document, given as text or base64 content, to an AI agent. Mutating (changes state, spends no credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -1211,7 +1211,7 @@ const TOOLS = [
     "name": "theta_ai_agent_document_update",
     "label": "theta.ai.agent.document.update",
     "command": "theta.ai.agent.document.update",
-    "description": "Replaces an AI agent's knowledge document with new text or base64 content. Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Destructive: replaces an AI agent's knowledge document with new text or base64 content; the old content is gone. Destructive (cannot be undone): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -1513,7 +1513,7 @@ const TOOLS = [
     "name": "theta_gpu_deployments_create",
     "label": "theta.gpu.deployments.create",
     "command": "theta.gpu.deployments.create",
-    "description": "Creates a GPU node deployment from a template on a hosted or community GPU resource, which starts billable capacity. Paid command: call it with dryRun true first and confirm with the user.",
+    "description": "Creates a GPU node deployment from a template on a hosted or community GPU resource, which starts billable capacity. Paid (spends credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -1612,7 +1612,7 @@ const TOOLS = [
     "name": "theta_gpu_deployments_start",
     "label": "theta.gpu.deployments.start",
     "command": "theta.gpu.deployments.start",
-    "description": "Starts a stopped GPU node deployment by its stable id; billing resumes while it runs. Paid command: call it with dryRun true first and confirm with the user.",
+    "description": "Starts a stopped GPU node deployment by its stable id; billing resumes while it runs. Paid (spends credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -1652,7 +1652,7 @@ const TOOLS = [
     "name": "theta_gpu_deployments_stop",
     "label": "theta.gpu.deployments.stop",
     "command": "theta.gpu.deployments.stop",
-    "description": "Stops a GPU node deployment's compute by its stable id, keeping its configuration so it can be started again. Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Stops a GPU node deployment's compute by its stable id, keeping its configuration so it can be started again. Mutating (changes state, spends no credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -1692,7 +1692,7 @@ const TOOLS = [
     "name": "theta_gpu_deployments_delete",
     "label": "theta.gpu.deployments.delete",
     "command": "theta.gpu.deployments.delete",
-    "description": "Deletes a GPU node deployment and its restartable configuration by its stable id, irreversibly. Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Destructive: deletes a GPU node deployment and its restartable configuration by its stable id; this cannot be undone. Destructive (cannot be undone): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -1969,7 +1969,7 @@ const TOOLS = [
     "name": "theta_inference_chat",
     "label": "theta.inference.chat",
     "command": "theta.inference.chat",
-    "description": "Sends an OpenAI chat-completions request to the dedicated inference endpoint, streaming or not, and returns one completion. Paid command: call it with dryRun true first and confirm with the user.",
+    "description": "Sends an OpenAI chat-completions request to the dedicated inference endpoint, streaming or not, and returns one completion. Paid (spends credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -2073,7 +2073,7 @@ const TOOLS = [
     "name": "theta_video_uploadCreate",
     "label": "theta.video.uploadCreate",
     "command": "theta.video.uploadCreate",
-    "description": "Creates a Theta Video API upload slot and returns its id and presigned upload URL. Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Creates a Theta Video API upload slot and returns its id and presigned upload URL. Mutating (changes state, spends no credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -2094,7 +2094,7 @@ const TOOLS = [
     "name": "theta_video_videoCreate",
     "label": "theta.video.videoCreate",
     "command": "theta.video.videoCreate",
-    "description": "Creates a Theta Video API video from an upload or a source URL and starts transcoding it. Paid command: call it with dryRun true first and confirm with the user.",
+    "description": "Creates a Theta Video API video from an upload or a source URL and starts transcoding it. Paid (spends credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -2150,7 +2150,7 @@ const TOOLS = [
     "name": "theta_video_streamCreate",
     "label": "theta.video.streamCreate",
     "command": "theta.video.streamCreate",
-    "description": "Creates a Theta Video API live stream. Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Creates a Theta Video API live stream. Mutating (changes state, spends no credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,
@@ -2222,7 +2222,7 @@ const TOOLS = [
     "name": "theta_video_ingestor_select",
     "label": "theta.video.ingestor.select",
     "command": "theta.video.ingestor.select",
-    "description": "Attaches a Theta edge ingestor to a live stream and returns the RTMP server and stream key to push to. Mutating command: call it with dryRun true first and confirm with the user.",
+    "description": "Attaches a Theta edge ingestor to a live stream and returns the RTMP server and stream key to push to. Mutating (changes state, spends no credits): call it with dryRun true first and confirm with the user.",
     "parameters": {
       "type": "object",
       "additionalProperties": false,

@@ -123,10 +123,10 @@ fn tools(pack: &Pack) -> Vec<Value> {
                         json!({"type": "boolean", "description": "Preview the exact request without sending it (recommended before any paid or mutating call)."}),
                     );
                 }
-                description.push_str(&format!(
-                    " {} command: call it with dryRun true first and confirm with the user.",
-                    if command.effect() == Effect::Paid { "Paid" } else { "Mutating" }
-                ));
+                if let Some(caution) = crate::command::caution(command) {
+                    description.push(' ');
+                    description.push_str(caution);
+                }
             }
             let secrets: Vec<&str> = command.secrets().iter().map(|n| n.name.canonical()).collect();
             json!({

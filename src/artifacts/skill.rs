@@ -79,12 +79,15 @@ fn invocation(pack: &Pack, command: &dyn DynCommand) -> String {
     }
 }
 
-/// The effect, and whether the command reads local files the caller names.
+/// The effect as the skill shows it, with destructiveness (its one declaration) and whether
+/// the command reads local files the caller names.
 fn effect_label(command: &dyn DynCommand) -> String {
-    let effect = match command.effect() {
-        Effect::ReadOnly => "read-only",
-        Effect::Mutating => "**mutating**",
-        Effect::Paid => "**paid**",
+    let effect = match (command.effect(), command.destructive()) {
+        (Effect::ReadOnly, _) => "read-only",
+        (Effect::Mutating, false) => "**mutating**",
+        (Effect::Mutating, true) => "**mutating, destructive**",
+        (Effect::Paid, false) => "**paid**",
+        (Effect::Paid, true) => "**paid, destructive**",
     };
     if command.reads_local_files() {
         format!("{effect}, reads local files")
@@ -124,7 +127,10 @@ fn gated_section(pack: &Pack) -> String {
     let gated: Vec<String> = pack
         .commands()
         .filter(|c| c.effect() != Effect::ReadOnly)
-        .map(|c| format!("`{}` ({})", c.id(), c.effect().as_str()))
+        .map(|c| {
+            let destructive = if c.destructive() { ", destructive" } else { "" };
+            format!("`{}` ({}{destructive})", c.id(), c.effect().as_str())
+        })
         .collect();
     if gated.is_empty() {
         return "This build has no paid or mutating commands.".to_owned();

@@ -77,7 +77,7 @@ impl<'a> Auth<'a> {
             Auth::Bearer(token) => builder.bearer_auth(token.expose_secret()),
             Auth::Basic { user, pass } => {
                 // An upstream may echo the header value without its `Basic ` prefix.
-                crate::secrets::redact::remember_basic(user, pass);
+                crate::secrets::remember_basic(user, pass);
                 builder.basic_auth(user.expose_secret(), Some(pass.expose_secret()))
             }
             Auth::Headers { headers, secrets } => {

@@ -7,8 +7,8 @@ use reqwest::Url;
 use serde_json::Value;
 
 use super::endpoint::ForbiddenResolution;
-use super::response::{MAX_BODY_BYTES, too_many_json_values};
 use super::retry::{self, Outcome, RetryAfter};
+use crate::bounds::{MAX_BODY_BYTES, too_many_json_values};
 use crate::error::{Error, ErrorCode};
 use crate::secrets::excerpt;
 use crate::vocab::{Effect, Service, StatusReading, UpstreamAnswer};
@@ -362,7 +362,7 @@ mod tests {
     #[test]
     fn a_secret_at_the_cut_is_masked_whole() {
         let secret = "excerpt-canary-secret-7a1b9c";
-        crate::secrets::redact::remember(&secrecy::SecretString::from(secret));
+        crate::secrets::remember(&secrecy::SecretString::from(secret));
         // The secret starts at character 276 and would be cut after its 23rd character.
         let body = format!("{} {secret} trailing", "p".repeat(275));
         let excerpt = body_excerpt(&body);

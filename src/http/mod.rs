@@ -27,13 +27,13 @@ mod upload;
 
 use std::time::Duration;
 
+pub use crate::bounds::{MAX_BODY_BYTES, MAX_JSON_VALUES, too_many_json_values};
 pub(crate) use auth::Auth;
 pub use client::{ServiceClient, Transport};
-pub(crate) use request::hex;
-pub use request::{ApiRequest, Body, FormPart, FormValue, RequestPreview, sha256_hex};
-pub use response::{
-    ApiResponse, MAX_BODY_BYTES, MAX_JSON_VALUES, StreamingResponse, too_many_json_values,
-};
+pub use request::{ApiRequest, Body, FormPart, FormValue, RequestPreview};
+pub use response::{ApiResponse, StreamingResponse};
+pub(crate) use upload::hex;
+pub use upload::sha256_hex;
 pub use upload::{CHUNK_BYTES, LocalFilePart};
 
 /// HTTP knobs shared by every service client of a pack.

@@ -10,7 +10,7 @@ use secrecy::ExposeSecret;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::upload::LocalFilePart;
+use super::upload::{LocalFilePart, sha256_hex};
 use crate::error::{Error, ErrorCode};
 use crate::secrets::redact::MASK;
 use crate::secrets::{Secrets, missing_error};
@@ -316,17 +316,6 @@ pub(crate) async fn build_form(parts: &[FormPart]) -> Result<multipart::Form, Er
         };
     }
     Ok(form)
-}
-
-/// SHA-256 of `bytes`, lower-case hex: how previews and results name a file's content.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest as _;
-    hex(&sha2::Sha256::digest(bytes))
-}
-
-/// `bytes` as lower-case hex.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 pub(crate) fn preview_form(parts: &[FormPart]) -> Value {

@@ -7,28 +7,9 @@ use serde_json::{Value, json};
 
 use super::budget::{Lease, SMALL_BODY_BYTES, is_large};
 use super::failure::{Failure, classify_transport, too_large, transport_error};
+use crate::bounds::{MAX_BODY_BYTES, MAX_JSON_VALUES, too_many_json_values};
 use crate::error::{Error, ErrorCode};
 use crate::vocab::{Effect, Service};
-
-/// Largest response body the runtime reads.
-pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
-
-/// Most JSON values a body may hold before it is parsed. Parsed, a value costs far more than
-/// its text: a 16 MiB body of empty objects (`[{},{},…]`, 5.6 million values) took 846 MiB of
-/// peak RSS in one `run` (the parsed value, the redacted copy and the printed document), and
-/// 900,000 values about 160 MiB. Refusing bodies with more values than this, by a linear scan
-/// of the bytes before any parse, bounds what an accepted response costs: the 16 MiB body and
-/// at most 250,000 values through parse, redaction and output stay under 160 MiB peak for one
-/// request (`bench/memory.py` measures the worst shapes). Listings are paginated well below
-/// this.
-pub const MAX_JSON_VALUES: usize = 250_000;
-
-/// Whether `text` (JSON, or something that may be JSON) holds more than [`MAX_JSON_VALUES`]
-/// values, counted as [`crate::bounds::check`] counts them (it stops as soon as the bound is
-/// passed). Nesting is left to the parser, which stops at 128 levels.
-pub fn too_many_json_values(text: &[u8]) -> bool {
-    crate::bounds::check(text, MAX_JSON_VALUES, usize::MAX).is_err()
-}
 
 /// A buffered response with a success status.
 #[derive(Debug, Clone)]
@@ -232,28 +213,5 @@ pub(crate) async fn read_body(
             }
             Err(e) => return Err(Failure::Transport(classify_transport(&e))),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn json_values_are_counted_outside_strings_only() {
-        let many = format!("[{}{{}}]", "{},".repeat(MAX_JSON_VALUES));
-        assert!(too_many_json_values(many.as_bytes()));
-        let few = format!("[{}{{}}]", "{},".repeat(1000));
-        assert!(!too_many_json_values(few.as_bytes()));
-        let in_string = format!("{{\"a\": \"{}\"}}", ",".repeat(MAX_JSON_VALUES + 5));
-        assert!(
-            !too_many_json_values(in_string.as_bytes()),
-            "commas in a string are text"
-        );
-        let escaped = format!("[\"\\\"{}\"]", ",".repeat(MAX_JSON_VALUES + 5));
-        assert!(
-            !too_many_json_values(escaped.as_bytes()),
-            "an escaped quote does not end the string"
-        );
     }
 }

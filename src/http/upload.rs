@@ -18,7 +18,6 @@ use reqwest::multipart;
 use sha2::Digest as _;
 use tokio::io::AsyncReadExt as _;
 
-use super::request::hex;
 use crate::error::Error;
 
 /// The size of the pieces a file is read and sent in.
@@ -226,6 +225,16 @@ pub(crate) fn stopped_upload(error: &reqwest::Error) -> Option<Error> {
         source = err.source();
     }
     None
+}
+
+/// SHA-256 of `bytes`, lower-case hex: how previews and results name a file's content.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&sha2::Sha256::digest(bytes))
+}
+
+/// `bytes` as lower-case hex.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

@@ -1,5 +1,8 @@
 //! `<binary> mcp`: an MCP server on stdio (design §2, `spec/mcp.md`), built on `rmcp` with a
-//! hand-written, data-driven tool list ([`tools`]): one tool per registered command.
+//! hand-written, data-driven tool list ([`tools`]): one tool per registered command, reached
+//! by its tool name, its command's id or any alias. rmcp reads through a line transport of
+//! ours (`transport`) that bounds what every line may cost, answers every request line rmcp
+//! would drop or die on, and holds reading back at `--max-in-flight` calls ([`McpOptions`]).
 //!
 //! A `tools/call` goes through the same dispatcher as `run` ([`Runtime::handle_observed`]):
 //! schema validation reporting every problem, secrets from the environment (the server's
@@ -8,7 +11,8 @@
 //! and redaction ([`Response::to_json`]). What the command says — success or failure — is a
 //! tool result; a failure has `isError: true` and carries the error document (code, message,
 //! hint, problems) so the model can act on it. JSON-RPC errors are kept for protocol
-//! problems: an unknown tool, a malformed call.
+//! problems: an unknown tool (its name quoted redacted and cut), a malformed call, a line
+//! over the request bounds.
 //!
 //! Commands that wait report progress as `notifications/progress` when the call carries a
 //! `progressToken`. `notifications/cancelled` stops the call: its future is dropped, which
@@ -19,6 +23,7 @@
 //! way, waits for their cleanup, and ends the server.
 
 pub mod tools;
+mod transport;
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
@@ -39,8 +44,11 @@ use tokio::sync::{RwLock, mpsc};
 use crate::command::{DynCommand, Effect};
 use crate::error::{Error, Problem};
 use crate::pack::Pack;
-use crate::runtime::{CancelSignal, Hooks, ProgressSink, Response, Runtime, registry};
+use crate::runtime::{CancelSignal, Held, Hooks, ProgressSink, Response, Runtime, registry};
+use crate::secrets;
 use tools::{DRY_RUN_ARG, ToolSet};
+use transport::LineTransport;
+pub use transport::McpOptions;
 
 /// What the server tells the client about itself, from the pack.
 fn instructions(pack: &Pack) -> String {
@@ -86,11 +94,11 @@ impl McpServer {
     /// `progress` when the client asked for it.
     async fn call(
         &self,
-        command: &'static dyn DynCommand,
+        (command, alias): tools::Resolved,
         arguments: Option<Map<String, Value>>,
         progress: Option<(ProgressToken, Peer<RoleServer>)>,
         cancel: CancelSignal,
-    ) -> CallToolResult {
+    ) -> (CallToolResult, Held) {
         let mut args = arguments.unwrap_or_default();
         let mut dry_run = false;
         if tools::gated(command) {
@@ -103,11 +111,13 @@ impl McpServer {
                         message: "dryRun must be true or false".into(),
                         code: None,
                     }]);
-                    return result(&Response::failure(None, Some(command.id()), error));
+                    return result(Response::failure(None, Some(command.id()), error));
                 }
             }
         }
-        let envelope = json!({"command": command.id(), "args": args, "dryRun": dry_run});
+        // Called by an alias, the dispatcher maps the alias's arguments (`alias_args`).
+        let name = alias.unwrap_or(command.id());
+        let envelope = json!({"command": name, "args": args, "dryRun": dry_run});
         let (sink, forward) = match progress {
             Some((token, peer)) => {
                 let (sink, forward) = progress_channel(token, peer);
@@ -126,7 +136,7 @@ impl McpServer {
             Some(forward) => tokio::join!(dispatch, forward).0,
             None => dispatch.await,
         };
-        result(&response)
+        result(response)
     }
 }
 
@@ -152,6 +162,25 @@ impl McpServer {
     }
 }
 
+/// Longest part of an unknown tool's name quoted back.
+const QUOTED_NAME_CHARS: usize = 64;
+
+/// The protocol error for a call naming no tool: the name is quoted redacted, then cut (a
+/// name carrying a secret printed it whole, issue 17, defect 17), with the closest tools.
+fn unknown_tool(pack: &Pack, name: &str) -> ErrorData {
+    let suggestions: Vec<String> = registry::suggestions(pack, name)
+        .into_iter()
+        .map(registry::tool_name)
+        .collect();
+    ErrorData::invalid_params(
+        format!(
+            "Unknown tool `{}`.",
+            secrets::excerpt(name, QUOTED_NAME_CHARS)
+        ),
+        Some(json!({"suggestions": suggestions})),
+    )
+}
+
 /// The tool result for a response.
 ///
 /// One form only: the compact JSON of the normal response envelope as a single text block,
@@ -159,13 +188,20 @@ impl McpServer {
 /// structured content *followed by* every text block, so sending both (as
 /// `CallToolResult::structured` does) would show the model the same document twice; text is
 /// what every client displays, and it is the same document `run` prints.
-fn result(response: &Response) -> CallToolResult {
-    let text = response.to_json().to_string();
-    if response.is_ok() {
-        CallToolResult::success(vec![ContentBlock::text(text)])
+///
+/// The document is moved into its text, not copied (a result may be megabytes); what the
+/// request holds (its secrets for redaction, its claim on the memory budget) comes back, to
+/// be kept until the answer is written.
+fn result(response: Response) -> (CallToolResult, Held) {
+    let ok = response.is_ok();
+    let (document, held) = response.into_parts();
+    let text = vec![ContentBlock::text(document.to_string())];
+    let result = if ok {
+        CallToolResult::success(text)
     } else {
-        CallToolResult::error(vec![ContentBlock::text(text)])
-    }
+        CallToolResult::error(text)
+    };
+    (result, held)
 }
 
 /// A progress sink for one call and the future that turns its reports into
@@ -196,8 +232,10 @@ fn progress_channel(
 impl ServerHandler for McpServer {
     fn get_info(&self) -> ServerConfig {
         ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+            // The binary's own name (issue 17, defect 16): every pack's binary is built from
+            // this one crate, whose name is the first pack's.
             .with_server_info(
-                Implementation::new(env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION"))
+                Implementation::new(self.runtime.pack().binary, env!("CARGO_PKG_VERSION"))
                     .with_title(self.runtime.pack().title),
             )
             .with_instructions(instructions(self.runtime.pack()))
@@ -217,28 +255,24 @@ impl ServerHandler for McpServer {
         request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
-        let Some(command) = self.tools.command(&request.name) else {
-            let suggestions: Vec<String> =
-                registry::suggestions(self.runtime.pack(), &request.name)
-                    .into_iter()
-                    .map(registry::tool_name)
-                    .collect();
-            return Err(ErrorData::invalid_params(
-                format!("Unknown tool `{}`.", request.name),
-                Some(json!({"suggestions": suggestions})),
-            ));
+        let Some(resolved) = self.tools.resolve(&request.name) else {
+            return Err(unknown_tool(self.runtime.pack(), &request.name));
         };
+        let command = resolved.0;
         let _in_flight = Arc::clone(&self.in_flight).read_owned().await;
         let progress = context
             .meta
             .get_progress_token()
             .map(|token| (token, context.peer.clone()));
         let cancel = CancelSignal::new();
-        let call = self.call(command, request.arguments, progress, cancel.clone());
+        let call = self.call(resolved, request.arguments, progress, cancel.clone());
         let mut call = std::pin::pin!(call);
         tokio::select! {
             biased;
-            outcome = &mut call => Ok(outcome.into()),
+            (outcome, held) = &mut call => {
+                transport::keep_until_written(&context.extensions, held);
+                Ok(outcome.into())
+            }
             () = context.ct.cancelled() => {
                 // rmcp sends no response for a cancelled request (nor at end of input).
                 cancel.cancel();
@@ -258,11 +292,13 @@ impl ServerHandler for McpServer {
 
 /// Serves MCP over `input`/`output` until the input ends (or the client goes away), or until
 /// `shutdown` completes (the binary passes SIGINT/SIGTERM). Calls in flight at the end are
-/// dropped: nobody is left to answer.
+/// dropped: nobody is left to answer. Every line is read and checked by the line transport
+/// (bounds, backpressure, an answer for every request line); see `transport`.
 pub async fn serve_until<R, W>(
     runtime: Arc<Runtime>,
     input: R,
     output: W,
+    options: McpOptions,
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()>
 where
@@ -271,35 +307,71 @@ where
 {
     let server = McpServer::new(runtime);
     let calls = server.clone();
+    let (out, lines) = mpsc::channel::<crate::runtime::serve::Outgoing>(transport::OUTPUT_QUEUE);
+    let writer = tokio::spawn(crate::runtime::serve::write_lines(output, lines));
+    let supported = ServerHandler::supported_protocol_versions(&server).into_owned();
+    let transport = LineTransport::new(input, out, options, supported);
     let mut shutdown = std::pin::pin!(shutdown);
-    let running = tokio::select! {
-        started = server.serve((input, output)) => match started {
-            Ok(running) => running,
-            // Input ended (or the client left) before a lifecycle began: nothing to serve.
-            Err(rmcp::service::ServerInitializeError::ConnectionClosed(reason)) => {
-                tracing::debug!(reason, "input closed before initialization");
+    let mut stopped = false;
+    let session = async {
+        let running = tokio::select! {
+            started = server.serve(transport) => match started {
+                Ok(running) => running,
+                // Input ended (or the client left) before a lifecycle began: nothing to serve.
+                Err(rmcp::service::ServerInitializeError::ConnectionClosed(reason)) => {
+                    tracing::debug!(reason, "input closed before initialization");
+                    return Ok(());
+                }
+                // The error may quote a message: its kind only.
+                Err(e) => return Err(std::io::Error::other(init_failure(&e))),
+            },
+            () = &mut shutdown => {
+                stopped = true;
                 return Ok(());
             }
-            Err(e) => return Err(std::io::Error::other(e.to_string())),
-        },
-        () = &mut shutdown => return Ok(()),
-    };
-    let token = running.cancellation_token();
-    let ended = tokio::select! {
-        quit = running.waiting() => match quit {
-            Ok(reason) => {
-                tracing::debug!(?reason, "mcp session ended");
+        };
+        let token = running.cancellation_token();
+        tokio::select! {
+            quit = running.waiting() => match quit {
+                Ok(reason) => {
+                    tracing::debug!(?reason, "mcp session ended");
+                    Ok(())
+                }
+                Err(e) => Err(std::io::Error::other(e)),
+            },
+            () = &mut shutdown => {
+                stopped = true;
+                tracing::info!("shutdown signal: ending the mcp session");
+                token.cancel();
                 Ok(())
             }
-            Err(e) => Err(std::io::Error::other(e)),
-        },
-        () = &mut shutdown => {
-            tracing::info!("shutdown signal: ending the mcp session");
-            token.cancel();
-            Ok(())
         }
     };
+    let ended = session.await;
     // The session's end cancelled every call in flight; commands cleaning up finish first.
     calls.idle().await;
-    ended
+    // Everything written is flushed, unless a signal ended the session: then a client that
+    // stopped reading cannot hold the process.
+    if stopped {
+        writer.abort();
+        return ended;
+    }
+    let written = tokio::select! {
+        written = writer => written.unwrap_or_else(|e| Err(std::io::Error::other(e))),
+        () = &mut shutdown => Ok(()),
+    };
+    ended.and(written)
+}
+
+/// What went wrong when a session could not begin, without the message rmcp quotes.
+fn init_failure(error: &rmcp::service::ServerInitializeError) -> String {
+    use rmcp::service::ServerInitializeError as E;
+    match error {
+        E::ExpectedInitializeRequest(_) => "the client did not begin with initialize".to_owned(),
+        E::UnexpectedInitializeResponse(_) => "initialize could not be answered".to_owned(),
+        E::InitializeFailed(e) => {
+            format!("initialize failed: {}", secrets::excerpt(&e.message, 200))
+        }
+        other => secrets::excerpt(&other.to_string(), 200),
+    }
 }

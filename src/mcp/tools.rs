@@ -1,7 +1,11 @@
 //! The MCP tool list, built once from the command registry: one tool per command (aliases
-//! are not tools), named with the provider-safe [`registry::tool_name`], described by the
+//! are not listed), named with the provider-safe [`registry::tool_name`], described by the
 //! command's summary and effect, with the command's published input schema and annotations
-//! derived from its effect.
+//! derived from its declarations.
+//!
+//! A call may name a tool by its listed name, its command's id, or any alias of the command
+//! (an upstream's own MCP server's tool names), so prompts and configurations written for that
+//! server keep working (issue 17, defect 12).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -9,18 +13,21 @@ use std::sync::Arc;
 use rmcp::model::{JsonObject, MetaObject, Tool, ToolAnnotations};
 use serde_json::{Value, json};
 
-use crate::command::{DynCommand, Effect};
+use crate::command::{DynCommand, Effect, caution};
 use crate::pack::Pack;
 use crate::runtime::registry;
 
 /// The argument a gated tool accepts on top of its command's schema, as the plugin's tools do.
 pub const DRY_RUN_ARG: &str = "dryRun";
 
-/// Every tool, in registry order, with the command each one runs.
+/// A command a call reaches, and the alias it was called by (when it was).
+pub type Resolved = (&'static dyn DynCommand, Option<&'static str>);
+
+/// Every tool, in registry order, and every name a call may use.
 #[derive(Debug)]
 pub struct ToolSet {
     tools: Vec<Tool>,
-    by_name: HashMap<String, &'static dyn DynCommand>,
+    by_name: HashMap<String, Resolved>,
 }
 
 impl ToolSet {
@@ -30,7 +37,11 @@ impl ToolSet {
         let tools = pack
             .commands()
             .map(|command| {
-                by_name.insert(registry::tool_name(command.id()), command);
+                by_name.insert(registry::tool_name(command.id()), (command, None));
+                by_name.insert(command.id().to_owned(), (command, None));
+                for alias in command.aliases() {
+                    by_name.insert((*alias).to_owned(), (command, Some(*alias)));
+                }
                 tool(command)
             })
             .collect();
@@ -42,8 +53,9 @@ impl ToolSet {
         &self.tools
     }
 
-    /// The command behind a tool name (exactly as listed; ids and aliases are not tools).
-    pub fn command(&self, name: &str) -> Option<&'static dyn DynCommand> {
+    /// The command behind a name a call used: a listed tool name, a command id, or an alias
+    /// (then also the alias, whose arguments the dispatcher maps as it does for any caller).
+    pub fn resolve(&self, name: &str) -> Option<Resolved> {
         self.by_name.get(name).copied()
     }
 }
@@ -75,28 +87,25 @@ pub fn input_schema(command: &dyn DynCommand) -> JsonObject {
     schema
 }
 
-/// The description the model reads: the summary, then what calling it does to the world.
+/// The description the model reads: the summary, then what calling it does to the world
+/// ([`caution`], the same sentence the plugin's tools carry).
 pub fn description(command: &dyn DynCommand) -> String {
-    let effect = match command.effect() {
-        Effect::ReadOnly => "Read-only.",
-        Effect::Mutating => {
-            "Mutating (changes state, spends no credits): call it with dryRun true first and confirm with the user."
-        }
-        Effect::Paid => {
-            "Paid (spends credits): call it with dryRun true first and confirm with the user."
-        }
-    };
-    format!("{} {effect}", command.summary())
+    format!(
+        "{} {}",
+        command.summary(),
+        caution(command).unwrap_or("Read-only.")
+    )
 }
 
-/// Hints from the effect: read-only tools are read-only and idempotent; gated tools are
-/// destructive or idempotent as the command declares. Every command talks to a cloud (or
-/// reports on one), so all four hints are always sent (MCP's defaults assume the worst).
+/// Hints from the declarations: read-only tools are read-only, idempotent and never
+/// destructive; gated tools are destructive ([`DynCommand::destructive`], the one declaration
+/// the previews and docs read too) and idempotent as the command declares. Every command
+/// talks to a cloud (or reports on one), so all four hints are always sent (MCP's defaults
+/// assume the worst).
 pub fn annotations(command: &dyn DynCommand) -> ToolAnnotations {
-    let read_only = command.effect() == Effect::ReadOnly;
     ToolAnnotations::new()
-        .read_only(read_only)
-        .destructive(!read_only && command.destructive())
+        .read_only(command.effect() == Effect::ReadOnly)
+        .destructive(command.destructive())
         .idempotent(command.idempotent())
         .open_world(true)
 }
@@ -123,18 +132,23 @@ mod tests {
     use crate::testing::DEMO;
 
     #[test]
-    fn one_tool_per_command_resolving_back() {
+    fn one_tool_per_command_reached_by_its_name_id_and_aliases() {
         let set = ToolSet::from_pack(&DEMO);
         assert_eq!(set.tools().len(), DEMO.commands().count());
         for tool in set.tools() {
-            let command = set.command(&tool.name).expect("listed tools resolve");
+            let (command, alias) = set.resolve(&tool.name).expect("listed tools resolve");
             assert_eq!(registry::tool_name(command.id()), tool.name);
+            assert_eq!(alias, None);
             assert!(!tool.name.contains('.'));
         }
-        assert!(
-            set.command("demo.widgets.list").is_none(),
-            "ids are not tool names"
+        let (command, alias) = set.resolve("make_widget").expect("an alias resolves");
+        assert_eq!(
+            (command.id(), alias),
+            ("demo.widgets.create", Some("make_widget"))
         );
+        let (command, _) = set.resolve("demo.widgets.list").expect("an id resolves");
+        assert_eq!(command.id(), "demo.widgets.list");
+        assert!(set.resolve("demo_widgets_nope").is_none());
     }
 
     #[test]

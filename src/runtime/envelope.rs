@@ -164,7 +164,7 @@ pub struct Response {
 /// body's parsed result is counted while it lives).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Held {
-    pub(crate) pins: Vec<redact::Pin>,
+    pub(crate) pins: Vec<crate::secrets::Pin>,
     pub(crate) lease: Option<Lease>,
 }
 

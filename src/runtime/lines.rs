@@ -13,8 +13,15 @@
 //!
 //! [`LineReader::next`] is cancel-safe: every state change happens before or after its only
 //! await point (the read, itself cancel-safe), so `serve` can drop it inside `select!`.
+//!
+//! A reader made [`LineReader::scanning_ids`] also reads the top-level `id` of each over-long
+//! line as its bytes go by ([`IdScan`], constant memory), so that the answer to a line too long
+//! to keep can still name the request it answers (`mcp`).
 
+use serde_json::Value;
 use tokio::io::{AsyncRead, AsyncReadExt};
+
+use super::id_scan::IdScan;
 
 /// Bytes asked for per read.
 pub(crate) const READ_CHUNK: usize = 256 * 1024;
@@ -43,6 +50,12 @@ pub(crate) struct LineReader<R> {
     /// Inside an over-long line: drop bytes until its newline.
     discarding: bool,
     eof: bool,
+    /// Whether the id of an over-long line is read as it is dropped.
+    scan_ids: bool,
+    /// The id scan of the over-long line being dropped.
+    scan: Option<IdScan>,
+    /// The id of the last over-long line, until taken.
+    scanned: Option<Value>,
 }
 
 impl<R: AsyncRead + Unpin> LineReader<R> {
@@ -57,7 +70,22 @@ impl<R: AsyncRead + Unpin> LineReader<R> {
             partial: Vec::new(),
             discarding: false,
             eof: false,
+            scan_ids: false,
+            scan: None,
+            scanned: None,
         }
+    }
+
+    /// Also reads the top-level `id` of every over-long line while dropping it; take it with
+    /// [`LineReader::take_scanned_id`] after a [`Line::TooLong`].
+    pub(crate) fn scanning_ids(mut self) -> Self {
+        self.scan_ids = true;
+        self
+    }
+
+    /// The `id` read from the last [`Line::TooLong`], if it had one (and ids are scanned).
+    pub(crate) fn take_scanned_id(&mut self) -> Option<Value> {
+        self.scanned.take()
     }
 
     /// The next line; `None` at end of input.
@@ -85,24 +113,29 @@ impl<R: AsyncRead + Unpin> LineReader<R> {
     fn take_buffered(&mut self) -> Option<Line> {
         let window = &self.buf[self.start..self.end];
         let Some(newline) = window.iter().position(|b| *b == b'\n') else {
-            if !self.discarding {
-                if self.partial.len() + window.len() > self.max_line_bytes {
-                    self.discarding = true;
-                    self.partial = Vec::new();
-                } else {
-                    self.partial.extend_from_slice(window);
-                }
+            let (start, end) = (self.start, self.end);
+            if self.discarding {
+                self.scan_dropped(&[], start, end);
+            } else if self.partial.len() + window.len() > self.max_line_bytes {
+                self.discarding = true;
+                let partial = std::mem::take(&mut self.partial);
+                self.scan_dropped(&partial, start, end);
+            } else {
+                self.partial.extend_from_slice(window);
             }
             self.start = self.end;
             return None;
         };
-        let piece = &window[..newline];
+        let (start, end) = (self.start, self.start + newline);
         self.start += newline + 1;
         if std::mem::take(&mut self.discarding) {
+            self.scan_last(&[], start, end);
             return Some(Line::TooLong);
         }
+        let piece = &self.buf[start..end];
         if self.partial.len() + piece.len() > self.max_line_bytes {
-            self.partial = Vec::new();
+            let partial = std::mem::take(&mut self.partial);
+            self.scan_last(&partial, start, end);
             return Some(Line::TooLong);
         }
         Some(if self.partial.is_empty() {
@@ -120,6 +153,7 @@ impl<R: AsyncRead + Unpin> LineReader<R> {
     /// The unterminated last line, if any.
     fn take_last(&mut self) -> Option<Line> {
         if std::mem::take(&mut self.discarding) {
+            self.scan_last(&[], 0, 0);
             return Some(Line::TooLong);
         }
         if self.partial.is_empty() {
@@ -130,6 +164,35 @@ impl<R: AsyncRead + Unpin> LineReader<R> {
             bytes.pop();
         }
         Some(decode(bytes))
+    }
+}
+
+impl<R> LineReader<R> {
+    /// Feeds bytes of an over-long line (`partial`, then `buf[start..end]`) to its id scan
+    /// (when ids are scanned).
+    fn scan_dropped(&mut self, partial: &[u8], start: usize, end: usize) {
+        if !self.scan_ids {
+            return;
+        }
+        let scan = self.scan.get_or_insert_with(IdScan::default);
+        if !scan.is_done() {
+            scan.feed(partial);
+            scan.feed(&self.buf[start..end]);
+        }
+    }
+
+    /// Feeds the end of an over-long line (`partial`, then `buf[start..end]`) and keeps the
+    /// id it had.
+    fn scan_last(&mut self, partial: &[u8], start: usize, end: usize) {
+        if !self.scan_ids {
+            return;
+        }
+        let mut scan = self.scan.take().unwrap_or_default();
+        if !scan.is_done() {
+            scan.feed(partial);
+            scan.feed(&self.buf[start..end]);
+        }
+        self.scanned = scan.finish();
     }
 }
 
@@ -190,6 +253,54 @@ mod tests {
             lines_of(b"exactly10!\n", 10).await,
             vec![text("exactly10!")]
         );
+    }
+
+    /// A reader scanning ids reads the id of each over-long line, whether it comes before or
+    /// after the limit and across reads, and keeps none of the line.
+    #[tokio::test]
+    async fn the_ids_of_over_long_lines() {
+        let pad = "p".repeat(READ_CHUNK * 2 + 5);
+        let mut input = Vec::new();
+        for line in [
+            format!(r#"{{"id":1,"x":"{pad}"}}"#),
+            format!(r#"{{"x":"{pad}","id":"last"}}"#),
+            r#"{"id":3}"#.to_owned(),
+            format!(r#"{{"x":"{pad}"}}"#),
+            format!(r#"{{"x":"{pad}","id":5}}"#),
+        ] {
+            input.extend_from_slice(line.as_bytes());
+            input.push(b'\n');
+        }
+        input.truncate(input.len() - 1); // the last line is unterminated
+        let (mut tx, rx) = tokio::io::duplex(4096);
+        let feeder = tokio::spawn(async move {
+            use tokio::io::AsyncWriteExt;
+            for piece in input.chunks(3000) {
+                tx.write_all(piece).await.unwrap();
+            }
+        });
+        let mut reader = LineReader::new(rx, READ_CHUNK).scanning_ids();
+        let mut out = Vec::new();
+        while let Some(line) = reader.next().await.unwrap() {
+            assert!(reader.partial.capacity() <= READ_CHUNK * 2);
+            out.push((line, reader.take_scanned_id()));
+        }
+        feeder.await.unwrap();
+        assert_eq!(
+            out,
+            vec![
+                (Line::TooLong, Some(serde_json::json!(1))),
+                (Line::TooLong, Some(serde_json::json!("last"))),
+                (text(r#"{"id":3}"#), None),
+                (Line::TooLong, None),
+                (Line::TooLong, Some(serde_json::json!(5))),
+            ]
+        );
+        // Without scanning, nothing is read.
+        let line = format!("{{\"id\":1,\"x\":\"{pad}\"}}\n");
+        let mut plain = LineReader::new(line.as_bytes(), 100);
+        assert_eq!(plain.next().await.unwrap(), Some(Line::TooLong));
+        assert_eq!(plain.take_scanned_id(), None);
     }
 
     /// Lines that span reads, and an over-long line far bigger than one read, are handled

@@ -7,7 +7,8 @@
 //! ([`Response::to_json`]).
 
 mod envelope;
-mod lines;
+pub(crate) mod id_scan;
+pub(crate) mod lines;
 pub mod registry;
 pub mod serve;
 
@@ -17,7 +18,7 @@ use std::sync::{Arc, Mutex};
 use jsonschema::Validator;
 use serde_json::Value;
 
-use crate::command::{Ctx, DynCommand, Invoked, SecretNeed};
+use crate::command::{Ctx, DynCommand, Executed, Invoked, SecretNeed};
 use crate::config::Config;
 use crate::error::Error;
 use crate::gate::Gate;
@@ -27,7 +28,7 @@ use crate::schema;
 use crate::secrets::{Chain, EnvSecrets, SecretName, SecretProvider, Secrets};
 
 pub use crate::hooks::{CancelSignal, Hooks, ProgressSink};
-use envelope::Held;
+pub(crate) use envelope::Held;
 pub use envelope::{Request, Response, Success, oversize, parse_json};
 
 /// A compiled input schema, kept for the life of the process.
@@ -157,7 +158,6 @@ impl Runtime {
             None => args,
         };
         let gate = Gate::new(self.config.dry_run, dry_run);
-        let dry_run = gate.dry_run();
         let mut held = Held::default();
         let outcome = self
             .run_found(
@@ -174,9 +174,8 @@ impl Runtime {
             command: Some(command.id()),
             _held: held,
             outcome: outcome
-                .map(|(result, previewed)| Success {
-                    // The arguments may have asked the gate for a dry-run of their own.
-                    dry_run: dry_run || previewed,
+                .map(|(result, dry_run)| Success {
+                    dry_run,
                     result,
                     warnings,
                 })
@@ -249,12 +248,13 @@ impl Runtime {
         tracing::debug!(command = command.id(), dry_run = gate.dry_run(), "dispatch");
         let outcome = command.execute(&ctx, args).await;
         warnings.extend(ctx.take_warnings());
-        match outcome? {
-            Invoked::Ran(result) => Ok((result, false)),
+        let Executed { gate, invoked } = outcome?;
+        let result = match invoked {
+            Invoked::Ran(result) => result,
             Invoked::Previewed(preview) => serde_json::to_value(preview)
-                .map(|preview| (preview, true))
-                .map_err(|e| Error::internal(format!("preview not serializable: {e}"))),
-        }
+                .map_err(|e| Error::internal(format!("preview not serializable: {e}")))?,
+        };
+        Ok((result, gate.dry_run()))
     }
 
     fn compiled_schema(&self, command: &dyn DynCommand) -> Result<Arc<CompiledSchema>, Error> {

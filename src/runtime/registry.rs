@@ -119,6 +119,7 @@ pub fn describe(command: &dyn DynCommand) -> Value {
         "aliases": command.aliases(),
         "summary": command.summary(),
         "effect": command.effect(),
+        "destructive": command.destructive(),
         "service": command.service().as_str(),
         "credentials": credentials,
     })

@@ -458,13 +458,19 @@ fn render(value: &Value) -> String {
 
 /// One line for the writer, with what its request holds until it is written: an answer
 /// queued for the writer still counts against the memory budget (`crate::http::budget`).
+/// `mcp` writes through the same writer.
 #[derive(Debug)]
-struct Outgoing {
+pub(crate) struct Outgoing {
     text: String,
     held: Held,
 }
 
 impl Outgoing {
+    /// A rendered line and what its request holds until it is written.
+    pub(crate) fn new(text: String, held: Held) -> Self {
+        Self { text, held }
+    }
+
     /// A request's answer, rendered, keeping what the request held.
     fn answer(response: Response) -> Self {
         let (document, held) = response.into_parts();
@@ -493,7 +499,7 @@ impl From<String> for Outgoing {
 /// Writes answer lines, one write and one flush per burst: every line already queued joins
 /// the batch, so a busy `serve` does not pay a system call (and a thread hand-off, for
 /// tokio's stdout) per line.
-async fn write_lines<W: AsyncWrite + Unpin>(
+pub(crate) async fn write_lines<W: AsyncWrite + Unpin>(
     mut output: W,
     mut lines: mpsc::Receiver<Outgoing>,
 ) -> std::io::Result<()> {

@@ -8,6 +8,7 @@
 
 mod env;
 mod host;
+pub mod known;
 pub mod redact;
 
 use std::collections::HashMap;
@@ -22,6 +23,7 @@ pub use crate::vocab::SecretName;
 
 pub use env::EnvSecrets;
 pub use host::HostSecrets;
+pub use known::{Pin, remember, remember_basic};
 
 /// At most `max` characters of `text`, every known secret masked *before* the cut: a secret
 /// cut in half would no longer match the redactor and its first characters would be printed.
@@ -88,7 +90,7 @@ pub(crate) fn accept(raw: &str, source: &str) -> Result<Option<SecretString>, Er
         return Ok(None);
     }
     let secret = SecretString::from(trimmed);
-    redact::remember(&secret);
+    remember(&secret);
     Ok(Some(secret))
 }
 
@@ -106,11 +108,11 @@ fn too_long(source: &str) -> Error {
 }
 
 /// The secrets resolved for one command run. It pins each of them in the redactor's memory
-/// ([`redact::Pin`]); the runtime keeps the pins until the run's answer is printed.
+/// ([`Pin`]); the runtime keeps the pins until the run's answer is printed.
 #[derive(Default, Clone)]
 pub struct Secrets {
     values: HashMap<SecretName, SecretString>,
-    pins: Vec<redact::Pin>,
+    pins: Vec<Pin>,
 }
 
 impl fmt::Debug for Secrets {
@@ -141,14 +143,14 @@ impl Secrets {
             .zip(found)
             .filter_map(|(name, value)| value.map(|v| (name, v)))
             .collect();
-        let pins = values.values().filter_map(redact::remember).collect();
+        let pins = values.values().filter_map(remember).collect();
         Ok(Self { values, pins })
     }
 
     /// Builds a set from literal values (tests, and flows that generate credentials).
     pub fn from_values(values: impl IntoIterator<Item = (SecretName, SecretString)>) -> Self {
         let values: HashMap<SecretName, SecretString> = values.into_iter().collect();
-        let pins = values.values().filter_map(redact::remember).collect();
+        let pins = values.values().filter_map(remember).collect();
         Self { values, pins }
     }
 
@@ -164,7 +166,7 @@ impl Secrets {
     }
 
     /// What keeps these secrets in the redactor's memory: held until the answer is printed.
-    pub fn pins(&self) -> Vec<redact::Pin> {
+    pub fn pins(&self) -> Vec<Pin> {
         self.pins.clone()
     }
 
@@ -190,7 +192,7 @@ mod tests {
     #[test]
     fn a_summary_never_prints_part_of_a_secret() {
         let secret = "summary-canary-q7xk2mzt9v";
-        redact::remember(&SecretString::from(secret));
+        remember(&SecretString::from(secret));
         let error = Error::new(
             crate::error::ErrorCode::NetworkError,
             format!("{}{secret} and more", "p".repeat(55)),

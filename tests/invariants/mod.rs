@@ -61,6 +61,40 @@ pub fn summaries_are_one_sentence(pack: &Pack) {
     }
 }
 
+/// Destructiveness is one declaration (`Command::DESTRUCTIVE`, issue 17 defect 13): a
+/// command declared destructive says so first in its summary, the skill's reference and its
+/// `list --json` entry; a command that is not never says it is irreversible.
+pub fn destructive_commands_say_so_and_only_they(pack: &Pack) {
+    let reference = commands_md(pack);
+    let catalog = theta_skill::runtime::registry::catalog(pack);
+    for (command, listed) in pack.commands().zip(&catalog) {
+        let id = command.id();
+        let summary = command.summary();
+        assert_eq!(listed["destructive"], json!(command.destructive()), "{id}");
+        if command.destructive() {
+            assert!(summary.starts_with("Destructive: "), "{id}: {summary}");
+            assert_ne!(command.effect(), theta_skill::Effect::ReadOnly, "{id}");
+        } else {
+            let lower = summary.to_lowercase();
+            for word in ["destructive", "irreversib", "cannot be undone"] {
+                assert!(
+                    !lower.contains(word),
+                    "{id} is not declared destructive: {summary}"
+                );
+            }
+        }
+        let section = reference
+            .split("\n### ")
+            .find(|s| s.starts_with(&format!("`{id}`")))
+            .unwrap_or_else(|| panic!("{id} is not in the reference"));
+        assert_eq!(
+            section.contains("destructive**"),
+            command.destructive(),
+            "{id}: {section}"
+        );
+    }
+}
+
 pub fn every_schema_is_provider_safe_and_compiles(pack: &Pack) {
     for command in pack.commands() {
         let schema = command.input_schema();

@@ -1,6 +1,7 @@
-//! What the fault matrix and the canary suite share: the upstream faults of issue 13, a
-//! reader of whole HTTP/1.1 requests for the fakes that misbehave below HTTP, the variables
-//! that point every service of a pack at one fake, and the safe way to stop a wiremock server.
+//! What the fault matrix, the canary suite and the MCP tests share: the upstream faults of
+//! issue 13, a reader of whole HTTP/1.1 requests for the fakes that misbehave below HTTP, the
+//! packs and their binaries, the variables that point every service of a pack at one fake, and
+//! the safe way to stop a wiremock server.
 
 #![allow(dead_code, unreachable_pub)]
 
@@ -89,6 +90,23 @@ impl Fault {
     /// Served by a raw TCP listener rather than wiremock.
     pub fn below_http(self) -> bool {
         matches!(self, Self::Reset | Self::Truncated | Self::TruncatedSse)
+    }
+}
+
+/// Every pack of the crate, each with its own binary ([`binary`]).
+pub fn packs() -> [&'static Pack; 2] {
+    [
+        &theta_skill::skills::theta::PACK,
+        &theta_skill::skills::elizacloud::PACK,
+    ]
+}
+
+/// The binary built for `pack`.
+pub fn binary(pack: &Pack) -> &'static str {
+    match pack.binary {
+        "theta-skill" => env!("CARGO_BIN_EXE_theta-skill"),
+        "elizacloud-skill" => env!("CARGO_BIN_EXE_elizacloud-skill"),
+        other => panic!("no binary for {other}: add it here"),
     }
 }
 

@@ -34,6 +34,6 @@ impl Command for RevokeCurrentKey {
 
     fn preview(&self, ctx: &Ctx<'_>, _args: &NoArgs) -> Result<Preview, Error> {
         Ok(preview(ctx, &revoke_request())?
-            .note("Destructive: the key is revoked at once; every later command with it fails with HTTP_401."))
+            .note("The key is revoked at once; every later command with it fails with HTTP_401."))
     }
 }

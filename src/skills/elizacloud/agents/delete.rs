@@ -33,7 +33,7 @@ impl Command for Delete {
 
     fn preview(&self, ctx: &Ctx<'_>, args: &AgentArgs) -> Result<Preview, Error> {
         Ok(preview(ctx, &delete_request(&args.agent_id))?
-            .note("Destructive: the agent and its runtime are deleted."))
+            .note("The agent and its runtime are deleted."))
     }
 
     fn example() -> Value {

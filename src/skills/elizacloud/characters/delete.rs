@@ -34,7 +34,7 @@ impl Command for Delete {
 
     fn preview(&self, ctx: &Ctx<'_>, args: &CharacterArgs) -> Result<Preview, Error> {
         Ok(preview(ctx, &delete_request(&args.character_id))?
-            .note("Destructive: the character is deleted for good."))
+            .note("The character is deleted for good."))
     }
 
     fn example() -> Value {

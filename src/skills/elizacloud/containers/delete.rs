@@ -49,7 +49,7 @@ impl Command for Delete {
     }
 
     fn preview(&self, ctx: &Ctx<'_>, args: &DeleteArgs) -> Result<Preview, Error> {
-        Ok(preview(ctx, &delete_request(args))?.note("Destructive: the container is deleted."))
+        Ok(preview(ctx, &delete_request(args))?.note("The container is deleted."))
     }
 
     fn example() -> Value {

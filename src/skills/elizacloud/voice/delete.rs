@@ -34,7 +34,7 @@ impl Command for Delete {
 
     fn preview(&self, ctx: &Ctx<'_>, args: &VoiceArgs) -> Result<Preview, Error> {
         Ok(preview(ctx, &delete_request(&args.voice_id))?.note(
-            "Destructive: the provider's copy of the voice is deleted and cannot be restored; the voice leaves the list and text to speech.",
+            "The provider's copy of the voice is deleted and cannot be restored; the voice leaves the list and text to speech.",
         ))
     }
 

@@ -19,7 +19,7 @@ use crate::http::ApiRequest;
 use crate::schema::PROJECT_ID_PATTERN;
 use crate::skills::theta::controller::payload_with_project;
 
-use crate::secrets::redact;
+use crate::secrets;
 
 /// Arguments.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -105,7 +105,7 @@ pub(crate) fn deployment_create_request(payload: Map<String, Value>) -> ApiReque
 /// appears in output from now on (the key rule already masks `auth_password` itself).
 pub(crate) fn remember_endpoint_password(payload: &Map<String, Value>) {
     if let Some(Value::String(password)) = payload.get("auth_password") {
-        redact::remember(&password.as_str().into());
+        secrets::remember(&password.as_str().into());
     }
 }
 

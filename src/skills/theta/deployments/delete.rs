@@ -3,7 +3,7 @@
 //! By id: `DELETE https://controller.thetaedgecloud.com/deployment/base/<deploymentId>?project_id=<p>`;
 //! by shard and suffix: `DELETE .../deployment/<shard>/<suffix>?project_id=<p>`; with
 //! `x-api-key`. On 404/405 the same request is sent once on `/deployments/...` (route drift;
-//! a 404/405 proves nothing was done). Mutating and irreversible. The answer is the parsed
+//! a 404/405 proves nothing was done). Mutating and destructive. The answer is the parsed
 //! body (`{"status":"success"}` when the controller sends none).
 
 use crate::skills::theta;
@@ -85,8 +85,7 @@ pub struct Delete;
 impl Command for Delete {
     const ID: &'static str = "theta.deployments.delete";
     const EFFECT: Effect = Effect::Mutating;
-    const SUMMARY: &'static str =
-        "Deletes a deployment by id, or by shard and suffix, which ends its billing.";
+    const SUMMARY: &'static str = "Destructive: deletes a deployment by id, or by shard and suffix, ending its billing; this cannot be undone.";
     const SERVICE: Service = theta::CONTROLLER;
     const DESTRUCTIVE: bool = true;
     const IDEMPOTENT: bool = true;

@@ -22,7 +22,6 @@ impl Command for Stop {
     const EFFECT: Effect = Effect::Mutating;
     const SUMMARY: &'static str = "Stops a running deployment by shard and suffix.";
     const SERVICE: Service = theta::CONTROLLER;
-    const DESTRUCTIVE: bool = true;
     const IDEMPOTENT: bool = true;
     const SECRETS: &'static [SecretNeed] = &[SecretNeed::required(theta::EC_API_KEY)];
     type Args = LifecycleArgs;

@@ -40,7 +40,6 @@ impl Command for AgentUpdate {
     const EFFECT: Effect = Effect::Mutating;
     const SUMMARY: &'static str = "Changes an AI agent's (RAG chatbot's) settings.";
     const SERVICE: Service = theta::CONTROLLER;
-    const DESTRUCTIVE: bool = true;
     const IDEMPOTENT: bool = true;
     const SECRETS: &'static [SecretNeed] = &[SecretNeed::required(theta::EC_API_KEY)];
     type Args = AgentUpdateArgs;

@@ -9,7 +9,7 @@ use secrecy::SecretString;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, ErrorCode};
-use crate::secrets::redact;
+use crate::secrets;
 
 /// Where a credential came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,9 +91,9 @@ pub(crate) fn resolve(payload: &mut Map<String, Value>) -> Result<EndpointCreden
     let user_secret = SecretString::from(user.clone());
     let pass_secret = SecretString::from(pass.clone());
     if user_origin == Origin::Generated {
-        redact::remember(&user_secret);
+        secrets::remember(&user_secret);
     }
-    redact::remember(&pass_secret);
+    secrets::remember(&pass_secret);
     payload.insert("auth_username".into(), Value::String(user));
     payload.insert("auth_password".into(), Value::String(pass));
     Ok(EndpointCredentials {
@@ -152,7 +152,7 @@ mod tests {
         assert_ne!(first["auth_username"], second["auth_username"]);
         // Both are masked in every output from now on.
         let text = format!("user {user} pass {pass}");
-        let shown = redact::redact_text(&text);
+        let shown = crate::secrets::redact::redact_text(&text);
         assert!(!shown.contains(&user) && !shown.contains(&pass), "{shown}");
     }
 
@@ -165,7 +165,9 @@ mod tests {
         assert_eq!(payload["auth_password"], "pw-from-payload");
         assert_eq!(creds.user_origin, Origin::Payload);
         assert_eq!(creds.pass_origin, Origin::Payload);
-        assert!(!redact::redact_text("pw-from-payload").contains("pw-from-payload"));
+        assert!(
+            !crate::secrets::redact::redact_text("pw-from-payload").contains("pw-from-payload")
+        );
         let error = resolve(&mut map(json!({"auth_password": 5}))).unwrap_err();
         assert_eq!(error.code(), codes::INVALID_DEPLOYMENT_PAYLOAD);
         assert_eq!(

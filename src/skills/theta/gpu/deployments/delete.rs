@@ -1,8 +1,8 @@
 //! `theta.gpu.deployments.delete` (alias `delete_gpu_deployment`): deletes a GPU node
-//! deployment, irreversibly.
+//! deployment, which cannot be undone.
 //!
 //! `DELETE https://controller-beta.thetaedgecloud.com/v1/projects/<p>/gpu-deployments/<id>`
-//! with `x-api-key`, no body. Mutating and irreversible: the deployment and its restartable
+//! with `x-api-key`, no body. Mutating and destructive: the deployment and its restartable
 //! configuration are gone; 204 is success. Sent once: never retried once it may have reached
 //! the controller. Previewed in dry-run, and when `confirm` is `false`. The result is the
 //! envelope's `body` (`null` on 204).
@@ -24,8 +24,10 @@ impl Command for Delete {
     const ID: &'static str = "theta.gpu.deployments.delete";
     const ALIASES: &'static [&'static str] = &["delete_gpu_deployment"];
     const EFFECT: Effect = Effect::Mutating;
-    const SUMMARY: &'static str = "Deletes a GPU node deployment and its restartable configuration by its stable id, irreversibly.";
+    const SUMMARY: &'static str = "Destructive: deletes a GPU node deployment and its restartable configuration by its stable id; this cannot be undone.";
     const SERVICE: Service = theta::CONTROLLER_V1;
+    const DESTRUCTIVE: bool = true;
+    const IDEMPOTENT: bool = true;
     const SECRETS: &'static [SecretNeed] = crate::skills::theta::gpu::SECRETS;
     type Args = LifecycleArgs;
     type Output = Value;

@@ -85,7 +85,7 @@ pub(crate) enum Action {
     Start,
     /// `POST …/stop`: stops compute, keeps the restartable configuration.
     Stop,
-    /// `DELETE …`: permanent.
+    /// `DELETE …`: destructive (the command declares it; the preview says so first).
     Delete,
 }
 
@@ -113,9 +113,7 @@ impl Action {
             Action::Stop => {
                 "Stops the GPU node's compute; its configuration stays and it can be started again."
             }
-            Action::Delete => {
-                "Irreversible: deletes the deployment and its restartable configuration."
-            }
+            Action::Delete => "Deletes the deployment and its restartable configuration.",
         }
     }
 }

@@ -44,8 +44,7 @@ pub struct DocumentUpdate;
 impl Command for DocumentUpdate {
     const ID: &'static str = "theta.ai.agent.document.update";
     const EFFECT: Effect = Effect::Mutating;
-    const SUMMARY: &'static str =
-        "Replaces an AI agent's knowledge document with new text or base64 content.";
+    const SUMMARY: &'static str = "Destructive: replaces an AI agent's knowledge document with new text or base64 content; the old content is gone.";
     const SERVICE: Service = theta::CONTROLLER;
     const DESTRUCTIVE: bool = true;
     const IDEMPOTENT: bool = true;
