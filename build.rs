@@ -23,9 +23,9 @@ fn main() {
     let scope = release_value(&manifest, "npm-scope").unwrap_or_default();
     let scope_is_valid = scope.starts_with('@')
         && scope.len() > 1
-        && scope[1..]
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.' || c == '_');
+        && scope[1..].chars().all(|c| {
+            c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.' || c == '_'
+        });
     if !scope_is_valid {
         println!(
             "cargo:warning=[package.metadata.release] npm-scope must look like \"@name\" (found {scope:?})"

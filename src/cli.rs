@@ -392,12 +392,14 @@ pub fn execute(pack: &'static Pack, args: &[OsString], mut input: Input<'_>) -> 
             let downloads = match release_manifest.as_deref().map(release::read_manifest) {
                 None => Vec::new(),
                 Some(Ok(downloads)) => downloads,
-                Some(Err(e)) => return tool_failure(format!("--release-manifest: {e}")),
+                Some(Err(e)) => return tool_failure(&format!("--release-manifest: {e}")),
             };
             if release_manifest.is_some()
-                && release::downloads_of(pack.binary, &downloads).next().is_none()
+                && release::downloads_of(pack.binary, &downloads)
+                    .next()
+                    .is_none()
             {
-                return tool_failure(format!(
+                return tool_failure(&format!(
                     "--release-manifest: {}",
                     release::ReleaseError::NoArchive(pack.binary.to_owned())
                 ));
@@ -407,11 +409,7 @@ pub fn execute(pack: &'static Pack, args: &[OsString], mut input: Input<'_>) -> 
                 &artifacts::skill_files_for(pack, &downloads),
                 check,
             );
-            let bundle = sync_files(
-                &out,
-                &artifacts::bundle_files_for(pack, &downloads),
-                check,
-            );
+            let bundle = sync_files(&out, &artifacts::bundle_files_for(pack, &downloads), check);
             outcome.stdout.push_str(&bundle.stdout);
             outcome.stderr.push_str(&bundle.stderr);
             outcome.status = outcome.status.max(bundle.status);
@@ -421,10 +419,15 @@ pub fn execute(pack: &'static Pack, args: &[OsString], mut input: Input<'_>) -> 
 }
 
 /// `npm`: the binary's npm packages from extracted release archives.
-fn npm_packages(pack: &Pack, archives: &std::path::Path, out: &std::path::Path, all: bool) -> Outcome {
+fn npm_packages(
+    pack: &Pack,
+    archives: &std::path::Path,
+    out: &std::path::Path,
+    all: bool,
+) -> Outcome {
     let found = match artifacts::npm::find_binaries(pack.binary, archives) {
         Ok(found) => found,
-        Err(e) => return tool_failure(format!("{}: {e}", archives.display())),
+        Err(e) => return tool_failure(&format!("{}: {e}", archives.display())),
     };
     let missing: Vec<String> = release::PLATFORMS
         .iter()
@@ -432,7 +435,7 @@ fn npm_packages(pack: &Pack, archives: &std::path::Path, out: &std::path::Path, 
         .map(|p| p.id())
         .collect();
     if found.is_empty() || (all && !missing.is_empty()) {
-        return tool_failure(format!(
+        return tool_failure(&format!(
             "{}: no {} binary for {} in the extracted archives",
             archives.display(),
             pack.binary,
@@ -447,12 +450,12 @@ fn npm_packages(pack: &Pack, archives: &std::path::Path, out: &std::path::Path, 
                 .collect(),
             ..Outcome::default()
         },
-        Err(e) => tool_failure(format!("{}: {e}", out.display())),
+        Err(e) => tool_failure(&format!("{}: {e}", out.display())),
     }
 }
 
 /// A build-tool subcommand that could not do its job: the reason on stderr, exit status 1.
-fn tool_failure(reason: String) -> Outcome {
+fn tool_failure(reason: &str) -> Outcome {
     Outcome {
         stdout: String::new(),
         stderr: format!("{reason}\n"),

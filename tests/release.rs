@@ -2,6 +2,12 @@
 //! --release-manifest` adds checked downloads (and refuses a manifest it cannot trust), `npm`
 //! writes packages whose launcher runs the binary through module resolution.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is a failed test"
+)]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -116,16 +122,17 @@ fn a_release_manifest_adds_one_checked_download_per_archive() {
     assert_eq!(downloads.len(), 2);
     assert_eq!(downloads[0]["os"], json!(["linux"]));
     assert_eq!(downloads[0]["sha256"], json!("a".repeat(64)));
-    assert!(
-        downloads[0]["url"]
-            .as_str()
-            .unwrap()
-            .ends_with(&format!("/releases/download/v{VERSION}/{}-x86_64-unknown-linux-musl.tar.gz", env!("CARGO_PKG_NAME")))
-    );
+    assert!(downloads[0]["url"].as_str().unwrap().ends_with(&format!(
+        "/releases/download/v{VERSION}/{}-x86_64-unknown-linux-musl.tar.gz",
+        env!("CARGO_PKG_NAME")
+    )));
     assert_eq!(downloads[1]["os"], json!(["win32"]));
     // The other binary's skill gets the same archives, for its own binary.
     let eliza = metadata(&dir.join("skill/elizacloud/SKILL.md"));
-    assert_eq!(eliza["openclaw"]["install"][1]["bins"], json!(["elizacloud-skill"]));
+    assert_eq!(
+        eliza["openclaw"]["install"][1]["bins"],
+        json!(["elizacloud-skill"])
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -189,7 +196,11 @@ fn npm_packages_run_the_binary_through_module_resolution() {
         .arg(dir.join("npm-all"))
         .output()
         .unwrap();
-    assert_eq!(all.status.code(), Some(1), "one platform is not all of them");
+    assert_eq!(
+        all.status.code(),
+        Some(1),
+        "one platform is not all of them"
+    );
     assert!(String::from_utf8_lossy(&all.stderr).contains("darwin-arm64"));
 
     // What npm would lay out: both packages under node_modules/@scope/.

@@ -145,7 +145,10 @@ pub fn package_files(pack: &Pack, binaries: &[FoundBinary]) -> FileSet {
         root.join("index.js"),
         include_str!("templates/npm_index.js")
             .replace("/*BINARY*/", &json!(binary).to_string())
-            .replace("/*PLATFORMS*/", pretty(&Value::Object(platforms)).trim_end()),
+            .replace(
+                "/*PLATFORMS*/",
+                pretty(&Value::Object(platforms)).trim_end(),
+            ),
     );
     files.insert(
         root.join(format!("bin/{binary}.js")),
@@ -291,9 +294,10 @@ mod tests {
         let out = dir.join("out");
         let written = write_packages(&DEMO, &found, &out).unwrap();
         assert_eq!(written.len(), 3);
-        let main: Value =
-            serde_json::from_str(&std::fs::read_to_string(out.join("demo-skill/package.json")).unwrap())
-                .unwrap();
+        let main: Value = serde_json::from_str(
+            &std::fs::read_to_string(out.join("demo-skill/package.json")).unwrap(),
+        )
+        .unwrap();
         let scope = release::NPM_SCOPE;
         assert_eq!(main["name"], json!(format!("{scope}/demo-skill")));
         assert_eq!(main["bin"]["demo-skill"], json!("bin/demo-skill.js"));
@@ -318,7 +322,10 @@ mod tests {
                 0o755
             );
         }
-        assert!(out.join("demo-skill-win32-x64/bin/demo-skill.exe").is_file());
+        assert!(
+            out.join("demo-skill-win32-x64/bin/demo-skill.exe")
+                .is_file()
+        );
         let index = std::fs::read_to_string(out.join("demo-skill/index.js")).unwrap();
         assert!(!index.contains("/*"), "a placeholder is left");
         assert!(index.contains("\"linux-x64\""));
@@ -326,10 +333,14 @@ mod tests {
         // A second run replaces the folders whole: a platform no longer found disappears.
         write_packages(&DEMO, &found[..1], &out).unwrap();
         assert!(!out.join("demo-skill-win32-x64").exists());
-        let main: Value =
-            serde_json::from_str(&std::fs::read_to_string(out.join("demo-skill/package.json")).unwrap())
-                .unwrap();
-        assert_eq!(main["optionalDependencies"].as_object().map(|o| o.len()), Some(1));
+        let main: Value = serde_json::from_str(
+            &std::fs::read_to_string(out.join("demo-skill/package.json")).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            main["optionalDependencies"].as_object().map(|o| o.len()),
+            Some(1)
+        );
         let _ = std::fs::remove_dir_all(&dir);
     }
 
