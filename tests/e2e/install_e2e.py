@@ -150,6 +150,21 @@ def serve_pids(prefix):
     return found
 
 
+def descends_from(pid, ancestor):
+    """Whether process `pid` is `ancestor` or one of its descendants, from /proc."""
+    for _ in range(64):
+        if pid == ancestor:
+            return True
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                pid = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            return False
+        if pid <= 1:
+            return False
+    return False
+
+
 class Harness:
     def __init__(self, args):
         self.args = args
@@ -431,8 +446,12 @@ def main():
             answer = json.loads(response.read())
         details = answer.get("result", {}).get("details", {})
         check(details.get("ok") is True and details.get("command") == "theta.setup", "theta_setup runs through /tools/invoke", answer)
-        serving = serve_pids(os.path.dirname(os.path.dirname(plugin_binary)))
-        check(len(serving) == 1 and os.path.realpath(serving[0][1]) == os.path.realpath(plugin_binary),
+        # The gateway may load the plugin from its own copy of the plugin and its dependencies,
+        # so the binary is known by its package path and its bytes, as a child of this gateway.
+        package_path = os.path.join("node_modules", scope, "theta-skill-linux-x64", "bin", "theta-skill")
+        serving = [(pid, path) for pid, path in serve_pids("/")
+                   if path.endswith(package_path) and descends_from(pid, gateway.pid)]
+        check(len(serving) == 1 and sha256(serving[0][1]) == sha256(plugin_binary),
               "on the binary inside the plugin's node_modules (module resolution)", serving)
 
         print("skill installer: node spec")
@@ -452,8 +471,12 @@ def main():
         info = skill_info(SKILL)
         check(info.get("eligible") is False and info.get("missing", {}).get("bins") == ["theta-skill"],
               "before any install the skill misses its binary", info.get("missing"))
+        # OpenClaw offers one installer when any is not a download: its preferred kind (node).
         ids = [spec.get("id") for spec in info.get("install", [])]
-        check("node" in ids and "download-linux-x64" in ids, "and offers the node and download installers", info.get("install"))
+        check(ids == ["node"], "and offers the node installer (OpenClaw prefers it over download)", info.get("install"))
+        listed = frontmatter_metadata(os.path.join(skills_dir, SKILL, "SKILL.md"))["openclaw"]["install"]
+        check([spec["id"] for spec in listed if spec["kind"] == "download"] == ["download-linux-x64"],
+              "while the skill also lists the download for this platform", listed)
         result = install(SKILL, "node")
         check(result.get("ok") is True, "skills.install runs the node spec (npm install -g --ignore-scripts from the registry)", result)
         info = skill_info(SKILL)

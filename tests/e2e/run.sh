@@ -78,7 +78,10 @@ host=$(rustc -vV | sed -n 's/^host: //p')
 # The release profile's build, archived as the release workflow archives it (a no-op rebuild
 # when .ci/run's release step already built it).
 (cd "$repo" && cargo build --locked --quiet --profile dist --target "$host" &&
-  timeout 1800 "$DIST" build --artifacts=host --output-format=json > /dev/null)
+  timeout 1800 "$DIST" build --artifacts=host --output-format=json > "$cache/dist-manifest.json")
+# dist prints the manifest (as the release workflow's build jobs capture it); install_e2e.py
+# reads it next to the archives.
+mv "$cache/dist-manifest.json" "$repo/target/distrib/dist-manifest.json"
 timeout 1500 python3 "$here/install_e2e.py" \
   --repo "$repo" \
   --distrib "$repo/target/distrib" \
