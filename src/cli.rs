@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use tracing_subscriber::filter::Targets;
 use tracing_subscriber::prelude::*;
 
-use crate::artifacts;
+use crate::artifacts::{self, release};
 use crate::bounds::MAX_REQUEST_BYTES;
 use crate::error::{Error, ErrorCode};
 use crate::pack::Pack;
@@ -75,6 +75,24 @@ enum Cmd {
         /// Fail if either folder differs instead of writing.
         #[arg(long)]
         check: bool,
+        /// cargo-dist's `dist-manifest.json` of this version's release: adds a `download`
+        /// install spec with its `sha256` per archive (the release workflow's bundle).
+        #[arg(long)]
+        release_manifest: Option<PathBuf>,
+    },
+    /// Write the npm packages that carry the binary (one per platform, and the package that
+    /// installs the right one) from extracted release archives.
+    Npm {
+        /// Folder holding the extracted release archives, one folder per archive named after it
+        /// (`<app>-<target>`).
+        #[arg(long)]
+        archives: PathBuf,
+        /// Folder to write the package folders in.
+        #[arg(long, default_value = "npm")]
+        out: PathBuf,
+        /// Fail unless every platform a release ships has a binary.
+        #[arg(long)]
+        all_platforms: bool,
     },
     /// Serve JSON Lines over stdio: one request per line, one answer line per request.
     Serve {
@@ -272,6 +290,7 @@ fn command_for(pack: &Pack) -> clap::Command {
             pack.title
         ))
         .after_help(after_help(pack))
+        .version(release::VERSION_LINE)
 }
 
 /// Runs `pack`'s CLI for `args` (including the program name).
@@ -347,6 +366,11 @@ pub fn execute(pack: &'static Pack, args: &[OsString], mut input: Input<'_>) -> 
             }
         }
         Some(Cmd::List { json }) => list(pack, json, pretty),
+        Some(Cmd::Npm {
+            archives,
+            out,
+            all_platforms,
+        }) => npm_packages(pack, &archives, &out, all_platforms),
         Some(Cmd::Serve {
             secret_timeout,
             in_flight,
@@ -363,14 +387,79 @@ pub fn execute(pack: &'static Pack, args: &[OsString], mut input: Input<'_>) -> 
             out,
             skill_out,
             check,
+            release_manifest,
         }) => {
-            let mut outcome = sync_files(&skill_out, &artifacts::skill_files(pack), check);
-            let bundle = sync_files(&out, &artifacts::bundle_files(pack), check);
+            let downloads = match release_manifest.as_deref().map(release::read_manifest) {
+                None => Vec::new(),
+                Some(Ok(downloads)) => downloads,
+                Some(Err(e)) => return tool_failure(&format!("--release-manifest: {e}")),
+            };
+            if release_manifest.is_some()
+                && release::downloads_of(pack.binary, &downloads)
+                    .next()
+                    .is_none()
+            {
+                return tool_failure(&format!(
+                    "--release-manifest: {}",
+                    release::ReleaseError::NoArchive(pack.binary.to_owned())
+                ));
+            }
+            let mut outcome = sync_files(
+                &skill_out,
+                &artifacts::skill_files_for(pack, &downloads),
+                check,
+            );
+            let bundle = sync_files(&out, &artifacts::bundle_files_for(pack, &downloads), check);
             outcome.stdout.push_str(&bundle.stdout);
             outcome.stderr.push_str(&bundle.stderr);
             outcome.status = outcome.status.max(bundle.status);
             outcome
         }
+    }
+}
+
+/// `npm`: the binary's npm packages from extracted release archives.
+fn npm_packages(
+    pack: &Pack,
+    archives: &std::path::Path,
+    out: &std::path::Path,
+    all: bool,
+) -> Outcome {
+    let found = match artifacts::npm::find_binaries(pack.binary, archives) {
+        Ok(found) => found,
+        Err(e) => return tool_failure(&format!("{}: {e}", archives.display())),
+    };
+    let missing: Vec<String> = release::PLATFORMS
+        .iter()
+        .filter(|p| !found.iter().any(|f| f.platform == **p))
+        .map(|p| p.id())
+        .collect();
+    if found.is_empty() || (all && !missing.is_empty()) {
+        return tool_failure(&format!(
+            "{}: no {} binary for {} in the extracted archives",
+            archives.display(),
+            pack.binary,
+            missing.join(", ")
+        ));
+    }
+    match artifacts::npm::write_packages(pack, &found, out) {
+        Ok(folders) => Outcome {
+            stdout: folders
+                .iter()
+                .map(|f| format!("{}\n", f.display()))
+                .collect(),
+            ..Outcome::default()
+        },
+        Err(e) => tool_failure(&format!("{}: {e}", out.display())),
+    }
+}
+
+/// A build-tool subcommand that could not do its job: the reason on stderr, exit status 1.
+fn tool_failure(reason: &str) -> Outcome {
+    Outcome {
+        stdout: String::new(),
+        stderr: format!("{reason}\n"),
+        status: 1,
     }
 }
 

@@ -97,7 +97,7 @@ pub struct SkillMeta {
     pub name: &'static str,
     /// One line under 160 characters.
     pub description: &'static str,
-    /// The skill's homepage (and where releases are downloaded).
+    /// The skill's homepage (the packs use the repository, [`crate::artifacts::release::REPOSITORY`]).
     pub homepage: &'static str,
     /// The emoji OpenClaw shows.
     pub emoji: &'static str,

@@ -314,7 +314,18 @@ fn the_cli_lists_describes_and_bundles_only_this_pack() {
     );
     let skill = &files[std::path::Path::new("tiny/SKILL.md")];
     assert!(skill.contains(r#""requires":{"bins":["tiny-skill"],"env":["TINY_TOKEN"]}"#));
-    assert!(skill.contains("TINY_REGION") && !skill.to_lowercase().contains("theta"));
+    // Where releases are published (the npm scope, the repository) is the project's, not a
+    // pack's: it may name the project; nothing else may name another pack.
+    let unreleased = |text: &str| {
+        text.replace(skill_runtime::artifacts::release::NPM_SCOPE, "@SCOPE")
+            .replace(skill_runtime::artifacts::release::REPOSITORY, "REPOSITORY")
+            .to_lowercase()
+    };
+    assert!(skill.contains("TINY_REGION") && !unreleased(skill).contains("theta"));
+    assert!(skill.contains(&format!(
+        "{}/tiny-skill@",
+        skill_runtime::artifacts::release::NPM_SCOPE
+    )));
     let plugin = &files[std::path::Path::new("tiny-plugin/index.js")];
-    assert!(plugin.contains("\"tiny_things_buy\"") && !plugin.to_lowercase().contains("theta"));
+    assert!(plugin.contains("\"tiny_things_buy\"") && !unreleased(plugin).contains("theta"));
 }

@@ -17,8 +17,10 @@ use serde_json::{Value, json};
 use crate::pack::Pack;
 use crate::runtime::registry::catalog;
 
+pub mod npm;
 pub mod plugin;
 pub mod providers;
+pub mod release;
 pub mod skill;
 
 /// Relative path → file content.
@@ -50,9 +52,14 @@ pub fn schema_files(pack: &Pack) -> FileSet {
 
 /// `skill/<skill>/`: the skill as OpenClaw reads it from a skills folder.
 pub fn skill_files(pack: &Pack) -> FileSet {
+    skill_files_for(pack, &[])
+}
+
+/// [`skill_files`] whose install specs add the release's `downloads` (see [`release`]).
+pub fn skill_files_for(pack: &Pack, downloads: &[release::Download]) -> FileSet {
     let root = PathBuf::from(pack.skill.name);
     let mut files = FileSet::new();
-    files.insert(root.join("SKILL.md"), skill::skill_md(pack));
+    files.insert(root.join("SKILL.md"), skill::skill_md_for(pack, downloads));
     files.insert(
         root.join("references/commands.md"),
         skill::commands_md(pack),
@@ -63,7 +70,12 @@ pub fn skill_files(pack: &Pack) -> FileSet {
 /// `dist/`: the clean ClawHub skill folder (the skill plus every schema) and the OpenClaw
 /// plugin, kept in separate folders (ClawHub refuses a skill folder that looks like a plugin).
 pub fn bundle_files(pack: &Pack) -> FileSet {
-    let mut files = skill_files(pack);
+    bundle_files_for(pack, &[])
+}
+
+/// [`bundle_files`] whose skill's install specs add the release's `downloads`.
+pub fn bundle_files_for(pack: &Pack, downloads: &[release::Download]) -> FileSet {
+    let mut files = skill_files_for(pack, downloads);
     let schemas = PathBuf::from(pack.skill.name).join("schemas");
     for (path, content) in schema_files(pack) {
         let name = path.file_name().map(PathBuf::from).unwrap_or(path);

@@ -3,6 +3,7 @@
 
 use serde_json::{Value, json};
 
+use super::release::{Download, install_specs};
 use crate::command::{DynCommand, Effect};
 use crate::pack::Pack;
 use crate::runtime::registry::tool_name;
@@ -31,7 +32,7 @@ pub fn declared_variables(pack: &Pack) -> Vec<(String, bool, String)> {
     out
 }
 
-fn frontmatter(pack: &Pack) -> String {
+fn frontmatter(pack: &Pack, downloads: &[Download]) -> String {
     let meta = &pack.skill;
     let env_vars: Vec<Value> = declared_variables(pack)
         .into_iter()
@@ -45,15 +46,7 @@ fn frontmatter(pack: &Pack) -> String {
             "primaryEnv": meta.primary_env,
             "requires": {"bins": [binary], "env": [meta.primary_env]},
             "envVars": env_vars,
-            "install": [{
-                "id": "download-linux-x64",
-                "kind": "download",
-                "label": format!("Download {binary} (Linux x86_64)"),
-                "os": ["linux"],
-                "url": format!("{}/releases/download/v{}/{binary}-x86_64-unknown-linux-gnu.tar.gz", meta.homepage, env!("CARGO_PKG_VERSION")),
-                "archive": "tar.gz",
-                "bins": [binary],
-            }],
+            "install": install_specs(pack, downloads),
         }
     });
     // `metadata` stays on one line: older OpenClaw hosts only parse single-line JSON there.
@@ -147,12 +140,17 @@ fn gated_section(pack: &Pack) -> String {
 
 /// `SKILL.md`: the frontmatter, then the pack's body with its families and gated commands.
 pub fn skill_md(pack: &Pack) -> String {
+    skill_md_for(pack, &[])
+}
+
+/// [`skill_md`] whose install specs add the release's `downloads`.
+pub fn skill_md_for(pack: &Pack, downloads: &[Download]) -> String {
     let body = pack
         .skill
         .body
         .replace("{{GATED}}", &gated_section(pack))
         .replace("{{FAMILIES}}", &families_section(pack));
-    format!("{}\n{body}", frontmatter(pack))
+    format!("{}\n{body}", frontmatter(pack, downloads))
 }
 
 /// `references/commands.md`: every command with its arguments, credentials and an example.

@@ -103,7 +103,8 @@ def main():
         check(info.get("eligible") is True, "with the key configured it is eligible", info)
 
         print("plugin")
-        h.openclaw("plugins", "install", "--link", "--force", "--accept-capabilities", plugin_dir)
+        h.openclaw("plugins", "install", "--link", "--force", "--accept-capabilities",
+                   h.linked_plugin(plugin_dir, args.binary))
         plugin_config = {
             "binaryPath": binary,
             "apiKey": {"source": "env", "provider": "default", "id": "E2E_ELIZA_KEY"},

@@ -21,6 +21,7 @@ Checks:
 import argparse
 import json
 import os
+import platform
 import shutil
 import signal
 import socket
@@ -244,6 +245,29 @@ class Harness:
         else:
             shutil.rmtree(self.root, ignore_errors=True)
 
+    def linked_plugin(self, plugin_dir, binary):
+        """A copy of the generated plugin with its dependency installed as npm lays it out.
+
+        The plugin depends on the binary's npm package, and OpenClaw refuses to load a plugin
+        whose dependencies are missing; `plugins install --link` runs no npm. So the copy gets
+        node_modules/<scope>/<binary> and the host's platform package, written by `<binary> npm`
+        from this build's binary (install_e2e.py installs the published ones through npm).
+        """
+        name = os.path.basename(binary)
+        work = os.path.join(self.root, f"{os.path.basename(plugin_dir)}-work")
+        archive = os.path.join(work, "archives", f"{name}-{platform.machine()}-unknown-linux-gnu")
+        os.makedirs(archive)
+        shutil.copy(os.path.realpath(binary), os.path.join(archive, name))
+        packages = os.path.join(work, "npm")
+        self.run(binary, "npm", "--archives", os.path.join(work, "archives"), "--out", packages)
+        linked = os.path.join(self.root, os.path.basename(plugin_dir))
+        shutil.copytree(plugin_dir, linked)
+        for folder in sorted(os.listdir(packages)):
+            with open(os.path.join(packages, folder, "package.json")) as f:
+                package = json.load(f)["name"]
+            shutil.copytree(os.path.join(packages, folder), os.path.join(linked, "node_modules", *package.split("/")))
+        return linked
+
     def write_config(self, skill_dir):
         secrets_file = os.path.join(self.state, ".openclaw", "secrets.json")
         with open(secrets_file, "w") as f:
@@ -312,7 +336,8 @@ def main():
         check(info.get("eligible") is True, "with the key configured the skill is eligible", info)
 
         print("plugin")
-        h.openclaw("plugins", "install", "--link", "--force", "--accept-capabilities", plugin_dir)
+        h.openclaw("plugins", "install", "--link", "--force", "--accept-capabilities",
+                   h.linked_plugin(plugin_dir, args.binary))
         plugin_config = {
             "binaryPath": os.path.join(h.bin, "theta-skill"),
             "ecProjectId": "prj_e2e",

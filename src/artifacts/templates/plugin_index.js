@@ -25,6 +25,7 @@
 // model is OpenClaw's own OpenAI-compatible transport: this file only describes it.
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
+import { createRequire } from "node:module";
 
 const PLUGIN = /*PLUGIN*/;
 const TOOLS = /*TOOLS*/;
@@ -46,6 +47,25 @@ function secretValue(config, name) {
     if (fromEnv !== undefined) return fromEnv;
   }
   return undefined;
+}
+
+// Binary: `binaryPath` from the config when set (an explicit choice wins, as esbuild's
+// ESBUILD_BINARY_PATH does); else the one the binary package (a dependency of this plugin)
+// carries for this platform, found by module resolution, so an npm install of the plugin works
+// with nothing on PATH; else the binary's name, looked up on PATH.
+const BINARY_PACKAGE = /*BINARY_PACKAGE*/;
+const requireFromHere = createRequire(import.meta.url);
+
+function resolveBinary(config) {
+  const configured = text(config.binaryPath);
+  if (configured !== undefined) return configured;
+  try {
+    const found = requireFromHere(BINARY_PACKAGE).binaryPath();
+    if (typeof found === "string" && found !== "") return found;
+  } catch {
+    // Not installed (a linked plugin folder), or no package for this platform: use PATH.
+  }
+  return PLUGIN.binary;
 }
 
 function childEnv(config) {
@@ -146,7 +166,7 @@ let nextId = 1;
 
 function serverFor(getConfig) {
   const config = getConfig();
-  const binary = text(config.binaryPath) ?? PLUGIN.binary;
+  const binary = resolveBinary(config);
   const env = childEnv(config);
   const key = JSON.stringify([binary, env]);
   if (!server || server.dead || key !== serverKey) {

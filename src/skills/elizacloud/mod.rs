@@ -469,7 +469,7 @@ pub static PACK: Pack = Pack {
     skill: SkillMeta {
         name: "elizacloud",
         description: "elizaOS Cloud from OpenClaw: chat, images, video, voice cloning, documents, agents, characters, A2A, containers and credits, with dry-runs.",
-        homepage: "https://github.com/theta-skill/theta-skill",
+        homepage: crate::artifacts::release::REPOSITORY,
         emoji: "☁️",
         primary_env: "ELIZACLOUD_API_KEY",
         body: include_str!("skill_body.md"),

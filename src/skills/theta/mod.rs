@@ -624,7 +624,7 @@ pub static PACK: Pack = Pack {
     skill: SkillMeta {
         name: "theta-edgecloud",
         description: "Theta EdgeCloud from OpenClaw: on-demand AI models, dedicated endpoints, GPU deployments, video and billing, with dry-run previews.",
-        homepage: "https://github.com/theta-skill/theta-skill",
+        homepage: crate::artifacts::release::REPOSITORY,
         emoji: "🟣",
         primary_env: "THETA_EC_API_KEY",
         body: include_str!("skill_body.md"),
