@@ -6,6 +6,7 @@
 #![allow(dead_code, unreachable_pub)]
 
 use skill_runtime::Pack;
+use skill_runtime::skills;
 use skill_runtime::vocab::{Origin, Service};
 use tokio::io::AsyncReadExt as _;
 use tokio::net::TcpStream;
@@ -108,7 +109,16 @@ pub fn binary(pack: &Pack) -> std::path::PathBuf {
         .parent()
         .and_then(std::path::Path::parent)
         .expect("target/<profile>/deps/<test>");
-    let path = profile.join(format!("{}{}", pack.binary, std::env::consts::EXE_SUFFIX));
+    let file = format!("{}{}", pack.binary, std::env::consts::EXE_SUFFIX);
+    // A released pack's binary is a [[bin]]; the example pack's is an example (never released).
+    let path = if skills::EXAMPLES
+        .iter()
+        .any(|example| example.name == pack.name)
+    {
+        profile.join("examples").join(file)
+    } else {
+        profile.join(file)
+    };
     assert!(
         path.is_file(),
         "{} was not built for pack {} (expected at {}): add its [[bin]] entry to Cargo.toml",
