@@ -114,9 +114,11 @@ def main():
     try:
         print(f"OpenClaw: {h.openclaw('--version').stdout.strip()}")
         h.write_config(os.path.join(args.repo, "skill"))
-        for plugin in ("theta-edgecloud", "elizacloud"):
+        # Each plugin with its binary's npm package beside it, as npm installs it (OpenClaw
+        # refuses a plugin whose dependencies are missing).
+        for plugin, binary in (("theta-edgecloud", args.binary), ("elizacloud", args.eliza_binary)):
             h.openclaw("plugins", "install", "--link", "--force", "--accept-capabilities",
-                       os.path.join(args.repo, "dist", f"{plugin}-plugin"))
+                       h.linked_plugin(os.path.join(args.repo, "dist", f"{plugin}-plugin"), binary))
         # Written as a user's openclaw.json would say it (one `config validate` below).
         edit_config(h, lambda config: (
             config["plugins"]["entries"]["theta-edgecloud"].__setitem__("config", {
