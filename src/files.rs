@@ -523,7 +523,7 @@ pub fn describe_size(bytes: u64) -> String {
 mod tests {
     use super::*;
     use crate::command::Ctx;
-    use std::sync::atomic::{AtomicUsize, Ordering};
+    use crate::testing::scratch;
 
     const RULES: FileRules = FileRules {
         kinds: &[kinds::WAV, kinds::MP3, kinds::FLAC],
@@ -531,33 +531,6 @@ mod tests {
         max_bytes: 64,
         max_total_bytes: Some(100),
     };
-
-    /// A fresh scratch folder, removed when dropped (also when the test panics).
-    struct Scratch(PathBuf);
-
-    impl std::ops::Deref for Scratch {
-        type Target = Path;
-        fn deref(&self) -> &Path {
-            &self.0
-        }
-    }
-
-    impl Drop for Scratch {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-
-    fn scratch() -> Scratch {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "skill-files-test-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::SeqCst)
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
 
     fn wav(extra: &[u8]) -> Vec<u8> {
         let mut bytes = b"RIFF\x24\x00\x00\x00WAVEfmt ".to_vec();

@@ -295,3 +295,33 @@ const fn files_pack(reads_local_files: bool) -> Pack {
 pub(crate) static FILES_OPEN: Pack = files_pack(true);
 /// The probes in a pack that does not.
 pub(crate) static FILES_CLOSED: Pack = files_pack(false);
+
+/// A fresh scratch folder for tests that read local files, removed when dropped (also when the
+/// test panics).
+pub(crate) struct Scratch(pub(crate) std::path::PathBuf);
+
+impl std::ops::Deref for Scratch {
+    type Target = std::path::Path;
+    fn deref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A new, empty [`Scratch`] folder under the system's temporary folder.
+pub(crate) fn scratch() -> Scratch {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "skill-runtime-test-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::SeqCst)
+    ));
+    std::fs::create_dir_all(&dir).expect("a scratch folder under the temporary folder");
+    Scratch(dir)
+}

@@ -243,10 +243,9 @@ mod tests {
     use crate::error::ErrorCode;
     use crate::files::{FileAccess, FileRules, LocalFile, kinds};
     use crate::http::{ApiRequest, FormPart, HttpSettings, ServiceClient, Transport};
-    use crate::testing::DEMO_API;
+    use crate::testing::{DEMO_API, scratch};
     use crate::vocab::Effect;
     use std::path::Path;
-    use std::sync::atomic::{AtomicUsize, Ordering};
     use std::time::Duration;
     use wiremock::matchers::method;
     use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -259,26 +258,6 @@ mod tests {
     };
 
     static TRANSPORT: std::sync::LazyLock<Transport> = std::sync::LazyLock::new(Transport::new);
-
-    /// A fresh scratch folder, removed when dropped (also when the test panics).
-    struct Scratch(PathBuf);
-
-    impl Drop for Scratch {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-
-    fn scratch() -> Scratch {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "skill-upload-test-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::SeqCst)
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
 
     /// A WAV file of `len` bytes spanning several pieces, its content depending on `seed`.
     fn wav(len: usize, seed: u8) -> Vec<u8> {
