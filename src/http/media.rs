@@ -233,23 +233,15 @@ impl<'a> MediaClient<'a> {
                 Ok(response) => failed_status(response).await,
                 Err(e) => Failure::Transport(classify_transport(&e)),
             };
-            let decision = retry::decide(
-                failure.outcome(),
+            self.wait_to_retry(
+                failure,
+                &url,
                 Effect::ReadOnly,
-                failure.retry_after(),
-                retry,
-                self.settings.max_retries,
-                self.settings.retry_backoff,
-            );
-            match decision.retry_after {
-                Some(wait) if Instant::now() + wait < deadline => {
-                    tokio::time::sleep(wait).await;
-                    retry += 1;
-                }
-                _ => {
-                    return Err(self.error(failure, &url, Effect::ReadOnly, remaining));
-                }
-            }
+                &mut retry,
+                deadline,
+                remaining,
+            )
+            .await?;
         }
     }
 
@@ -286,21 +278,44 @@ impl<'a> MediaClient<'a> {
                 Ok(response) => failed_status(response).await,
                 Err(e) => Failure::Transport(classify_transport(&e)),
             };
-            let decision = retry::decide(
-                failure.outcome(),
+            self.wait_to_retry(
+                failure,
+                &url,
                 Effect::Mutating,
-                failure.retry_after(),
-                retry,
-                self.settings.max_retries,
-                self.settings.retry_backoff,
-            );
-            match decision.retry_after {
-                Some(wait) if Instant::now() + wait < deadline => {
-                    tokio::time::sleep(wait).await;
-                    retry += 1;
-                }
-                _ => return Err(self.error(failure, &url, Effect::Mutating, remaining)),
+                &mut retry,
+                deadline,
+                remaining,
+            )
+            .await?;
+        }
+    }
+
+    /// After a failed attempt: sleeps before the next one when the retry rules allow it
+    /// (`retry::decide` for `effect`) and the wait ends before `deadline`; otherwise the error.
+    async fn wait_to_retry(
+        &self,
+        failure: Failure,
+        url: &Url,
+        effect: Effect,
+        retry: &mut u32,
+        deadline: Instant,
+        remaining: Duration,
+    ) -> Result<(), Error> {
+        let decision = retry::decide(
+            failure.outcome(),
+            effect,
+            failure.retry_after(),
+            *retry,
+            self.settings.max_retries,
+            self.settings.retry_backoff,
+        );
+        match decision.retry_after {
+            Some(wait) if Instant::now() + wait < deadline => {
+                tokio::time::sleep(wait).await;
+                *retry += 1;
+                Ok(())
             }
+            _ => Err(self.error(failure, url, effect, remaining)),
         }
     }
 
