@@ -9,11 +9,7 @@
 //! - `SKILL_RUNTIME_NPM_SCOPE`: `npm-scope` from `[package.metadata.release]` in `Cargo.toml`,
 //!   the one place (with `[package] repository`) that says where releases are published.
 //!
-//! - On glibc Linux, the binaries link with packed relative relocations (DT_RELR, glibc ≥
-//!   2.36, binutils ≥ 2.38): ~20,000 pointer relocations take a few KiB instead of ~430 KiB of
-//!   `.rela.dyn`, which keeps each binary under 8 MiB and is applied faster at every start. Here
-//!   and not only in `.cargo/config.toml`, because cargo-dist sets `RUSTFLAGS`, which replaces
-//!   the configuration's flags (a release binary was 8.58 MB instead of 8.09).
+//! (The binaries' link flags are in `bins/link.rs`, their packages' build script.)
 //!
 //! No dependencies: `[package.metadata.release]` is read line by line (`key = "value"`).
 
@@ -23,11 +19,6 @@ use std::process::Command;
 fn main() {
     println!("cargo:rerun-if-changed=Cargo.toml");
     println!("cargo:rerun-if-env-changed=SKILL_RUNTIME_COMMIT");
-
-    let cfg = |name: &str| std::env::var(name).unwrap_or_default();
-    if cfg("CARGO_CFG_TARGET_OS") == "linux" && cfg("CARGO_CFG_TARGET_ENV") == "gnu" {
-        println!("cargo:rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
-    }
 
     let manifest_dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
     let manifest = std::fs::read_to_string(manifest_dir.join("Cargo.toml")).unwrap_or_default();

@@ -112,12 +112,12 @@ if cycles:
     sys.exit(1)
 print("no import loops")
 
-# The core names no pack: outside src/skills and src/bin, no Theta or elizaOS Cloud name,
+# The core names no pack: outside src/skills (the binaries are under bins/), no Theta or elizaOS Cloud name,
 # in code, comments and doc examples alike (doc examples use the crate's own name, `skill_runtime`).
 named = []
 for path in src.rglob("*"):
     rel = path.relative_to(src)
-    if not path.is_file() or rel.parts[0] in ("skills", "bin"):
+    if not path.is_file() or rel.parts[0] == "skills":
         continue
     for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1):
         if re.search(r"theta|eliza", line, re.I):

@@ -40,7 +40,8 @@
 //!   for the commands of a pack that declares it.
 //! - [`cli`]: the command-line front end every pack's binary runs.
 //!
-//! The packs live under [`skills`], one folder each, with one binary each in `src/bin/`.
+//! The packs live under [`skills`], one folder each, each with its binary: its own package
+//! under `bins/`.
 //! `docs/adding-a-skill.md` shows what a pack declares and where.
 
 pub mod artifacts;

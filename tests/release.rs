@@ -12,15 +12,26 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::{Value, json};
+use skill_runtime::Pack;
+use skill_runtime::skills::{EXAMPLES, PACKS};
+
+mod upstream_fault;
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
-const BINARIES: [&str; 2] = ["theta-skill", "elizacloud-skill"];
+
+/// The packs a release ships (every pack but the examples).
+fn released() -> impl Iterator<Item = &'static Pack> {
+    PACKS
+        .iter()
+        .copied()
+        .filter(|pack| !EXAMPLES.iter().any(|example| example.name == pack.name))
+}
 
 fn bin(name: &str) -> Command {
-    Command::new(match name {
-        "theta-skill" => env!("CARGO_BIN_EXE_theta-skill"),
-        _ => env!("CARGO_BIN_EXE_elizacloud-skill"),
-    })
+    let pack = released()
+        .find(|pack| pack.binary == name)
+        .expect("a released pack's binary");
+    Command::new(upstream_fault::binary(pack))
 }
 
 fn scratch(name: &str) -> PathBuf {
@@ -47,23 +58,28 @@ fn metadata(skill_md: &Path) -> Value {
     serde_json::from_str(&line["metadata: ".len()..]).unwrap()
 }
 
-/// A cargo-dist manifest with a Linux archive and a Windows zip holding both binaries.
+/// A cargo-dist manifest as the workspace makes it: one release per binary (its package under
+/// `bins/`), each with a Linux archive and a Windows zip holding that binary.
 fn manifest(version: &str, linux_sha: &str) -> Value {
-    let app = env!("CARGO_PKG_NAME");
-    let linux = format!("{app}-x86_64-unknown-linux-musl.tar.gz");
-    let windows = format!("{app}-x86_64-pc-windows-msvc.zip");
-    json!({
-        "dist_version": "0.34.0",
-        "releases": [{"app_name": app, "app_version": version, "artifacts": [linux, windows]}],
-        "artifacts": {
-            linux.clone(): {"name": linux, "kind": "executable-zip", "target_triples": ["x86_64-unknown-linux-musl"],
-                "assets": [{"name": "theta-skill", "kind": "executable"}, {"name": "elizacloud-skill", "kind": "executable"}],
-                "checksums": {"sha256": linux_sha}},
-            windows.clone(): {"name": windows, "kind": "executable-zip", "target_triples": ["x86_64-pc-windows-msvc"],
-                "assets": [{"name": "theta-skill.exe", "kind": "executable"}, {"name": "elizacloud-skill.exe", "kind": "executable"}],
-                "checksums": {"sha256": "b".repeat(64)}},
-        }
-    })
+    let mut manifest = json!({"dist_version": "0.34.0", "releases": [], "artifacts": {}});
+    for pack in released() {
+        let app = pack.binary;
+        let linux = format!("{app}-x86_64-unknown-linux-musl.tar.gz");
+        let windows = format!("{app}-x86_64-pc-windows-msvc.zip");
+        manifest["releases"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"app_name": app, "app_version": version, "artifacts": [linux, windows]}));
+        manifest["artifacts"][&linux] = json!({"name": linux, "kind": "executable-zip",
+            "target_triples": ["x86_64-unknown-linux-musl"],
+            "assets": [{"name": app, "kind": "executable"}, {"name": "README.md", "kind": "readme"}],
+            "checksums": {"sha256": linux_sha}});
+        manifest["artifacts"][&windows] = json!({"name": windows, "kind": "executable-zip",
+            "target_triples": ["x86_64-pc-windows-msvc"],
+            "assets": [{"name": format!("{app}.exe"), "kind": "executable"}],
+            "checksums": {"sha256": "b".repeat(64)}});
+    }
+    manifest
 }
 
 #[test]
@@ -75,7 +91,7 @@ fn version_names_the_version_and_the_commit() {
         .ok()
         .filter(|o| o.status.success())
         .map(|o| String::from_utf8_lossy(&o.stdout).trim()[..12].to_owned());
-    for name in BINARIES {
+    for name in released().map(|pack| pack.binary) {
         let out = bin(name).arg("--version").output().unwrap();
         assert_eq!(out.status.code(), Some(0));
         let line = String::from_utf8_lossy(&out.stdout).trim().to_owned();
@@ -94,7 +110,7 @@ fn a_release_manifest_adds_one_checked_download_per_archive() {
     let dir = scratch("bundle");
     let path = dir.join("dist-manifest.json");
     std::fs::write(&path, manifest(VERSION, &"a".repeat(64)).to_string()).unwrap();
-    for name in BINARIES {
+    for name in released().map(|pack| pack.binary) {
         let out = bin(name)
             .args(["bundle", "--release-manifest"])
             .arg(&path)
@@ -123,15 +139,20 @@ fn a_release_manifest_adds_one_checked_download_per_archive() {
     assert_eq!(downloads[0]["os"], json!(["linux"]));
     assert_eq!(downloads[0]["sha256"], json!("a".repeat(64)));
     assert!(downloads[0]["url"].as_str().unwrap().ends_with(&format!(
-        "/releases/download/v{VERSION}/{}-x86_64-unknown-linux-musl.tar.gz",
-        env!("CARGO_PKG_NAME")
+        "/releases/download/v{VERSION}/theta-skill-x86_64-unknown-linux-musl.tar.gz"
     )));
     assert_eq!(downloads[1]["os"], json!(["win32"]));
-    // The other binary's skill gets the same archives, for its own binary.
+    // The other binary's skill gets its own release's archives.
     let eliza = metadata(&dir.join("skill/elizacloud/SKILL.md"));
     assert_eq!(
         eliza["openclaw"]["install"][1]["bins"],
         json!(["elizacloud-skill"])
+    );
+    assert!(
+        eliza["openclaw"]["install"][1]["url"]
+            .as_str()
+            .unwrap()
+            .ends_with("/elizacloud-skill-x86_64-unknown-linux-musl.tar.gz")
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -168,10 +189,10 @@ fn a_manifest_it_cannot_trust_writes_nothing() {
 fn npm_packages_run_the_binary_through_module_resolution() {
     let dir = scratch("npm");
     let target = "x86_64-unknown-linux-musl";
-    let extracted = dir.join("archives").join(format!("app-{target}"));
+    let extracted = dir.join("archives").join(format!("theta-skill-{target}"));
     std::fs::create_dir_all(&extracted).unwrap();
     std::fs::copy(
-        env!("CARGO_BIN_EXE_theta-skill"),
+        upstream_fault::binary(&skill_runtime::skills::theta::PACK),
         extracted.join("theta-skill"),
     )
     .unwrap();

@@ -2,13 +2,14 @@
 //! repository URL, npm names and versions from, the platforms a release ships, and the
 //! OpenClaw install specs of a skill.
 //!
-//! The repository URL is `Cargo.toml`'s `[package] repository`; the npm scope is
+//! The repository URL is `Cargo.toml`'s `[workspace.package] repository`; the npm scope is
 //! `[package.metadata.release] npm-scope` (read by `build.rs`); the version is the crate's. A
 //! publisher who forks points both at their own repository and scope, and every SKILL.md,
 //! plugin manifest, npm package and download URL follows.
 //!
-//! A release is built by cargo-dist (`dist-workspace.toml`): one archive per target holding
-//! the binaries, with a `.sha256` file each, and `dist-manifest.json` describing them.
+//! A release is built by cargo-dist (`dist-workspace.toml`): one release per binary (each is
+//! its own package under `bins/`), one archive per target holding that binary, with a
+//! `.sha256` file each, and `dist-manifest.json` describing them all.
 //! [`read_manifest`] turns that manifest into [`Download`]s, each with its checksum; a skill's
 //! install specs ([`install_specs`]) are an npm package (OpenClaw's `node` installer) and,
 //! when the release is known, one `download` per platform with its `sha256`.
@@ -252,28 +253,27 @@ impl fmt::Display for ReleaseError {
 
 impl std::error::Error for ReleaseError {}
 
-/// The archives of this version's release that `dist-manifest.json` at `path` lists, each
+/// The archives of `binary`'s release of this version that `dist-manifest.json` at `path`
+/// lists, each
 /// with its SHA-256 (from the manifest, or the `.sha256` file beside it; both must agree when
 /// both exist). Only archives for a platform a release can ship are kept.
-pub fn read_manifest(path: &Path) -> Result<Vec<Download>, ReleaseError> {
+pub fn read_manifest(path: &Path, binary: &str) -> Result<Vec<Download>, ReleaseError> {
     let text =
         std::fs::read_to_string(path).map_err(|e| ReleaseError::Unreadable(path.into(), e))?;
     let manifest: Value =
         serde_json::from_str(&text).map_err(|e| ReleaseError::Malformed(e.to_string()))?;
     let dir = path.parent().unwrap_or(Path::new("."));
-    downloads(&manifest, dir)
+    downloads(&manifest, dir, binary)
 }
 
-fn downloads(manifest: &Value, dir: &Path) -> Result<Vec<Download>, ReleaseError> {
+fn downloads(manifest: &Value, dir: &Path, binary: &str) -> Result<Vec<Download>, ReleaseError> {
     let releases = manifest["releases"]
         .as_array()
         .ok_or_else(|| ReleaseError::Malformed("no `releases`".into()))?;
     let release = releases
         .iter()
-        .find(|r| r["app_name"] == json!(env!("CARGO_PKG_NAME")))
-        .ok_or_else(|| {
-            ReleaseError::OtherRelease(format!("no release of {}", env!("CARGO_PKG_NAME")))
-        })?;
+        .find(|r| r["app_name"] == json!(binary))
+        .ok_or_else(|| ReleaseError::OtherRelease(format!("no release of {binary}")))?;
     if release["app_version"] != json!(VERSION) {
         return Err(ReleaseError::OtherRelease(format!(
             "version {}, this binary is {VERSION}",
@@ -424,7 +424,7 @@ mod tests {
         }
         json!({
             "releases": [{
-                "app_name": env!("CARGO_PKG_NAME"),
+                "app_name": "demo-skill",
                 "app_version": version,
                 "artifacts": ["app-x86_64-unknown-linux-musl.tar.gz", "app-x86_64-pc-windows-msvc.zip", "app-x86_64-unknown-linux-musl.tar.gz.sha256", "app-riscv64gc-unknown-linux-gnu.tar.gz"],
             }],
@@ -462,7 +462,12 @@ mod tests {
     #[test]
     fn a_manifest_gives_every_shipped_archive_with_its_checksum() {
         let dir = scratch("ok");
-        let found = downloads(&manifest(VERSION, Some(&"a".repeat(64))), &dir).unwrap();
+        let found = downloads(
+            &manifest(VERSION, Some(&"a".repeat(64))),
+            &dir,
+            "demo-skill",
+        )
+        .unwrap();
         assert_eq!(found.len(), 2, "the riscv archive is no shipped platform");
         assert_eq!(found[0].platform.id(), "linux-x64");
         assert_eq!(found[0].sha256, "a".repeat(64));
@@ -495,7 +500,7 @@ mod tests {
     fn the_checksum_file_beside_the_manifest_counts_and_must_agree() {
         let dir = scratch("files");
         let name = "app-x86_64-unknown-linux-musl.tar.gz";
-        let missing = downloads(&manifest(VERSION, None), &dir).unwrap_err();
+        let missing = downloads(&manifest(VERSION, None), &dir, "demo-skill").unwrap_err();
         assert!(matches!(missing, ReleaseError::Checksum(_)), "{missing}");
 
         std::fs::write(
@@ -503,12 +508,22 @@ mod tests {
             format!("{}  {name}\n", "d".repeat(64)),
         )
         .unwrap();
-        let found = downloads(&manifest(VERSION, None), &dir).unwrap();
+        let found = downloads(&manifest(VERSION, None), &dir, "demo-skill").unwrap();
         assert_eq!(found[0].sha256, "d".repeat(64));
 
-        let disagree = downloads(&manifest(VERSION, Some(&"e".repeat(64))), &dir).unwrap_err();
+        let disagree = downloads(
+            &manifest(VERSION, Some(&"e".repeat(64))),
+            &dir,
+            "demo-skill",
+        )
+        .unwrap_err();
         assert!(matches!(disagree, ReleaseError::Checksum(_)), "{disagree}");
-        let short = downloads(&manifest(VERSION, Some("abc")), &scratch("short")).unwrap_err();
+        let short = downloads(
+            &manifest(VERSION, Some("abc")),
+            &scratch("short"),
+            "demo-skill",
+        )
+        .unwrap_err();
         assert!(matches!(short, ReleaseError::Checksum(_)), "{short}");
         let _ = std::fs::remove_dir_all(&dir);
     }
@@ -516,15 +531,31 @@ mod tests {
     #[test]
     fn a_manifest_of_another_version_or_repository_is_refused() {
         let dir = scratch("other");
-        let other = downloads(&manifest("9.9.9", Some(&"a".repeat(64))), &dir).unwrap_err();
+        let other = downloads(
+            &manifest("9.9.9", Some(&"a".repeat(64))),
+            &dir,
+            "demo-skill",
+        )
+        .unwrap_err();
         assert!(matches!(other, ReleaseError::OtherRelease(_)), "{other}");
+        // Each binary is its own release: another binary's archives are never taken.
+        let another = downloads(
+            &manifest(VERSION, Some(&"a".repeat(64))),
+            &dir,
+            "other-skill",
+        )
+        .unwrap_err();
+        assert!(
+            matches!(another, ReleaseError::OtherRelease(_)),
+            "{another}"
+        );
 
         let mut hosted = manifest(VERSION, Some(&"a".repeat(64)));
         hosted["releases"][0]["hosting"] = json!({"github": {
             "artifact_base_url": "https://github.com",
             "artifact_download_path": format!("/someone/else/releases/download/v{VERSION}"),
             "owner": "someone", "repo": "else"}});
-        let moved = downloads(&hosted, &dir).unwrap_err();
+        let moved = downloads(&hosted, &dir, "demo-skill").unwrap_err();
         assert!(
             matches!(moved, ReleaseError::OtherRepository { .. }),
             "{moved}"
@@ -532,7 +563,7 @@ mod tests {
         let path = REPOSITORY.trim_start_matches("https://github.com");
         hosted["releases"][0]["hosting"]["github"]["artifact_download_path"] =
             json!(format!("{path}/releases/download/v{VERSION}"));
-        assert_eq!(downloads(&hosted, &dir).unwrap().len(), 2);
+        assert_eq!(downloads(&hosted, &dir, "demo-skill").unwrap().len(), 2);
         let _ = std::fs::remove_dir_all(&dir);
     }
 

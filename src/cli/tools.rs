@@ -51,7 +51,7 @@ pub(super) fn bundle(
     check: bool,
     release_manifest: Option<&Path>,
 ) -> Outcome {
-    let downloads = match release_manifest.map(release::read_manifest) {
+    let downloads = match release_manifest.map(|path| release::read_manifest(path, pack.binary)) {
         None => Vec::new(),
         Some(Ok(downloads)) => downloads,
         Some(Err(e)) => return tool_failure(&format!("--release-manifest: {e}")),

@@ -232,8 +232,7 @@ fn progress_channel(
 impl ServerHandler for McpServer {
     fn get_info(&self) -> ServerConfig {
         ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
-            // The binary's own name (issue 17, defect 16): every pack's binary is built from
-            // this one crate, whose name is the first pack's.
+            // The binary's own name (issue 17, defect 16), never the library's.
             .with_server_info(
                 Implementation::new(self.runtime.pack().binary, env!("CARGO_PKG_VERSION"))
                     .with_title(self.runtime.pack().title),

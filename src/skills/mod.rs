@@ -1,6 +1,6 @@
 //! The skill packs: each folder declares one skill's services, secrets, settings and
-//! families, and holds its commands. A pack's binary (`src/bin/<binary>.rs`) is one call to
-//! [`crate::cli::main`] with its pack.
+//! families, and holds its commands. A pack's binary is its own package, `bins/<binary>/`,
+//! whose `main` is one call to [`crate::cli::main`] with its pack.
 //!
 //! [`PACKS`] is the one list of packs: every suite that must hold for every pack (the
 //! invariants, the canaries, the fault matrix, the freshness checks, the `serve`/`mcp`
@@ -14,7 +14,7 @@ pub mod theta;
 pub mod tiny;
 
 /// Every pack this build carries, each with its own binary (`Pack::binary`). A new pack is
-/// its folder, one line here and one `[[bin]]` entry in `Cargo.toml`.
+/// its folder, one line here and its binary's package under `bins/`.
 pub const PACKS: &[&Pack] = &[
     &theta::PACK,
     &elizacloud::PACK,

@@ -8,9 +8,10 @@ PATH, a stand-in release host behind OpenClaw's managed proxy, a stub ClawHub re
 process started here is stopped by its id; every wait is bounded.
 
 Checks:
-  1. the host archive's .sha256 file and the manifest's checksum match its bytes; it holds
-     every binary, whose --version prints the version and the commit; its size is reported;
-  2. `<binary> npm` writes the npm packages from the archive; they publish to verdaccio;
+  1. one release per binary; each binary's host archive: its .sha256 file and the manifest's
+     checksum match its bytes, it holds that binary only (whose --version prints the version
+     and the commit), its own shell installer exists, and it is at most 4 MB;
+  2. `<binary> npm` writes the npm packages from the archives; they publish to verdaccio;
   3. `openclaw plugins install npm:<plugin>` installs the plugin from that registry (npm with
      --ignore-scripts), its binary arrives through optionalDependencies, the plugin loads, and a
      tool runs through the gateway on the binary inside the plugin's node_modules;
@@ -59,6 +60,8 @@ NODE_PREFIX_ROOT = "/var/lib/openclaw"
 
 CHECKS = []
 SIZES = {}
+# Each compressed release archive (issue 20).
+ARCHIVE_LIMIT = 4_000_000
 
 
 def check(condition, message, detail=None):
@@ -269,34 +272,43 @@ class Harness:
 
 
 def build_artifacts(args):
-    """The host target's archive from `dist build`, checked against its sha256 file."""
+    """The host target's archive of each binary's release from `dist build` (one release per
+    binary package), checked against its sha256 file and the 4 MB size limit."""
     print("release artifacts (cargo-dist)")
     distrib = args.distrib
     manifest_path = os.path.join(distrib, "dist-manifest.json")
     manifest = json.load(open(manifest_path))
-    release = next(r for r in manifest["releases"] if r["app_name"] == args.app)
-    archives = [a for a in release["artifacts"] if manifest["artifacts"][a]["kind"] == "executable-zip"
-                and args.target in manifest["artifacts"][a].get("target_triples", [])]
-    check(len(archives) == 1, f"dist build made one archive for {args.target}", release["artifacts"])
-    name = archives[0]
-    path = os.path.join(distrib, name)
-    check(name.endswith(".tar.gz"), f"{name} is a .tar.gz (a format OpenClaw's download installer extracts)")
-    actual = sha256(path)
-    with open(path + ".sha256") as f:
-        recorded = f.read().split()[0]
-    check(recorded == actual, f"{name}.sha256 matches the archive ({actual[:16]}…)")
-    listed = manifest["artifacts"][name].get("checksums", {}).get("sha256")
-    check(listed in (None, actual), "and so does the manifest's checksum", listed)
-    done = subprocess.run(["sha256sum", "-c", name + ".sha256"], cwd=distrib, capture_output=True, text=True, timeout=60)
-    check(done.returncode == 0, "sha256sum -c accepts it", done.stdout + done.stderr)
-    SIZES[name] = os.path.getsize(path)
-    installers = [a for a in release["artifacts"] if a.endswith("-installer.sh")]
-    check(installers and os.path.isfile(os.path.join(distrib, installers[0])), "the shell installer was built", release["artifacts"])
-    with tarfile.open(path) as tar:
-        members = tar.getnames()
+    apps = sorted(r["app_name"] for r in manifest["releases"])
+    check(apps == sorted(BINARIES), "one release per skill binary", apps)
+    archives = {}
     for binary in BINARIES:
-        check(any(m.endswith(f"/{binary}") for m in members), f"the archive holds {binary}", members)
-    return name, path, actual, manifest_path
+        release = next(r for r in manifest["releases"] if r["app_name"] == binary)
+        found = [a for a in release["artifacts"] if manifest["artifacts"][a]["kind"] == "executable-zip"
+                 and args.target in manifest["artifacts"][a].get("target_triples", [])]
+        check(len(found) == 1, f"dist build made one {binary} archive for {args.target}", release["artifacts"])
+        name = found[0]
+        path = os.path.join(distrib, name)
+        check(name.endswith(".tar.gz"), f"{name} is a .tar.gz (a format OpenClaw's download installer extracts)")
+        actual = sha256(path)
+        with open(path + ".sha256") as f:
+            recorded = f.read().split()[0]
+        check(recorded == actual, f"{name}.sha256 matches the archive ({actual[:16]}…)")
+        listed = manifest["artifacts"][name].get("checksums", {}).get("sha256")
+        check(listed in (None, actual), "and so does the manifest's checksum", listed)
+        done = subprocess.run(["sha256sum", "-c", name + ".sha256"], cwd=distrib, capture_output=True, text=True, timeout=60)
+        check(done.returncode == 0, "sha256sum -c accepts it", done.stdout + done.stderr)
+        size = os.path.getsize(path)
+        SIZES[name] = size
+        check(size <= ARCHIVE_LIMIT, f"{name} is {size} bytes, at most {ARCHIVE_LIMIT}")
+        installers = [a for a in release["artifacts"] if a.endswith("-installer.sh")]
+        check(installers == [f"{binary}-installer.sh"] and os.path.isfile(os.path.join(distrib, installers[0])),
+              f"{binary}'s shell installer was built", release["artifacts"])
+        with tarfile.open(path) as tar:
+            executables = [m.name.rsplit("/", 1)[-1] for m in tar.getmembers()
+                           if m.isfile() and m.mode & 0o111]
+        check(executables == [binary], f"the archive holds {binary} and no other executable", executables)
+        archives[binary] = (name, path, actual)
+    return archives, manifest_path
 
 
 def start_verdaccio(h, verdaccio):
@@ -346,11 +358,10 @@ def main():
         parser.add_argument(name, required=True)
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
     args = parser.parse_args()
-    # The one place that says where releases live: the crate's name (cargo-dist's app name) and
-    # the npm scope.
+    # The one place that says where releases live: the npm scope (each binary's package name
+    # is cargo-dist's app name).
     with open(os.path.join(args.repo, "Cargo.toml"), "rb") as f:
         cargo = tomllib.load(f)
-    args.app = cargo["package"]["name"]
     args.npm_scope = cargo["package"]["metadata"]["release"]["npm-scope"]
     started = time.monotonic()
     h = Harness(args)
@@ -358,22 +369,23 @@ def main():
     release_host = None
     ok = False
     try:
-        name, archive, digest, manifest_path = build_artifacts(args)
+        archives, manifest_path = build_artifacts(args)
+        _, archive, digest = archives["theta-skill"]
 
-        print("npm packages from the archive")
+        print("npm packages from the archives")
         extracted = os.path.join(h.root, "archives")
         os.makedirs(extracted)
-        with tarfile.open(archive) as tar:
-            tar.extractall(extracted, filter="data")
-        host_dir = glob.glob(os.path.join(extracted, f"*-{args.target}"))[0]
-        theta = os.path.join(host_dir, "theta-skill")
+        for _, path, _ in archives.values():
+            with tarfile.open(path) as tar:
+                tar.extractall(extracted, filter="data")
+        theta = os.path.join(extracted, f"theta-skill-{args.target}", "theta-skill")
         version_line = subprocess.run([theta, "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
         check(re.fullmatch(r"theta-skill \d+\.\d+\.\d+\S* \(commit [0-9a-f]{12}\)", version_line) is not None,
               f"the archived binary's --version names the version and the commit: {version_line!r}")
         version = version_line.split()[1]
         npm_out = os.path.join(h.root, "npm")
         for binary in BINARIES:
-            h.run(os.path.join(host_dir, binary), "npm", "--archives", extracted, "--out", npm_out)
+            h.run(os.path.join(extracted, f"{binary}-{args.target}", binary), "npm", "--archives", extracted, "--out", npm_out)
         bundle = os.path.join(h.root, "bundle")
         h.run(theta, "bundle", "--release-manifest", manifest_path, "--out", os.path.join(bundle, "dist"),
               "--skill-out", os.path.join(bundle, "skill"))

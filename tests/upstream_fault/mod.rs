@@ -101,8 +101,9 @@ pub fn packs() -> &'static [&'static Pack] {
 }
 
 /// The binary built for `pack`: `<binary>` next to the folder of this test executable
-/// (`target/<profile>/deps/<test>` → `target/<profile>/<binary>`). Cargo builds every binary
-/// of the package before its integration tests; one missing is a loud failure, never a skip.
+/// (`target/<profile>/deps/<test>` → `target/<profile>/<binary>`). `cargo test` builds every
+/// package of the workspace, each binary package's binary included (`bins/<binary>/`), before
+/// it runs a test; one missing is a loud failure, never a skip.
 pub fn binary(pack: &Pack) -> std::path::PathBuf {
     let exe = std::env::current_exe().expect("the test executable's path");
     let profile = exe
@@ -110,7 +111,8 @@ pub fn binary(pack: &Pack) -> std::path::PathBuf {
         .and_then(std::path::Path::parent)
         .expect("target/<profile>/deps/<test>");
     let file = format!("{}{}", pack.binary, std::env::consts::EXE_SUFFIX);
-    // A released pack's binary is a [[bin]]; the example pack's is an example (never released).
+    // A released pack's binary is its own package (`bins/<binary>`); the example pack's is an
+    // example of the library (never released).
     let path = if skills::EXAMPLES
         .iter()
         .any(|example| example.name == pack.name)
@@ -121,7 +123,7 @@ pub fn binary(pack: &Pack) -> std::path::PathBuf {
     };
     assert!(
         path.is_file(),
-        "{} was not built for pack {} (expected at {}): add its [[bin]] entry to Cargo.toml",
+        "{} was not built for pack {} (expected at {}): add its package, bins/<binary>/, and run `cargo test` in the workspace's root",
         pack.binary,
         pack.name,
         path.display()
