@@ -38,6 +38,8 @@
 //!   speech, transcription, embeddings, the chat model), as a pack declares it.
 //! - [`files`]: the one place that reads a local file a caller names (uploads), under limits,
 //!   for the commands of a pack that declares it.
+//! - [`checklist`]: the first-run checklist (`<pack>.setup`), judged from the pack's
+//!   declarations and its words.
 //! - [`cli`]: the command-line front end every pack's binary runs.
 //!
 //! The packs live under [`skills`], one folder each, each with its binary: its own package
@@ -46,6 +48,7 @@
 
 pub mod artifacts;
 pub mod bounds;
+pub mod checklist;
 pub mod cli;
 pub mod code;
 pub mod command;

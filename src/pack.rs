@@ -17,12 +17,13 @@ use futures_util::future::{BoxFuture, join_all};
 use serde::Serialize;
 use serde_json::{Value, json};
 
+pub use crate::checklist::{Checklist, Step};
 use crate::code::ErrorCode;
 use crate::command::{Ctx, DynCommand};
 use crate::config::EnvSpec;
 use crate::error::Error;
 pub use crate::providers::Providers;
-pub use crate::vocab::Setting;
+pub use crate::vocab::{Need, Setting, SettingCheck};
 use crate::vocab::{SecretName, Service};
 
 /// What a family's probe found.
@@ -47,9 +48,6 @@ pub enum CapabilityProbe {
 pub type ProbeFn =
     for<'a> fn(&'a Ctx<'a>, &'a Value) -> BoxFuture<'a, Result<CapabilityProbe, Error>>;
 
-/// The required items of a family that are missing (empty = configured).
-pub type MissingFn = fn(&Ctx<'_>, &Value) -> Vec<&'static str>;
-
 /// A command family: a section of the skill, a record of the capabilities report, and the
 /// commands that belong to it. Every command belongs to exactly one family.
 #[derive(Debug, Clone, Copy)]
@@ -62,10 +60,9 @@ pub struct Family {
     pub blurb: &'static str,
     /// The command whose example the skill shows.
     pub example: &'static str,
-    /// The variables it needs, for people (`"A or B"` where either works).
-    pub requires: &'static [&'static str],
-    /// The required items that are missing; `None`: nothing is required.
-    pub missing: Option<MissingFn>,
+    /// What its commands need (empty: nothing): the report's `required` and `missing`, and
+    /// whether it is configured, all derive from it.
+    pub needs: &'static [Need],
     /// The live probe, when the family has one.
     pub probe: Option<ProbeFn>,
     /// Whether the capabilities report has a record for it (the first-run family has none).
@@ -82,8 +79,7 @@ impl Family {
         title: "",
         blurb: "",
         example: "",
-        requires: &[],
-        missing: None,
+        needs: &[],
         probe: None,
         reported: true,
         commands: &[],
@@ -102,7 +98,7 @@ pub struct SkillMeta {
     /// The emoji OpenClaw shows.
     pub emoji: &'static str,
     /// The credential OpenClaw asks for first (and the one `requires.env` names).
-    pub primary_env: &'static str,
+    pub primary: SecretName,
     /// SKILL.md's body: a Markdown template with `{{GATED}}` and `{{FAMILIES}}`.
     pub body: &'static str,
     /// The plugin's display name.
@@ -147,6 +143,8 @@ pub struct Pack {
     pub help_examples: &'static str,
     /// The OpenClaw skill and plugin.
     pub skill: SkillMeta,
+    /// The first-run checklist's words (`<pack>.setup`, judged by [`crate::checklist`]).
+    pub checklist: Checklist,
     /// The OpenClaw provider the plugin registers besides its tools: which command fills
     /// which of OpenClaw's own slots ([`Providers::NONE`]: none).
     pub providers: Providers,
@@ -204,8 +202,8 @@ pub struct CapabilityRecord {
     available: bool,
     configured: bool,
     verified: bool,
-    required: &'static [&'static str],
-    missing: Vec<&'static str>,
+    required: Vec<String>,
+    missing: Vec<String>,
     commands: Vec<&'static str>,
     notes: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -254,14 +252,17 @@ pub async fn capabilities_report(
 async fn record(ctx: &Ctx<'_>, args: &Value, family: &Family) -> CapabilityRecord {
     let commands: Vec<&'static str> = family.commands.iter().map(|c| c.id()).collect();
     let available = !commands.is_empty();
-    let missing = family.missing.map(|f| f(ctx, args)).unwrap_or_default();
+    let missing: Vec<String> = unmet(ctx, args, family.needs)
+        .into_iter()
+        .map(|unmet| unmet.label)
+        .collect();
     let configured = missing.is_empty();
     let mut record = CapabilityRecord {
         name: family.name,
         available,
         configured,
         verified: false,
-        required: family.requires,
+        required: family.needs.iter().map(Need::label).collect(),
         missing,
         commands,
         notes: family.blurb.to_owned(),
@@ -301,6 +302,88 @@ async fn record(ctx: &Ctx<'_>, args: &Value, family: &Family) -> CapabilityRecor
         Err(error) => record.error = Some(crate::secrets::summary(&error, 220)),
     }
     record
+}
+
+/// One need that this run does not meet.
+#[derive(Debug, Clone)]
+pub struct Unmet {
+    /// How people read it (`ACME_KEY`, `ACME_TOKEN or ACME_USER and ACME_PASS`).
+    pub label: String,
+    /// Why.
+    pub why: UnmetBecause,
+    /// For an unusable setting, what a usable value looks like.
+    pub expected: Option<&'static str>,
+}
+
+/// Why a need is not met.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnmetBecause {
+    /// Nothing is set.
+    Absent,
+    /// A credential the OpenClaw host may hold: not in the environment, and the host is asked
+    /// only when a command needs its value (`serve`).
+    AtTheHost,
+    /// A setting is set, but not to a usable value.
+    Invalid,
+}
+
+/// The needs among `needs` this run does not meet (empty: all are met), judged from the
+/// secrets present (never their values), the settings, and `args` (a setting's argument
+/// stands in for it).
+pub fn unmet(ctx: &Ctx<'_>, args: &Value, needs: &[Need]) -> Vec<Unmet> {
+    needs
+        .iter()
+        .flat_map(|need| unmet_one(ctx, args, need))
+        .collect()
+}
+
+fn unmet_one(ctx: &Ctx<'_>, args: &Value, need: &Need) -> Vec<Unmet> {
+    let because = |why| {
+        vec![Unmet {
+            label: need.label(),
+            why,
+            expected: None,
+        }]
+    };
+    match need {
+        Need::Secret(secret) if ctx.secrets().contains(*secret) => Vec::new(),
+        Need::Secret(secret) if ctx.is_deferred(*secret) => because(UnmetBecause::AtTheHost),
+        Need::Secret(_) => because(UnmetBecause::Absent),
+        Need::Setting(setting) => {
+            let from_arg = setting
+                .arg
+                .and_then(|arg| args.get(arg))
+                .and_then(Value::as_str);
+            let value = from_arg
+                .or_else(|| ctx.config().setting(setting.name))
+                .map(str::trim)
+                .filter(|v| !v.is_empty());
+            match (value, setting.check) {
+                (None, _) => because(UnmetBecause::Absent),
+                (Some(value), Some(check)) if !(check.usable)(value) => vec![Unmet {
+                    label: need.label(),
+                    why: UnmetBecause::Invalid,
+                    expected: Some(check.expected),
+                }],
+                (Some(_), _) => Vec::new(),
+            }
+        }
+        Need::AllOf(needs) => unmet(ctx, args, needs),
+        Need::AnyOf(needs) => {
+            let each: Vec<Vec<Unmet>> = needs.iter().map(|n| unmet_one(ctx, args, n)).collect();
+            if each.iter().any(Vec::is_empty) {
+                Vec::new()
+            } else if each
+                .iter()
+                .flatten()
+                .all(|u| u.why == UnmetBecause::AtTheHost)
+            {
+                because(UnmetBecause::AtTheHost)
+            } else {
+                because(UnmetBecause::Absent)
+            }
+        }
+    }
 }
 
 /// A secret-free description of a probe answer: the first eight keys of an object, or the

@@ -10,10 +10,10 @@ use crate::code::ErrorCode;
 use crate::command::{Command, Ctx, Preview, SecretNeed};
 use crate::error::Error;
 use crate::http::ApiRequest;
-use crate::pack::{Family, Pack, Setting, SkillMeta};
+use crate::pack::{Checklist, Family, Pack, Setting, SettingCheck, SkillMeta, Step};
 use crate::vocab::{
-    AuthScheme, CapacityRule, CapacitySignal, Effect, HostRule, Origin, SecretDef, SecretName,
-    Service, ServiceDef,
+    AuthScheme, CapacityRule, CapacitySignal, Effect, HostRule, Need, Origin, SecretDef,
+    SecretName, Service, ServiceDef,
 };
 
 const HOSTS: HostRule = HostRule {
@@ -48,7 +48,6 @@ pub(crate) const DEMO_API: Service = Service::new(&ServiceDef {
     },
     auth: AuthScheme::Bearer(DEMO_TOKEN),
     headers: &[("x-demo-api-version", "2026-01-01")],
-    credential_hint: "DEMO_TOKEN",
     capacity: Some(CapacityRule {
         status: 409,
         signal: CapacitySignal::Phrases(&["noinstancesavailable"]),
@@ -70,7 +69,6 @@ pub(crate) const DEMO_DEDICATED: Service = Service::new(&ServiceDef {
         invalid_hint: "Use an https URL on demo.example.",
     },
     auth: AuthScheme::Headers(&[("x-demo-key", DEMO_KEY)]),
-    credential_hint: "DEMO_KEY",
     ..ServiceDef::NONE
 });
 
@@ -191,17 +189,13 @@ pub(crate) static DEMO: Pack = Pack {
     runtime: DEMO_RUNTIME,
     services: &[DEMO_API, DEMO_DEDICATED],
     secrets: &[DEMO_TOKEN, DEMO_KEY],
-    settings: &[Setting {
-        name: "DEMO_ORG",
-        description: "Demo organization.",
-        plugin_key: Some("org"),
-    }],
+    settings: &[DEMO_ORG],
     families: &[Family {
         name: "widgets",
         title: "Widgets",
         blurb: "Widgets. Needs DEMO_TOKEN.",
         example: "demo.widgets.create",
-        requires: &["DEMO_TOKEN"],
+        needs: &[Need::Secret(DEMO_TOKEN)],
         commands: &[&List, &Create],
         ..Family::EMPTY
     }],
@@ -214,13 +208,51 @@ pub(crate) static DEMO: Pack = Pack {
         description: "A demo skill.",
         homepage: "https://demo.example",
         emoji: "🧪",
-        primary_env: "DEMO_TOKEN",
+        primary: DEMO_TOKEN,
         body: "# Demo\n\n{{GATED}}\n\n{{FAMILIES}}\n",
         plugin_name: "Demo",
         plugin_description: "Demo tools.",
         package_name: "demo-openclaw-plugin",
     },
     providers: DEMO_PROVIDERS,
+    checklist: Checklist {
+        steps: &[
+            Step {
+                title: "Sign in to the demo console.",
+                needs: &[],
+                optional: false,
+            },
+            Step {
+                title: "Set DEMO_TOKEN.",
+                needs: &[Need::Secret(DEMO_TOKEN)],
+                optional: false,
+            },
+            Step {
+                title: "Optional: set DEMO_ORG, and DEMO_KEY or DEMO_TOKEN.",
+                needs: &[
+                    Need::Setting(&DEMO_ORG),
+                    Need::AnyOf(&[Need::Secret(DEMO_KEY), Need::Secret(DEMO_TOKEN)]),
+                ],
+                optional: true,
+            },
+        ],
+        links: &[("console", "https://demo.example/console")],
+        notes: &["Widgets cost money."],
+    },
+};
+
+/// The organization: `org_` then letters, or the `org` argument.
+pub(crate) const DEMO_ORG: Setting = Setting {
+    plugin_key: Some("org"),
+    arg: Some("org"),
+    check: Some(SettingCheck {
+        usable: |org| {
+            org.strip_prefix("org_")
+                .is_some_and(|rest| !rest.is_empty())
+        },
+        expected: "it must look like org_…",
+    }),
+    ..Setting::new("DEMO_ORG", "Demo organization.")
 };
 
 /// Arguments of the file-access probes.
@@ -288,6 +320,7 @@ const fn files_pack(reads_local_files: bool) -> Pack {
         help_examples: "  demo-skill run demo.files.peek",
         skill: DEMO.skill,
         providers: crate::providers::Providers::NONE,
+        checklist: DEMO.checklist,
     }
 }
 

@@ -221,8 +221,9 @@ pub struct ServiceDef {
     /// (`("x-github-api-version", "2022-11-28")`). A request's own header of the same name
     /// replaces one; credentials never go here (they come from [`ServiceDef::auth`]).
     pub headers: &'static [(&'static str, &'static str)],
-    /// Names the credentials in a 401/403 hint ("check …").
-    pub credential_hint: &'static str,
+    /// Words added after the credentials a 401/403 hint names ("check ACME_KEY{note}"), e.g.
+    /// " (keys are per project)"; the credentials themselves come from [`ServiceDef::auth`].
+    pub credential_note: &'static str,
     /// Hints that replace the generic one for a status (e.g. 402 → where to top up).
     pub status_hints: &'static [(u16, &'static str)],
     /// An answer that means "not processed, try again shortly".
@@ -240,7 +241,7 @@ impl ServiceDef {
         user_agent: UserAgent::Own,
         accept: "application/json, text/event-stream;q=0.9, */*;q=0.8",
         headers: &[],
-        credential_hint: "the credentials",
+        credential_note: "",
         status_hints: &[],
         capacity: None,
         read_status: None,
@@ -385,6 +386,103 @@ pub struct Setting {
     pub description: &'static str,
     /// The OpenClaw plugin config key that fills it, when the plugin offers one.
     pub plugin_key: Option<&'static str>,
+    /// The command argument that stands in for it, when there is one (`projectId`): a
+    /// family's probe or command is configured when either is set.
+    pub arg: Option<&'static str>,
+    /// Which values are usable; `None`: any value is.
+    pub check: Option<SettingCheck>,
+}
+
+/// Which values of a [`Setting`] are usable.
+#[derive(Debug, Clone, Copy)]
+pub struct SettingCheck {
+    /// Whether `value` (trimmed) is usable.
+    pub usable: fn(&str) -> bool,
+    /// What a usable value looks like, for people ("it must look like prj_…").
+    pub expected: &'static str,
+}
+
+impl Setting {
+    /// A setting with no argument standing in for it and no check; fill in the rest with
+    /// `..Setting::new(…)`.
+    pub const fn new(name: &'static str, description: &'static str) -> Self {
+        Self {
+            name,
+            description,
+            plugin_key: None,
+            arg: None,
+            check: None,
+        }
+    }
+}
+
+/// What a family (or a step of the first-run checklist) needs before its commands can run,
+/// in terms of the pack's own declarations: the core derives from it every place that names
+/// the requirement (the capabilities report's `required` and `missing`, the checklist's
+/// statuses and variables, the skill's docs), so a variable's name is written once, in its
+/// [`SecretDef`] or [`Setting`].
+#[derive(Debug, Clone, Copy)]
+pub enum Need {
+    /// A credential, from the host or the environment.
+    Secret(SecretName),
+    /// A setting (or its argument), set and usable.
+    Setting(&'static Setting),
+    /// Any one of these (a token, or a user and a password).
+    AnyOf(&'static [Need]),
+    /// All of these.
+    AllOf(&'static [Need]),
+}
+
+impl Need {
+    /// How people read it: `ACME_KEY`, `ACME_TOKEN or ACME_USER and ACME_PASS`.
+    pub fn label(&self) -> String {
+        match self {
+            Need::Secret(secret) => secret.canonical().to_owned(),
+            Need::Setting(setting) => setting.name.to_owned(),
+            Need::AnyOf(needs) => join_labels(needs, " or "),
+            Need::AllOf(needs) => join_labels(needs, " and "),
+        }
+    }
+
+    /// Every variable it names, in order (each once).
+    pub fn vars(&self, out: &mut Vec<&'static str>) {
+        match self {
+            Need::Secret(secret) => push_once(out, secret.canonical()),
+            Need::Setting(setting) => push_once(out, setting.name),
+            Need::AnyOf(needs) | Need::AllOf(needs) => needs.iter().for_each(|n| n.vars(out)),
+        }
+    }
+}
+
+fn join_labels(needs: &[Need], word: &str) -> String {
+    needs.iter().map(Need::label).collect::<Vec<_>>().join(word)
+}
+
+fn push_once(out: &mut Vec<&'static str>, var: &'static str) {
+    if !out.contains(&var) {
+        out.push(var);
+    }
+}
+
+impl AuthScheme {
+    /// The credentials it sends, as people read them (a 401/403 says to check them).
+    pub fn credentials(&self) -> String {
+        match self {
+            AuthScheme::None => "the URL (no credentials are sent to this host)".to_owned(),
+            AuthScheme::Bearer(token) => token.canonical().to_owned(),
+            AuthScheme::Headers(headers) => headers
+                .iter()
+                .map(|(_, secret)| secret.canonical())
+                .collect::<Vec<_>>()
+                .join(" and "),
+            AuthScheme::BearerOrBasic { token, user, pass } => format!(
+                "{}, or {} and {}",
+                token.canonical(),
+                user.canonical(),
+                pass.canonical()
+            ),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1095,10 +1095,16 @@ async fn setup_lists_the_v1_step() {
         .unwrap();
     assert_eq!(step["status"], "done");
     assert_eq!(step["optional"], true);
-    assert!(
-        result["env"]["optionalByFeature"]["gpuNodesAndProjectBilling"]
-            .as_array()
-            .is_some()
+    let v1 = result["families"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "controller.v1")
+        .unwrap();
+    assert_eq!(v1["configured"], true, "{v1}");
+    assert_eq!(
+        v1["requires"],
+        json!(["THETA_EC_API_KEY", "THETA_EC_PROJECT_ID"])
     );
 }
 

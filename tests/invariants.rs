@@ -282,11 +282,12 @@ fn the_skill_requires_only_its_own_binary_and_key(pack: &Pack) {
     let metadata: Value = serde_json::from_str(line.trim_start_matches("metadata: ")).unwrap();
     let openclaw = &metadata["openclaw"];
     assert_eq!(openclaw["requires"]["bins"], json!([pack.binary]));
-    assert_eq!(openclaw["requires"]["env"], json!([pack.skill.primary_env]));
+    assert_eq!(
+        openclaw["requires"]["env"],
+        json!([pack.skill.primary.canonical()])
+    );
     assert!(
-        pack.secrets
-            .iter()
-            .any(|s| s.canonical() == pack.skill.primary_env),
+        pack.secrets.contains(&pack.skill.primary),
         "{}: the primary credential is not one of its secrets",
         pack.name
     );

@@ -13,7 +13,7 @@ pub fn declared_variables(pack: &Pack) -> Vec<(String, bool, String)> {
     let mut out = Vec::new();
     for secret in pack.secrets {
         for name in secret.env_names() {
-            let required = *name == pack.skill.primary_env;
+            let required = *name == pack.skill.primary.canonical();
             out.push((
                 (*name).to_owned(),
                 required,
@@ -43,8 +43,8 @@ fn frontmatter(pack: &Pack, downloads: &[Download]) -> String {
         "openclaw": {
             "emoji": meta.emoji,
             "homepage": meta.homepage,
-            "primaryEnv": meta.primary_env,
-            "requires": {"bins": [binary], "env": [meta.primary_env]},
+            "primaryEnv": meta.primary.canonical(),
+            "requires": {"bins": [binary], "env": [meta.primary.canonical()]},
             "envVars": env_vars,
             "install": install_specs(pack, downloads),
         }

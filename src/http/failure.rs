@@ -320,7 +320,11 @@ fn status_hint(service: Service, status: u16, capacity: bool, retriable: bool) -
         return (*hint).to_owned();
     }
     match status {
-        401 | 403 => format!("The credentials were rejected: check {}.", service.credential_hint),
+        401 | 403 => format!(
+            "The credentials were rejected: check {}{}.",
+            service.auth.credentials(),
+            service.credential_note
+        ),
         404 => "Not found: check the id or name; the resource may not exist (any more).".to_owned(),
         429 => "Rate limited: wait, then retry.".to_owned(),
         400 | 422 => "The upstream rejected the request: check the arguments against the message.".to_owned(),

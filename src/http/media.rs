@@ -44,7 +44,6 @@ pub const MAX_REDIRECTS: usize = 5;
 pub const MEDIA_HOST: Service = Service::new(&ServiceDef {
     name: "media-host",
     accept: "*/*",
-    credential_hint: "the output URL (no credentials are sent to media hosts)",
     ..ServiceDef::NONE
 });
 

@@ -41,10 +41,10 @@ use serde_json::Value;
 use crate::command::{Ctx, Preview, SecretNeed};
 use crate::error::Error;
 use crate::http::{ApiRequest, ApiResponse, ServiceClient};
-use crate::pack::{CapabilityProbe, Family, Pack, SkillMeta, sample_of};
+use crate::pack::{CapabilityProbe, Checklist, Family, Pack, SkillMeta, Step, sample_of};
 use crate::vocab::{
-    AuthScheme, CapacityRule, CapacitySignal, HostRule, Origin, SecretDef, SecretName, Service,
-    ServiceDef,
+    AuthScheme, CapacityRule, CapacitySignal, HostRule, Need, Origin, SecretDef, SecretName,
+    Service, ServiceDef,
 };
 
 // ----- Hosts -----
@@ -89,7 +89,6 @@ pub const API: Service = Service::new(&ServiceDef {
     },
     auth: AuthScheme::Headers(&[("x-api-key", API_KEY)]),
     accept: "application/json, text/event-stream;q=0.9, */*;q=0.8",
-    credential_hint: "ELIZACLOUD_API_KEY",
     status_hints: &[],
     capacity: Some(CapacityRule {
         status: 503,
@@ -198,14 +197,6 @@ pub const ID_PATTERN: &str = "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$";
 
 // ----- Families -----
 
-fn key_missing(ctx: &Ctx<'_>, _: &Value) -> Vec<&'static str> {
-    if ctx.secrets().contains(API_KEY) {
-        Vec::new()
-    } else {
-        vec!["ELIZACLOUD_API_KEY"]
-    }
-}
-
 /// A free `GET` probe.
 fn probe_get<'a>(
     ctx: &'a Ctx<'a>,
@@ -278,7 +269,7 @@ fn containers_probe<'a>(
     probe_get(ctx, &["api", "v1", "containers", "quota"])
 }
 
-const KEY: &[&str] = &["ELIZACLOUD_API_KEY"];
+const KEY: &[Need] = &[Need::Secret(API_KEY)];
 
 /// The families, each with its commands: the skill's sections, the capabilities report's
 /// records, and the command registry (in this order).
@@ -297,8 +288,7 @@ pub static FAMILIES: &[Family] = &[
         title: "Account, credits and billing",
         blurb: "The key's user, the USD credit balance, transactions, auto top-up settings, a checkout link for a human to add credits, and revoking the key itself. Needs ELIZACLOUD_API_KEY.",
         example: "elizacloud.credits.balance",
-        requires: KEY,
-        missing: Some(key_missing),
+        needs: KEY,
         probe: Some(account_probe),
         commands: &[
             &account::Whoami,
@@ -326,8 +316,7 @@ pub static FAMILIES: &[Family] = &[
         title: "Chat, embeddings, images, video and voice",
         blurb: "Paid generation billed to the organization's USD balance: OpenAI-style chat with tools and streaming, embeddings, images, video, text to speech; and the media commands behind OpenClaw's own image and video providers (elizacloud.media.generateImage and elizacloud.media.generateVideo, which return bytes and are not agent tools). Needs ELIZACLOUD_API_KEY.",
         example: "elizacloud.chat",
-        requires: KEY,
-        missing: Some(key_missing),
+        needs: KEY,
         probe: Some(inference_probe),
         commands: &[
             &inference::Chat,
@@ -345,8 +334,7 @@ pub static FAMILIES: &[Family] = &[
         title: "Voices: cloning and speech to text",
         blurb: "The organization's voices (list, inspect, rename, delete), cloning a voice from local recordings (paid; only with the speaker's consent), its jobs, and transcribing a local audio file (paid). Only voice.clone and voice.transcribe read local files. Needs ELIZACLOUD_API_KEY.",
         example: "elizacloud.voice.list",
-        requires: KEY,
-        missing: Some(key_missing),
+        needs: KEY,
         probe: Some(voice_probe),
         commands: &[
             &voice::VoiceList,
@@ -364,8 +352,7 @@ pub static FAMILIES: &[Family] = &[
         title: "Documents",
         blurb: "The organization's (or a character's) document store: list, add text, lexical query. Free. Needs ELIZACLOUD_API_KEY.",
         example: "elizacloud.documents.query",
-        requires: KEY,
-        missing: Some(key_missing),
+        needs: KEY,
         probe: Some(documents_probe),
         commands: &[&documents::List, &documents::Add, &documents::Query],
         ..Family::EMPTY
@@ -375,8 +362,7 @@ pub static FAMILIES: &[Family] = &[
         title: "Running agents and jobs",
         blurb: "Hosted elizaOS agents (billed hourly while running on dedicated compute): list, inspect, create, suspend, resume, delete, and the jobs that provision them. Needs ELIZACLOUD_API_KEY.",
         example: "elizacloud.agents.list",
-        requires: KEY,
-        missing: Some(key_missing),
+        needs: KEY,
         probe: Some(agents_probe),
         commands: &[
             &agents::List,
@@ -395,8 +381,7 @@ pub static FAMILIES: &[Family] = &[
         title: "Containers",
         blurb: "Containers from allow-listed images (billed daily while running): list, inspect, quota, deploy (idempotent per project), stop, restart, delete. Needs ELIZACLOUD_API_KEY.",
         example: "elizacloud.containers.list",
-        requires: KEY,
-        missing: Some(key_missing),
+        needs: KEY,
         probe: Some(containers_probe),
         commands: &[
             &containers::List,
@@ -414,8 +399,7 @@ pub static FAMILIES: &[Family] = &[
         title: "Characters",
         blurb: "The organization's own elizaOS characters: list (search, category, sort, pages), inspect, create, update (fields merged into the stored character) and delete. Free; secrets are masked in every result. Needs ELIZACLOUD_API_KEY.",
         example: "elizacloud.characters.list",
-        requires: KEY,
-        missing: Some(key_missing),
+        needs: KEY,
         probe: Some(characters_probe),
         commands: &[
             &characters::List,
@@ -431,8 +415,7 @@ pub static FAMILIES: &[Family] = &[
         title: "Agent to agent (A2A)",
         blurb: "JSON-RPC tasks with the elizaOS Cloud platform agent (its card, send a message as a task, read or cancel a task) and chat with a public agent through its own A2A endpoint (card, info, paid chat). Cards need no key; the rest needs ELIZACLOUD_API_KEY.",
         example: "elizacloud.a2a.card",
-        requires: KEY,
-        missing: Some(key_missing),
+        needs: KEY,
         probe: Some(a2a::probe),
         commands: &[
             &a2a::Card,
@@ -471,13 +454,36 @@ pub static PACK: Pack = Pack {
         description: "elizaOS Cloud from OpenClaw: chat, images, video, voice cloning, documents, agents, characters, A2A, containers and credits, with dry-runs.",
         homepage: crate::artifacts::release::REPOSITORY,
         emoji: "☁️",
-        primary_env: "ELIZACLOUD_API_KEY",
+        primary: API_KEY,
         body: include_str!("skill_body.md"),
         plugin_name: "elizaOS Cloud",
         plugin_description: "elizaOS Cloud tools (chat, generation, voices, documents, agents, characters, A2A, containers, credits) backed by the elizacloud-skill binary.",
         package_name: "elizacloud-openclaw-plugin",
     },
     providers: providers::PROVIDERS,
+    checklist: Checklist {
+        steps: &[
+            Step {
+                title: "Sign in at https://cloud.eliza.app (new organizations get a small welcome credit; the balance is in USD).",
+                needs: &[],
+                optional: false,
+            },
+            Step {
+                title: "Create an API key under API Keys (it looks like eliza_ followed by 64 hex characters) and set it as ELIZACLOUD_API_KEY (in OpenClaw: skills.entries.elizacloud.apiKey, or the plugin's apiKey).",
+                needs: KEY,
+                optional: false,
+            },
+            Step {
+                title: "Run elizacloud.auth.capabilities to verify which command families the key unlocks, then elizacloud.credits.balance to see the balance.",
+                needs: &[],
+                optional: false,
+            },
+        ],
+        links: &[("dashboard", DASHBOARD), ("api", DEFAULT_ORIGIN)],
+        notes: &[
+            "Voice cloning (elizacloud.voice.clone) copies a person's voice: use it only for a speaker who agreed (the user's own voice, or with the speaker's permission), and say so with speakerConsent: true. It and elizacloud.voice.transcribe read the local audio files you name (regular files, size and type checked before anything is sent); no other command reads files.",
+        ],
+    },
 };
 
 #[cfg(test)]

@@ -21,15 +21,13 @@ pub mod project_billing;
 pub mod providers;
 pub mod video;
 
-use serde_json::Value;
-
-use crate::command::{Ctx, SecretNeed};
+use crate::command::SecretNeed;
 use crate::config::{Config, is_identifier};
 use crate::error::Error;
-use crate::pack::{Family, Pack, Setting, SkillMeta};
+use crate::pack::{Checklist, Family, Pack, Setting, SettingCheck, SkillMeta, Step};
 use crate::vocab::{
-    AuthScheme, CapacityRule, CapacitySignal, HostRule, Origin, SecretDef, SecretName, Service,
-    ServiceDef, UserAgent,
+    AuthScheme, CapacityRule, CapacitySignal, HostRule, Need, Origin, SecretDef, SecretName,
+    Service, ServiceDef, UserAgent,
 };
 
 pub use codes::default_field_code;
@@ -83,7 +81,7 @@ const INFERENCE_MISSING_HINT: &str = "Set THETA_INFERENCE_AUTH_TOKEN, or THETA_I
 /// Bearer token for a dedicated inference endpoint.
 pub const INFERENCE_TOKEN: SecretName = SecretName::new(&SecretDef {
     names: &["THETA_INFERENCE_AUTH_TOKEN"],
-    description: "Bearer token of a dedicated inference endpoint.",
+    description: "Access token of a dedicated inference endpoint (sent as the Authorization header).",
     plugin_key: "inferenceAuthToken",
     missing_code: crate::code::ErrorCode::ConfigError,
     missing_message: "Dedicated endpoint credentials are missing.",
@@ -165,8 +163,8 @@ const STATUS_HINTS: &[(u16, &str)] = &[(
     "Payment required: check the organization's credit balance on the Theta dashboard.",
 )];
 
-const EC_KEY_HINT: &str =
-    "THETA_EC_API_KEY (keys are project-scoped: the key must belong to the project you address)";
+const EC_KEY_NOTE: &str =
+    " (keys are project-scoped: the key must belong to the project you address)";
 
 /// `https://controller.thetaedgecloud.com` (deployments, templates, agents).
 pub const CONTROLLER: Service = Service::new(&ServiceDef {
@@ -180,7 +178,7 @@ pub const CONTROLLER: Service = Service::new(&ServiceDef {
     auth: AuthScheme::Headers(&[("x-api-key", EC_API_KEY)]),
     user_agent: UserAgent::Fixed(BROWSER_USER_AGENT),
     accept: BROWSER_ACCEPT,
-    credential_hint: EC_KEY_HINT,
+    credential_note: EC_KEY_NOTE,
     status_hints: STATUS_HINTS,
     ..ServiceDef::NONE
 });
@@ -197,7 +195,7 @@ pub const PLATFORM: Service = Service::new(&ServiceDef {
     auth: AuthScheme::Headers(&[("x-api-key", EC_API_KEY)]),
     user_agent: UserAgent::Fixed(BROWSER_USER_AGENT),
     accept: BROWSER_ACCEPT,
-    credential_hint: EC_KEY_HINT,
+    credential_note: EC_KEY_NOTE,
     status_hints: STATUS_HINTS,
     ..ServiceDef::NONE
 });
@@ -217,7 +215,7 @@ pub const CONTROLLER_V1: Service = Service::new(&ServiceDef {
     auth: AuthScheme::Headers(&[("x-api-key", EC_API_KEY)]),
     user_agent: UserAgent::Fixed(BROWSER_USER_AGENT),
     accept: BROWSER_ACCEPT,
-    credential_hint: EC_KEY_HINT,
+    credential_note: EC_KEY_NOTE,
     status_hints: STATUS_HINTS,
     ..ServiceDef::NONE
 });
@@ -233,7 +231,6 @@ pub const ONDEMAND: Service = Service::new(&ServiceDef {
         invalid_code: codes::INVALID_THETA_BASE_URL,
     },
     auth: AuthScheme::Bearer(ONDEMAND_TOKEN),
-    credential_hint: "THETA_ONDEMAND_API_TOKEN",
     status_hints: STATUS_HINTS,
     capacity: Some(CapacityRule {
         status: 409,
@@ -261,7 +258,6 @@ pub const DEDICATED: Service = Service::new(&ServiceDef {
         user: INFERENCE_USER,
         pass: INFERENCE_PASS,
     },
-    credential_hint: "THETA_INFERENCE_AUTH_TOKEN or THETA_INFERENCE_AUTH_USER/PASS",
     status_hints: STATUS_HINTS,
     ..ServiceDef::NONE
 });
@@ -279,7 +275,6 @@ pub const VIDEO: Service = Service::new(&ServiceDef {
         ("x-tva-sa-id", VIDEO_SA_ID),
         ("x-tva-sa-secret", VIDEO_SA_SECRET),
     ]),
-    credential_hint: "THETA_VIDEO_SA_ID and THETA_VIDEO_SA_SECRET",
     status_hints: STATUS_HINTS,
     ..ServiceDef::NONE
 });
@@ -367,62 +362,23 @@ pub fn is_project_id(id: &str) -> bool {
 
 // ----- Families -----
 
-fn controller_missing(ctx: &Ctx<'_>, _: &Value) -> Vec<&'static str> {
-    let mut missing = Vec::new();
-    if !ctx.secrets().contains(EC_API_KEY) {
-        missing.push("THETA_EC_API_KEY");
-    }
-    if ctx.config().project_id(None).is_err() {
-        missing.push(PROJECT_ID_VAR);
-    }
-    missing
-}
+/// What the project-scoped families need: the project's key and its id.
+const CONTROLLER_NEEDS: &[Need] = &[Need::Secret(EC_API_KEY), Need::Setting(&PROJECT_ID)];
 
-fn billing_missing(ctx: &Ctx<'_>, args: &Value) -> Vec<&'static str> {
-    let mut missing = Vec::new();
-    if !ctx.secrets().contains(EC_API_KEY) {
-        missing.push("THETA_EC_API_KEY");
-    }
-    let org = args.get("orgId").and_then(Value::as_str);
-    if ctx.config().org_id(org).is_err() {
-        missing.push(ORG_ID_VAR);
-    }
-    missing
-}
+/// What billing needs: the key and the organization (or `orgId`).
+const BILLING_NEEDS: &[Need] = &[Need::Secret(EC_API_KEY), Need::Setting(&ORG_ID)];
 
-fn ondemand_missing(ctx: &Ctx<'_>, _: &Value) -> Vec<&'static str> {
-    if ctx.secrets().contains(ONDEMAND_TOKEN) {
-        Vec::new()
-    } else {
-        vec!["THETA_ONDEMAND_API_TOKEN or THETA_ONDEMAND_API_KEY"]
-    }
-}
+/// What a dedicated endpoint needs: its URL, and a token or a user and a password.
+const INFERENCE_NEEDS: &[Need] = &[
+    Need::Setting(&INFERENCE_ENDPOINT),
+    Need::AnyOf(&[
+        Need::Secret(INFERENCE_TOKEN),
+        Need::AllOf(&[Need::Secret(INFERENCE_USER), Need::Secret(INFERENCE_PASS)]),
+    ]),
+];
 
-fn inference_missing(ctx: &Ctx<'_>, _: &Value) -> Vec<&'static str> {
-    let secrets = ctx.secrets();
-    let mut missing = Vec::new();
-    if ctx.config().setting(INFERENCE_ENDPOINT_VAR).is_none() {
-        missing.push(INFERENCE_ENDPOINT_VAR);
-    }
-    let has_auth = secrets.contains(INFERENCE_TOKEN)
-        || (secrets.contains(INFERENCE_USER) && secrets.contains(INFERENCE_PASS));
-    if !has_auth {
-        missing.push("THETA_INFERENCE_AUTH_TOKEN or THETA_INFERENCE_AUTH_USER/PASS");
-    }
-    missing
-}
-
-fn video_missing(ctx: &Ctx<'_>, _: &Value) -> Vec<&'static str> {
-    let secrets = ctx.secrets();
-    [
-        (VIDEO_SA_ID, "THETA_VIDEO_SA_ID"),
-        (VIDEO_SA_SECRET, "THETA_VIDEO_SA_SECRET"),
-    ]
-    .into_iter()
-    .filter(|(name, _)| !secrets.contains(*name))
-    .map(|(_, var)| var)
-    .collect()
-}
+/// What the Video API needs: the service account's id and secret.
+const VIDEO_NEEDS: &[Need] = &[Need::Secret(VIDEO_SA_ID), Need::Secret(VIDEO_SA_SECRET)];
 
 /// The families, each with its commands: the skill's sections, the capabilities report's
 /// records, and the command registry (in this order).
@@ -450,8 +406,7 @@ pub static FAMILIES: &[Family] = &[
         title: "On-demand models",
         blurb: "On-demand inference billed per call: run a model, chat, follow and poll long jobs, get upload URLs; and the media commands behind OpenClaw's own image, video and transcription providers (theta.media.generateImage, theta.media.generateVideo and theta.media.transcribe, which return bytes and are not agent tools). Needs THETA_ONDEMAND_API_TOKEN.",
         example: "theta.ondemand.infer",
-        requires: &["THETA_ONDEMAND_API_TOKEN or THETA_ONDEMAND_API_KEY"],
-        missing: Some(ondemand_missing),
+        needs: &[Need::Secret(ONDEMAND_TOKEN)],
         probe: Some(ondemand::probes::inference_probe),
         commands: &[
             &ondemand::Infer,
@@ -470,8 +425,7 @@ pub static FAMILIES: &[Family] = &[
         title: "Deployments and AI services",
         blurb: "Project-scoped controller APIs: GPU deployments (templates, VM types, create, start, stop, delete), dedicated model deployments, Jupyter notebooks, GPU nodes and clusters, storage, and RAG agents with their documents. Needs THETA_EC_API_KEY and THETA_EC_PROJECT_ID.",
         example: "theta.deployments.list",
-        requires: &["THETA_EC_API_KEY", "THETA_EC_PROJECT_ID"],
-        missing: Some(controller_missing),
+        needs: CONTROLLER_NEEDS,
         probe: Some(deployments::capability_probe),
         commands: &[
             &deployments::List,
@@ -505,8 +459,7 @@ pub static FAMILIES: &[Family] = &[
         title: "GPU nodes and project billing (v1 controller, beta)",
         blurb: "Project-scoped v1 controller (beta host; THETA_CONTROLLER_V1_BASE_URL overrides it): hosted and community GPU resources with hourly prices, GPU node templates, GPU node deployments (create, start, stop, delete, events, logs) by stable id, and the project's balance, usage, top-ups and prices. Needs THETA_EC_API_KEY and THETA_EC_PROJECT_ID. The aliases are the official Theta MCP tool names; create, start, stop and delete also take `confirm`: `false` returns the dry-run preview instead of sending. Set `max_price_per_hour_usd` on a community resource.",
         example: "theta.gpu.resources.list",
-        requires: &["THETA_EC_API_KEY", "THETA_EC_PROJECT_ID"],
-        missing: Some(controller_missing),
+        needs: CONTROLLER_NEEDS,
         probe: Some(gpu::capability_probe),
         commands: &[
             &gpu::ResourcesList,
@@ -532,8 +485,7 @@ pub static FAMILIES: &[Family] = &[
         title: "Billing",
         blurb: "The organization's credit balance. Needs THETA_EC_API_KEY and THETA_ORG_ID.",
         example: "theta.billing.balance",
-        requires: &["THETA_EC_API_KEY", "THETA_ORG_ID"],
-        missing: Some(billing_missing),
+        needs: BILLING_NEEDS,
         probe: Some(billing::capability_probe),
         commands: &[&billing::Balance, &billing::BalanceSnapshot],
         ..Family::EMPTY
@@ -543,11 +495,7 @@ pub static FAMILIES: &[Family] = &[
         title: "Dedicated inference endpoints",
         blurb: "An OpenAI-compatible dedicated deployment at THETA_INFERENCE_ENDPOINT: list models, wait until ready, chat.",
         example: "theta.inference.chat",
-        requires: &[
-            "THETA_INFERENCE_ENDPOINT",
-            "THETA_INFERENCE_AUTH_TOKEN or THETA_INFERENCE_AUTH_USER/PASS",
-        ],
-        missing: Some(inference_missing),
+        needs: INFERENCE_NEEDS,
         probe: Some(inference::probe),
         commands: &[&inference::Models, &inference::Chat, &inference::Ready],
         ..Family::EMPTY
@@ -557,8 +505,7 @@ pub static FAMILIES: &[Family] = &[
         title: "Video API",
         blurb: "Theta Video API: videos, uploads, live streams and edge ingestors. Needs THETA_VIDEO_SA_ID and THETA_VIDEO_SA_SECRET.",
         example: "theta.video.list",
-        requires: &["THETA_VIDEO_SA_ID", "THETA_VIDEO_SA_SECRET"],
-        missing: Some(video_missing),
+        needs: VIDEO_NEEDS,
         probe: Some(video::probe),
         commands: &[
             &video::List,
@@ -591,23 +538,7 @@ pub static PACK: Pack = Pack {
         VIDEO_SA_ID,
         VIDEO_SA_SECRET,
     ],
-    settings: &[
-        Setting {
-            name: PROJECT_ID_VAR,
-            description: "Project id (prj_...) for the controller commands.",
-            plugin_key: Some("ecProjectId"),
-        },
-        Setting {
-            name: ORG_ID_VAR,
-            description: "Organization id for billing.",
-            plugin_key: Some("orgId"),
-        },
-        Setting {
-            name: INFERENCE_ENDPOINT_VAR,
-            description: "URL of a dedicated inference deployment (https, *.thetaedgecloud.com).",
-            plugin_key: Some("inferenceEndpoint"),
-        },
-    ],
+    settings: &[PROJECT_ID, ORG_ID, INFERENCE_ENDPOINT],
     families: FAMILIES,
     field_code: default_field_code,
     endpoint_arg: Some((
@@ -626,13 +557,105 @@ pub static PACK: Pack = Pack {
         description: "Theta EdgeCloud from OpenClaw: on-demand AI models, dedicated endpoints, GPU deployments, video and billing, with dry-run previews.",
         homepage: crate::artifacts::release::REPOSITORY,
         emoji: "🟣",
-        primary_env: "THETA_EC_API_KEY",
+        primary: EC_API_KEY,
         body: include_str!("skill_body.md"),
         plugin_name: "Theta EdgeCloud",
         plugin_description: "Theta EdgeCloud tools (on-demand models, deployments, dedicated endpoints, video, billing) backed by the theta-skill binary.",
         package_name: "theta-edgecloud-openclaw-plugin",
     },
     providers: providers::PROVIDERS,
+    checklist: Checklist {
+        steps: &[
+            Step {
+                title: "Log in at https://www.thetaedgecloud.com/ (create an account if needed).",
+                needs: &[],
+                optional: false,
+            },
+            Step {
+                title: "Open Account -> Projects, select (or create) a project and copy its id (prj_...) into THETA_EC_PROJECT_ID.",
+                needs: &[Need::Setting(&PROJECT_ID)],
+                optional: false,
+            },
+            Step {
+                title: "In that project, Create API Key and set it as THETA_EC_API_KEY (in OpenClaw: skills.entries.theta-edgecloud.apiKey, or the plugin's ecApiKey).",
+                needs: &[Need::Secret(EC_API_KEY)],
+                optional: false,
+            },
+            Step {
+                title: "Optional, for billing: set THETA_ORG_ID to your organization id.",
+                needs: &[Need::Setting(&ORG_ID)],
+                optional: true,
+            },
+            Step {
+                title: "Optional, for GPU nodes and project billing (theta.gpu.*, theta.billing.projectBalance/usage/topUps.list/pricing): nothing more to set; they use THETA_EC_API_KEY and THETA_EC_PROJECT_ID on Theta's v1 controller, which is beta (https://controller-beta.thetaedgecloud.com; THETA_CONTROLLER_V1_BASE_URL overrides it, THETA_CONTROLLER_BASE_URL does not).",
+                needs: CONTROLLER_NEEDS,
+                optional: true,
+            },
+            Step {
+                title: "Optional, for on-demand models: create a key under On-demand Model APIs -> API Key (https://www.thetaedgecloud.com/dashboard/api-keys) and set THETA_ONDEMAND_API_TOKEN (or THETA_ONDEMAND_API_KEY).",
+                needs: &[Need::Secret(ONDEMAND_TOKEN)],
+                optional: true,
+            },
+            Step {
+                title: "Optional, for a dedicated inference endpoint: set THETA_INFERENCE_ENDPOINT and THETA_INFERENCE_AUTH_TOKEN (or THETA_INFERENCE_AUTH_USER and THETA_INFERENCE_AUTH_PASS).",
+                needs: INFERENCE_NEEDS,
+                optional: true,
+            },
+            Step {
+                title: "Optional, for the Video API: set THETA_VIDEO_SA_ID and THETA_VIDEO_SA_SECRET from your service account at https://www.thetavideoapi.com/.",
+                needs: VIDEO_NEEDS,
+                optional: true,
+            },
+            Step {
+                title: "Run theta.auth.capabilities to verify which command families your credentials unlock.",
+                needs: &[],
+                optional: false,
+            },
+        ],
+        links: &[
+            ("thetaDashboard", "https://www.thetaedgecloud.com/"),
+            ("apiKeyDoc", "https://docs.thetatoken.org/docs/edgecloud-api-keys"),
+            ("ondemandApiKeys", "https://www.thetaedgecloud.com/dashboard/api-keys"),
+            ("videoApi", "https://www.thetavideoapi.com/"),
+        ],
+        notes: &[
+            "confirm: false on theta.gpu.deployments.create/start/stop/delete previews that call without sending it.",
+        ],
+    },
+};
+
+/// The project id (`prj_…`) of the project-scoped commands, or their `projectId`.
+pub const PROJECT_ID: Setting = Setting {
+    plugin_key: Some("ecProjectId"),
+    arg: Some("projectId"),
+    check: Some(SettingCheck {
+        usable: is_project_id,
+        expected: "it must look like prj_... (letters, digits and underscores)",
+    }),
+    ..Setting::new(
+        PROJECT_ID_VAR,
+        "Project id (prj_...) for the controller commands.",
+    )
+};
+
+/// The organization id of the billing commands, or their `orgId`.
+pub const ORG_ID: Setting = Setting {
+    plugin_key: Some("orgId"),
+    arg: Some("orgId"),
+    check: Some(SettingCheck {
+        usable: is_identifier,
+        expected: "letters, numbers, dot, underscore, colon and hyphen only",
+    }),
+    ..Setting::new(ORG_ID_VAR, "Organization id for billing.")
+};
+
+/// The URL of a dedicated inference deployment.
+pub const INFERENCE_ENDPOINT: Setting = Setting {
+    plugin_key: Some("inferenceEndpoint"),
+    ..Setting::new(
+        INFERENCE_ENDPOINT_VAR,
+        "URL of a dedicated inference deployment (https, *.thetaedgecloud.com).",
+    )
 };
 
 #[cfg(test)]

@@ -12,9 +12,9 @@ use crate::code::ErrorCode;
 use crate::command::{Command, Ctx, Preview, SecretNeed};
 use crate::error::Error;
 use crate::http::ApiRequest;
-use crate::pack::{Family, Pack, Setting, SkillMeta};
+use crate::pack::{Checklist, Family, Pack, Setting, SkillMeta, Step};
 use crate::vocab::{
-    AuthScheme, Effect, HostRule, Origin, SecretDef, SecretName, Service, ServiceDef,
+    AuthScheme, Effect, HostRule, Need, Origin, SecretDef, SecretName, Service, ServiceDef,
 };
 
 /// The API token.
@@ -39,7 +39,6 @@ pub const API: Service = Service::new(&ServiceDef {
         invalid_code: ErrorCode::pack_failure("INVALID_TINY_BASE_URL"),
     },
     auth: AuthScheme::Bearer(TOKEN),
-    credential_hint: "TINY_TOKEN",
     ..ServiceDef::NONE
 });
 
@@ -140,16 +139,15 @@ pub static PACK: Pack = Pack {
     services: &[API],
     secrets: &[TOKEN],
     settings: &[Setting {
-        name: "TINY_REGION",
-        description: "Region.",
         plugin_key: Some("region"),
+        ..Setting::new("TINY_REGION", "Region.")
     }],
     families: &[Family {
         name: "things",
         title: "Things",
         blurb: "Things. Needs TINY_TOKEN.",
         example: "tiny.things.get",
-        requires: &["TINY_TOKEN"],
+        needs: &[Need::Secret(TOKEN)],
         commands: &[&Get, &Buy],
         ..Family::EMPTY
     }],
@@ -162,11 +160,20 @@ pub static PACK: Pack = Pack {
         description: "Tiny Cloud from OpenClaw.",
         homepage: "https://tiny.example",
         emoji: "🔹",
-        primary_env: "TINY_TOKEN",
+        primary: TOKEN,
         body: "# Tiny\n\n{{GATED}}\n\n{{FAMILIES}}\n",
         plugin_name: "Tiny",
         plugin_description: "Tiny tools.",
         package_name: "tiny-openclaw-plugin",
     },
     providers: crate::pack::Providers::NONE,
+    checklist: Checklist {
+        steps: &[Step {
+            title: "Create a token in the Tiny console and set it as TINY_TOKEN.",
+            needs: &[Need::Secret(TOKEN)],
+            optional: false,
+        }],
+        links: &[("console", "https://tiny.example/console")],
+        notes: &[],
+    },
 };

@@ -5,7 +5,7 @@ mod capabilities;
 mod setup;
 
 pub use capabilities::Capabilities;
-pub use setup::{Setup, SetupOutput};
+pub use setup::Setup;
 
 use schemars::JsonSchema;
 use serde::Deserialize;
