@@ -13,29 +13,8 @@ use serde_json::{Map, Value, json};
 
 use crate::command::Ctx;
 use crate::pack::{Pack, UnmetBecause, unmet};
+pub use crate::vocab::{Checklist, Step};
 use crate::vocab::{Need, Origin};
-
-/// A pack's first-run checklist: its words; the core judges it.
-#[derive(Debug, Clone, Copy)]
-pub struct Checklist {
-    /// The steps, in order.
-    pub steps: &'static [Step],
-    /// Where to sign up, create keys, read docs: `(name, url)`.
-    pub links: &'static [(&'static str, &'static str)],
-    /// Safety notes shown after the steps (the core adds the dry-run one).
-    pub notes: &'static [&'static str],
-}
-
-/// One step of the checklist.
-#[derive(Debug, Clone, Copy)]
-pub struct Step {
-    /// What to do, for people.
-    pub title: &'static str,
-    /// What the step sets. Empty: a step only the user can do (`manual`).
-    pub needs: &'static [Need],
-    /// Whether the baseline can do without it.
-    pub optional: bool,
-}
 
 /// The checklist as judged for this run.
 #[derive(Debug, Serialize)]
@@ -214,7 +193,7 @@ fn env_report(pack: &Pack) -> Value {
         &pack.var("LOG"),
         "Log filter for stderr (e.g. debug).".to_owned(),
     );
-    json!({ "required": required, "optional": optional })
+    json!({ "baselineRequired": required, "optional": optional })
 }
 
 /// The pack's `<pack>.auth.capabilities`, when it has one.
@@ -304,7 +283,7 @@ mod tests {
     #[test]
     fn the_report_lists_every_variable_with_what_it_does() {
         let report = judged(&[], Secrets::default(), Vec::new());
-        assert_eq!(report["env"]["required"], json!(["DEMO_TOKEN"]));
+        assert_eq!(report["env"]["baselineRequired"], json!(["DEMO_TOKEN"]));
         let optional: Vec<&str> = report["env"]["optional"]
             .as_array()
             .into_iter()

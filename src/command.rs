@@ -689,3 +689,19 @@ pub fn credential_statuses(
     }
     out
 }
+
+/// The arguments of a command that takes none (`{}`; anything else is refused).
+#[derive(Debug, serde::Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoArgs {}
+
+/// What a command's file needs, in one import: `use crate::command::prelude::*;` (the trait,
+/// its context and declarations, the error type, requests, and what typed arguments derive).
+pub mod prelude {
+    pub use super::{Command, Ctx, Effect, NoArgs, Preview, SecretNeed, Service};
+    pub use crate::error::Error;
+    pub use crate::http::ApiRequest;
+    pub use schemars::JsonSchema;
+    pub use serde::Deserialize;
+    pub use serde_json::{Value, json};
+}

@@ -17,13 +17,12 @@ use futures_util::future::{BoxFuture, join_all};
 use serde::Serialize;
 use serde_json::{Value, json};
 
-pub use crate::checklist::{Checklist, Step};
 use crate::code::ErrorCode;
 use crate::command::{Ctx, DynCommand};
 use crate::config::EnvSpec;
 use crate::error::Error;
 pub use crate::providers::Providers;
-pub use crate::vocab::{Need, Setting, SettingCheck};
+pub use crate::vocab::{Checklist, Need, Setting, SettingCheck, Step};
 use crate::vocab::{SecretName, Service};
 
 /// What a family's probe found.
@@ -143,7 +142,7 @@ pub struct Pack {
     pub help_examples: &'static str,
     /// The OpenClaw skill and plugin.
     pub skill: SkillMeta,
-    /// The first-run checklist's words (`<pack>.setup`, judged by [`crate::checklist`]).
+    /// The first-run checklist's words (`<pack>.setup`, judged by `crate::checklist`).
     pub checklist: Checklist,
     /// The OpenClaw provider the plugin registers besides its tools: which command fills
     /// which of OpenClaw's own slots ([`Providers::NONE`]: none).

@@ -416,6 +416,28 @@ impl Setting {
     }
 }
 
+/// A pack's first-run checklist: its words; the core judges it.
+#[derive(Debug, Clone, Copy)]
+pub struct Checklist {
+    /// The steps, in order.
+    pub steps: &'static [Step],
+    /// Where to sign up, create keys, read docs: `(name, url)`.
+    pub links: &'static [(&'static str, &'static str)],
+    /// Safety notes shown after the steps (the core adds the dry-run one).
+    pub notes: &'static [&'static str],
+}
+
+/// One step of the checklist.
+#[derive(Debug, Clone, Copy)]
+pub struct Step {
+    /// What to do, for people.
+    pub title: &'static str,
+    /// What the step sets. Empty: a step only the user can do (`manual`).
+    pub needs: &'static [Need],
+    /// Whether the baseline can do without it.
+    pub optional: bool,
+}
+
 /// What a family (or a step of the first-run checklist) needs before its commands can run,
 /// in terms of the pack's own declarations: the core derives from it every place that names
 /// the requirement (the capabilities report's `required` and `missing`, the checklist's

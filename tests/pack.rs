@@ -1,5 +1,6 @@
 //! The core is pack-agnostic: the example pack `tiny` (`src/skills/tiny`, built for tests only:
-//! one service on a wiremock fake, one secret, one read-only and one paid command) runs through
+//! one service on a wiremock fake, one secret, its checklist and capabilities report, one
+//! read-only and one paid command) runs through
 //! the same dispatcher, dry-run gate, secret chain, redaction, schema checks, CLI and artifact
 //! generators as the real skills, and nothing of another pack leaks into it. Being in
 //! `skills::PACKS`, it is also covered by every suite that loops over the packs.
@@ -288,8 +289,16 @@ fn the_cli_lists_describes_and_bundles_only_this_pack() {
         .iter()
         .map(|c| c["id"].as_str().unwrap())
         .collect();
-    assert_eq!(ids, ["tiny.things.get", "tiny.things.buy"]);
-    assert_eq!(list[1]["credentials"][0]["name"], json!("TINY_TOKEN"));
+    assert_eq!(
+        ids,
+        [
+            "tiny.setup",
+            "tiny.auth.capabilities",
+            "tiny.things.get",
+            "tiny.things.buy"
+        ]
+    );
+    assert_eq!(list[3]["credentials"][0]["name"], json!("TINY_TOKEN"));
 
     let (status, out) = cli(&["schema", "buy_things"]);
     assert_eq!(status, 0);
@@ -328,4 +337,67 @@ fn the_cli_lists_describes_and_bundles_only_this_pack() {
     )));
     let plugin = &files[std::path::Path::new("tiny-plugin/index.js")];
     assert!(plugin.contains("\"tiny_things_buy\"") && !unreleased(plugin).contains("theta"));
+}
+
+#[tokio::test]
+async fn the_checklist_and_the_capabilities_come_from_the_declarations() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/me"))
+        .and(header("authorization", format!("Bearer {CANARY}").as_str()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"user": "u1"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let setup = runtime(&server, &[])
+        .run("tiny.setup", json!({}), false)
+        .await
+        .to_json();
+    assert_eq!(setup["result"]["ready"], json!(false), "{setup:#}");
+    assert_eq!(setup["result"]["checklist"][0]["status"], json!("todo"));
+    assert_eq!(
+        setup["result"]["checklist"][0]["env"],
+        json!(["TINY_TOKEN"])
+    );
+    assert_eq!(setup["result"]["checklist"][1]["status"], json!("manual"));
+    assert_eq!(
+        setup["result"]["env"]["baselineRequired"],
+        json!(["TINY_TOKEN"])
+    );
+    assert_eq!(setup["result"]["next"], json!("tiny.auth.capabilities"));
+    let with_token = runtime(&server, &[("TINY_TOKEN", CANARY)]);
+    let setup = with_token
+        .run("tiny.setup", json!({}), false)
+        .await
+        .to_json();
+    assert_eq!(setup["result"]["ready"], json!(true), "{setup:#}");
+    assert_eq!(setup["result"]["families"][0]["configured"], json!(true));
+
+    let unset = runtime(&server, &[])
+        .run("tiny.auth.capabilities", json!({}), false)
+        .await
+        .to_json();
+    let things = &unset["result"]["capabilities"][0];
+    assert_eq!(things["name"], json!("things"), "{unset:#}");
+    assert_eq!(things["required"], json!(["TINY_TOKEN"]));
+    assert_eq!(things["missing"], json!(["TINY_TOKEN"]));
+    assert_eq!(requests(&server).await, 0, "no probe without the token");
+
+    let dry = with_token
+        .run("tiny.auth.capabilities", json!({}), true)
+        .await
+        .to_json();
+    assert_eq!(dry["result"]["capabilities"][0]["verified"], json!(false));
+    assert_eq!(requests(&server).await, 0, "no probe in dry-run");
+
+    let live = with_token
+        .run("tiny.auth.capabilities", json!({}), false)
+        .await
+        .to_json();
+    let things = &live["result"]["capabilities"][0];
+    assert_eq!(things["verified"], json!(true), "{live:#}");
+    assert_eq!(things["probe"], json!("GET /me"));
+    assert_eq!(things["sample"], json!({"keys": ["user"]}));
+    assert_eq!(requests(&server).await, 1);
 }

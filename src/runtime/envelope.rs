@@ -47,7 +47,7 @@ impl Request {
             ))));
         }
         let command = match map.remove("command") {
-            Some(Value::String(c)) if !c.trim().is_empty() => c.trim().to_owned(),
+            Some(Value::String(c)) => command_name(&c).map_err(fail)?,
             Some(_) => return Err(fail(invalid("`command` must be a non-empty string."))),
             None => {
                 return Err(fail(
@@ -56,11 +56,7 @@ impl Request {
                 ));
             }
         };
-        let args = match map.remove("args") {
-            None | Some(Value::Null) => Value::Object(Map::new()),
-            Some(obj @ Value::Object(_)) => obj,
-            Some(_) => return Err(fail(invalid("Command args must be an object."))),
-        };
+        let args = command_args(map.remove("args")).map_err(fail)?;
         let dry_run = match map.remove("dryRun") {
             None | Some(Value::Null) => false,
             Some(Value::Bool(b)) => b,
@@ -92,6 +88,36 @@ impl Request {
             secrets,
             warnings,
         })
+    }
+
+    /// A request without an envelope (the `run` subcommand): `command` with `args`, and
+    /// dry-run as the caller asked for it; checked as an envelope's fields are.
+    pub fn for_command(command: &str, args: Value, dry_run: bool) -> Result<Self, Error> {
+        Ok(Self {
+            id: None,
+            command: command_name(command)?,
+            args: command_args(Some(args))?,
+            dry_run,
+            secrets: HostSecrets::default(),
+            warnings: Vec::new(),
+        })
+    }
+}
+
+/// A command name: trimmed, not empty.
+fn command_name(name: &str) -> Result<String, Error> {
+    match name.trim() {
+        "" => Err(invalid("`command` must be a non-empty string.")),
+        name => Ok(name.to_owned()),
+    }
+}
+
+/// A command's arguments: an object (absent or `null` is `{}`).
+fn command_args(args: Option<Value>) -> Result<Value, Error> {
+    match args {
+        None | Some(Value::Null) => Ok(Value::Object(Map::new())),
+        Some(obj @ Value::Object(_)) => Ok(obj),
+        Some(_) => Err(invalid("Command args must be an object.")),
     }
 }
 

@@ -144,12 +144,10 @@ impl Runtime {
         dry_run: bool,
         hooks: Hooks,
     ) -> Response {
-        let mut envelope = serde_json::Map::new();
-        envelope.insert("command".into(), Value::String(command.to_owned()));
-        envelope.insert("args".into(), args);
-        envelope.insert("dryRun".into(), Value::Bool(dry_run));
-        self.handle_observed(Value::Object(envelope), None, hooks)
-            .await
+        match Request::for_command(command, args, dry_run) {
+            Ok(request) => self.dispatch_observed(request, None, hooks).await,
+            Err(error) => Response::failure(None, None, error),
+        }
     }
 
     /// The dispatcher (design §3).

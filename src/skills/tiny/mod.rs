@@ -1,21 +1,21 @@
 //! Tiny Cloud: an example pack, built only with the `example-pack` feature (which the test
 //! build turns on through the crate's own dev-dependency), so it is in [`super::PACKS`] for
 //! every suite and in no release. One service (`TINY_BASE_URL`, Bearer `TINY_TOKEN`), one
-//! setting, one read-only and one paid command: the smallest pack the core accepts. Every
-//! suite that loops over the packs covers it; `tests/pack.rs` checks its behaviour.
+//! setting, its first-run checklist and capabilities report, one read-only and one paid
+//! command: a complete small pack. Every suite that loops over the packs covers it;
+//! `tests/pack.rs` checks its behaviour, and `docs/adding-a-skill.md` quotes it (a test
+//! checks that the guide's code is this code).
 
-use schemars::JsonSchema;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use futures_util::future::BoxFuture;
 
+use crate::checklist::{self, SetupOutput};
 use crate::code::ErrorCode;
-use crate::command::{Command, Ctx, Preview, SecretNeed};
-use crate::error::Error;
-use crate::http::ApiRequest;
-use crate::pack::{Checklist, Family, Pack, Setting, SkillMeta, Step};
-use crate::vocab::{
-    AuthScheme, Effect, HostRule, Need, Origin, SecretDef, SecretName, Service, ServiceDef,
+use crate::command::prelude::*;
+use crate::pack::{
+    CapabilitiesOutput, CapabilityProbe, Checklist, Family, Pack, Setting, SkillMeta, Step,
+    capabilities_report, sample_of,
 };
+use crate::vocab::{AuthScheme, HostRule, Need, Origin, SecretDef, SecretName, ServiceDef};
 
 /// The API token.
 pub const TOKEN: SecretName = SecretName::new(&SecretDef {
@@ -47,6 +47,63 @@ pub const RUNTIME: Service = Service::new(&ServiceDef {
     name: "tiny-runtime",
     ..ServiceDef::NONE
 });
+
+/// What the things need: the token.
+const TOKEN_NEEDED: &[Need] = &[Need::Secret(TOKEN)];
+
+/// `tiny.setup`: the first-run checklist, judged by the core from `PACK.checklist`.
+#[derive(Debug, Clone, Copy)]
+pub struct Setup;
+
+impl Command for Setup {
+    const ID: &'static str = "tiny.setup";
+    const EFFECT: Effect = Effect::ReadOnly;
+    const SUMMARY: &'static str = "Shows the first-run checklist (offline, no token needed).";
+    const SERVICE: Service = RUNTIME;
+    const SECRETS: &'static [SecretNeed] = &[SecretNeed::presence(TOKEN)];
+    type Args = NoArgs;
+    type Output = SetupOutput;
+
+    async fn run(&self, ctx: &Ctx<'_>, _args: NoArgs) -> Result<SetupOutput, Error> {
+        Ok(checklist::report(ctx, &PACK))
+    }
+}
+
+/// `tiny.auth.capabilities`: which families the token unlocks, verified by free probes.
+#[derive(Debug, Clone, Copy)]
+pub struct Capabilities;
+
+impl Command for Capabilities {
+    const ID: &'static str = "tiny.auth.capabilities";
+    const EFFECT: Effect = Effect::ReadOnly;
+    const SUMMARY: &'static str =
+        "Reports which families the token unlocks, verified by free probes.";
+    const SERVICE: Service = RUNTIME;
+    const SECRETS: &'static [SecretNeed] = &[SecretNeed::optional(TOKEN)];
+    // In dry-run no probe is sent, so no secret value is asked of the host either.
+    const OFFLINE_IN_DRY_RUN: bool = true;
+    type Args = NoArgs;
+    type Output = CapabilitiesOutput;
+
+    async fn run(&self, ctx: &Ctx<'_>, _args: NoArgs) -> Result<CapabilitiesOutput, Error> {
+        Ok(capabilities_report(ctx, PACK.families, &json!({})).await)
+    }
+}
+
+/// The things' probe: `GET /me`, free.
+fn probe<'a>(ctx: &'a Ctx<'a>, _args: &'a Value) -> BoxFuture<'a, Result<CapabilityProbe, Error>> {
+    Box::pin(async move {
+        let answer = ctx
+            .client(API)?
+            .send(&ApiRequest::get(&["me"]).max_retries(0))
+            .await?
+            .json_value()?;
+        Ok(CapabilityProbe::Verified {
+            probe: "GET /me".to_owned(),
+            sample: sample_of(&answer),
+        })
+    })
+}
 
 /// Arguments of `tiny.things.get`.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -142,15 +199,27 @@ pub static PACK: Pack = Pack {
         plugin_key: Some("region"),
         ..Setting::new("TINY_REGION", "Region.")
     }],
-    families: &[Family {
-        name: "things",
-        title: "Things",
-        blurb: "Things. Needs TINY_TOKEN.",
-        example: "tiny.things.get",
-        needs: &[Need::Secret(TOKEN)],
-        commands: &[&Get, &Buy],
-        ..Family::EMPTY
-    }],
+    families: &[
+        Family {
+            name: "firstRun",
+            title: "First run",
+            blurb: "The first-run checklist and which families the token unlocks.",
+            example: "tiny.setup",
+            reported: false,
+            commands: &[&Setup, &Capabilities],
+            ..Family::EMPTY
+        },
+        Family {
+            name: "things",
+            title: "Things",
+            blurb: "Things. Needs TINY_TOKEN.",
+            example: "tiny.things.get",
+            needs: TOKEN_NEEDED,
+            probe: Some(probe),
+            commands: &[&Get, &Buy],
+            ..Family::EMPTY
+        },
+    ],
     field_code: |field| (field == "id").then_some(ErrorCode::pack_request("INVALID_TINY_ID")),
     endpoint_arg: None,
     reads_local_files: false,
@@ -168,11 +237,18 @@ pub static PACK: Pack = Pack {
     },
     providers: crate::pack::Providers::NONE,
     checklist: Checklist {
-        steps: &[Step {
-            title: "Create a token in the Tiny console and set it as TINY_TOKEN.",
-            needs: &[Need::Secret(TOKEN)],
-            optional: false,
-        }],
+        steps: &[
+            Step {
+                title: "Create a token in the Tiny console and set it as TINY_TOKEN.",
+                needs: TOKEN_NEEDED,
+                optional: false,
+            },
+            Step {
+                title: "Run tiny.auth.capabilities to check what the token unlocks.",
+                needs: &[],
+                optional: false,
+            },
+        ],
         links: &[("console", "https://tiny.example/console")],
         notes: &[],
     },

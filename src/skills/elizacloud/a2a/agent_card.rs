@@ -1,10 +1,8 @@
 //! `elizacloud.agents.a2a.card`: Shows a public agent's A2A card: name, description, skills and display prices.
 
 use super::{AgentArgs, agent_get};
-use crate::command::{Command, Ctx, Effect, Service};
-use crate::error::Error;
+use crate::command::prelude::*;
 use crate::skills::elizacloud::{API, send_json};
-use serde_json::{Value, json};
 
 /// `elizacloud.agents.a2a.card`: `GET /api/agents/{id}/a2a` → the card of a public character
 /// with A2A enabled (404 unknown, 403 not public or A2A off). Public: no key is sent.

@@ -7,13 +7,9 @@
 //! retried. Sent once.
 
 use super::{agent_post, call, rpc};
-use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
-use crate::error::Error;
-use crate::http::ApiRequest;
+use crate::command::prelude::*;
 use crate::skills::elizacloud::{API, ID_PATTERN, KEY_REQUIRED, at_least, preview};
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
 use std::time::Duration;
 
 /// Who speaks.

@@ -1,10 +1,8 @@
 //! `elizacloud.agents.a2a.info`: Asks a public agent for its name, bio, category, tags and pricing (free, needs the key).
 
 use super::{AgentArgs, agent_post, call, rpc};
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
-use crate::error::Error;
+use crate::command::prelude::*;
 use crate::skills::elizacloud::{API, KEY_REQUIRED};
-use serde_json::{Value, json};
 
 /// `elizacloud.agents.a2a.info`: `POST /api/agents/{id}/a2a` JSON-RPC `getAgentInfo` →
 /// `{name, bio, category, tags, monetizationEnabled, markupPercentage}`. A POST that changes

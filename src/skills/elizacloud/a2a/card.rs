@@ -1,12 +1,9 @@
 //! `elizacloud.a2a.card`: Shows the elizaOS Cloud platform agent's A2A card: its skills, their billing and how to call them.
 
 use super::PLATFORM;
-use crate::command::{Command, Ctx, Effect, Service};
-use crate::error::Error;
-use crate::http::ApiRequest;
+use crate::command::prelude::*;
 use crate::skills::elizacloud::meta::NoArgs;
 use crate::skills::elizacloud::{API, send_json};
-use serde_json::Value;
 
 /// `elizacloud.a2a.card`: `GET /api/a2a` → the platform Agent Card (`skills[]`, each with its
 /// id, description, REST route and `billing.effect`). Public: no key is sent. Read-only, free.

@@ -13,12 +13,9 @@
 //! (insufficient credits included).
 
 use super::{TaskOutput, call, platform};
-use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
+use crate::command::prelude::*;
 use crate::error::{Error, ErrorCode};
-use crate::http::ApiRequest;
 use crate::skills::elizacloud::{API, ID_PATTERN, KEY_REQUIRED, at_least, preview};
-use schemars::JsonSchema;
-use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use std::time::Duration;
 

@@ -1,11 +1,8 @@
 //! `elizacloud.a2a.tasks.cancel`: Cancels an A2A task that has not finished yet.
 
 use super::{TaskArgs, TaskOutput, call, platform};
-use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
-use crate::error::Error;
-use crate::http::ApiRequest;
+use crate::command::prelude::*;
 use crate::skills::elizacloud::{API, KEY_REQUIRED, preview};
-use serde_json::{Value, json};
 
 fn cancel_request(id: &str) -> ApiRequest {
     platform("tasks/cancel", json!({"id": id}), Effect::Mutating)

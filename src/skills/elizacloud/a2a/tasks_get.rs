@@ -1,12 +1,9 @@
 //! `elizacloud.a2a.tasks.get`: Reads an A2A task, optionally waiting until it finishes.
 
 use super::{TaskOutput, call, platform};
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
-use crate::error::Error;
+use crate::command::prelude::*;
 use crate::poll::Schedule;
 use crate::skills::elizacloud::{API, ID_PATTERN, KEY_REQUIRED};
-use schemars::JsonSchema;
-use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use std::time::Duration;
 

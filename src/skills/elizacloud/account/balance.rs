@@ -1,11 +1,8 @@
 //! `elizacloud.credits.balance`: Shows the organization's elizaOS Cloud credit balance in USD.
 
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
-use crate::error::Error;
-use crate::http::ApiRequest;
+use crate::command::prelude::*;
 use crate::skills::elizacloud::meta::NoArgs;
 use crate::skills::elizacloud::{API, KEY_REQUIRED, send_json};
-use serde_json::Value;
 
 /// `elizacloud.credits.balance`: `GET /api/v1/credits/balance` → `{balance}` (USD).
 #[derive(Debug, Clone, Copy)]

@@ -1,11 +1,8 @@
 //! `elizacloud.billing.get`: Shows the auto top-up settings and their limits.
 
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
-use crate::error::Error;
-use crate::http::ApiRequest;
+use crate::command::prelude::*;
 use crate::skills::elizacloud::meta::NoArgs;
 use crate::skills::elizacloud::{API, KEY_REQUIRED, send_json};
-use serde_json::Value;
 
 /// `elizacloud.billing.get`.
 #[derive(Debug, Clone, Copy)]

@@ -1,12 +1,8 @@
 //! `elizacloud.billing.set`: Changes the auto top-up settings (enabled, amount, threshold).
 
-use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
-use crate::error::Error;
-use crate::http::ApiRequest;
+use crate::command::prelude::*;
 use crate::skills::elizacloud::{API, KEY_REQUIRED, codes, preview, send_json};
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
 
 /// Arguments of `elizacloud.billing.set`: at least one field.
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -3,15 +3,11 @@
 //! Every failure carries the `Idempotency-Key` it was sent with in `details.idempotencyKey`:
 //! a retry with that key gets the session the first attempt may have created, not a second.
 
-use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
-use crate::error::Error;
-use crate::http::ApiRequest;
+use crate::command::prelude::*;
 use crate::skills::elizacloud::{
     API, IDEMPOTENCY_KEY_PATTERN, KEY_REQUIRED, client, idempotency_key, keep_key, preview,
 };
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
 
 /// Arguments of `elizacloud.credits.checkout`.
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -1,11 +1,8 @@
 //! `elizacloud.keys.revokeCurrent`: Destructive: revokes the elizaOS Cloud API key making the call, so it stops working immediately.
 
-use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
-use crate::error::Error;
-use crate::http::ApiRequest;
+use crate::command::prelude::*;
 use crate::skills::elizacloud::meta::NoArgs;
 use crate::skills::elizacloud::{API, KEY_REQUIRED, preview, send_json};
-use serde_json::Value;
 
 fn revoke_request() -> ApiRequest {
     ApiRequest::delete(&["api", "v1", "api-keys", "current"], Effect::Mutating)

@@ -1,11 +1,8 @@
 //! `elizacloud.credits.summary`: Shows the credit summary: balance, auto top-up, agents and apps spending, and the last transactions.
 
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
-use crate::error::Error;
-use crate::http::ApiRequest;
+use crate::command::prelude::*;
 use crate::skills::elizacloud::meta::NoArgs;
 use crate::skills::elizacloud::{API, KEY_REQUIRED, send_json};
-use serde_json::Value;
 
 /// `elizacloud.credits.summary`: `GET /api/v1/credits/summary` (organization, auto top-up,
 /// recent transactions, pricing with `creditsPerDollar`, display only).

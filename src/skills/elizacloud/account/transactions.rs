@@ -1,12 +1,7 @@
 //! `elizacloud.credits.transactions`: Lists credit transactions (debits negative, USD), newest first.
 
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
-use crate::error::Error;
-use crate::http::ApiRequest;
+use crate::command::prelude::*;
 use crate::skills::elizacloud::{API, KEY_REQUIRED, send_json};
-use schemars::JsonSchema;
-use serde::Deserialize;
-use serde_json::{Value, json};
 
 /// Arguments of `elizacloud.credits.transactions`.
 #[derive(Debug, Deserialize, JsonSchema)]

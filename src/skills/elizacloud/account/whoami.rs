@@ -1,11 +1,8 @@
 //! `elizacloud.whoami`: Shows the user and organization the elizaOS Cloud key belongs to.
 
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
-use crate::error::Error;
-use crate::http::ApiRequest;
+use crate::command::prelude::*;
 use crate::skills::elizacloud::meta::NoArgs;
 use crate::skills::elizacloud::{API, KEY_REQUIRED, send_json};
-use serde_json::Value;
 
 /// `elizacloud.whoami`: `GET /api/v1/user`. Read-only and free; works without an
 /// organization. The profile is returned as the server sends it (with

@@ -1,12 +1,8 @@
 //! `elizacloud.agents.create`: Creates (or reuses) a hosted agent; dedicated tiers are billed hourly and need the price accepted.
 
 use super::{Accepted, HOSTING_COST, PRICE_PATTERN, accepted, with_price};
-use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
-use crate::error::Error;
-use crate::http::ApiRequest;
+use crate::command::prelude::*;
 use crate::skills::elizacloud::{API, ID_PATTERN, KEY_REQUIRED, preview};
-use schemars::JsonSchema;
-use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 /// Arguments of `elizacloud.agents.create`.

@@ -1,11 +1,8 @@
 //! `elizacloud.agents.delete`: Destructive: deletes a hosted agent and its runtime; this cannot be undone.
 
 use super::{Accepted, AgentArgs, accepted};
-use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
-use crate::error::Error;
-use crate::http::ApiRequest;
+use crate::command::prelude::*;
 use crate::skills::elizacloud::{API, KEY_REQUIRED, preview};
-use serde_json::{Value, json};
 
 /// `elizacloud.agents.delete`: `DELETE /{id}` → 200 (shared runtime) or 202 job. Destructive.
 #[derive(Debug, Clone, Copy)]

@@ -1,10 +1,8 @@
 //! `elizacloud.agents.get`: Shows one hosted agent: status, tier, wallet and errors.
 
 use super::{AgentArgs, agents};
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
-use crate::error::Error;
+use crate::command::prelude::*;
 use crate::skills::elizacloud::{API, KEY_REQUIRED, send_json};
-use serde_json::{Value, json};
 
 /// `elizacloud.agents.get`.
 #[derive(Debug, Clone, Copy)]

@@ -1,10 +1,8 @@
 //! `elizacloud.jobs.get`: Shows one job's status (pending, in_progress, completed, failed) and result.
 
 use super::{JobArgs, job_request};
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
-use crate::error::Error;
+use crate::command::prelude::*;
 use crate::skills::elizacloud::{API, KEY_REQUIRED, send_json};
-use serde_json::{Value, json};
 
 /// `elizacloud.jobs.get`.
 #[derive(Debug, Clone, Copy)]

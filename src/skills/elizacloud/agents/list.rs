@@ -1,10 +1,8 @@
 //! `elizacloud.agents.list`: Lists the organization's hosted agents with their status and hosting cost.
 
 use super::agents;
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
-use crate::error::Error;
+use crate::command::prelude::*;
 use crate::skills::elizacloud::{API, KEY_REQUIRED, send_json};
-use serde_json::Value;
 
 /// `elizacloud.agents.list`.
 #[derive(Debug, Clone, Copy)]

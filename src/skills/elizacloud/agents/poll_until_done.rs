@@ -1,13 +1,10 @@
 //! `elizacloud.jobs.pollUntilDone`: Checks a job until it completes, fails, times out or runs out of attempts, backing off as it ages.
 
 use super::job_request;
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
-use crate::error::Error;
+use crate::command::prelude::*;
 use crate::poll::Schedule;
 use crate::skills::elizacloud::{API, ID_PATTERN, KEY_REQUIRED, send_json};
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
 use std::time::Duration;
 
 /// Arguments of `elizacloud.jobs.pollUntilDone`.

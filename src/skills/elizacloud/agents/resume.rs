@@ -1,13 +1,8 @@
 //! `elizacloud.agents.resume`: Resumes a suspended hosted agent, restarting its hourly billing.
 
 use super::{Accepted, HOSTING_COST, PRICE_PATTERN, accepted, action, with_price};
-use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
-use crate::error::Error;
-use crate::http::ApiRequest;
+use crate::command::prelude::*;
 use crate::skills::elizacloud::{API, ID_PATTERN, KEY_REQUIRED, preview};
-use schemars::JsonSchema;
-use serde::Deserialize;
-use serde_json::{Value, json};
 
 /// Arguments of `elizacloud.agents.resume`.
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -1,10 +1,8 @@
 //! `elizacloud.agents.suspend`: Suspends a hosted agent (stops it and its hourly billing); it can be resumed later.
 
 use super::{Accepted, AgentArgs, accepted, action};
-use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
-use crate::error::Error;
+use crate::command::prelude::*;
 use crate::skills::elizacloud::{API, KEY_REQUIRED, preview};
-use serde_json::{Value, json};
 
 /// `elizacloud.agents.suspend`: `POST /{id}/suspend` → 202 job, or 200 when already stopped.
 #[derive(Debug, Clone, Copy)]

@@ -1,12 +1,8 @@
 //! `elizacloud.discovery`: Searches the public directory of agents and MCP servers on elizaOS Cloud.
 
-use crate::command::{Command, Ctx, Effect, Service};
-use crate::error::Error;
-use crate::http::ApiRequest;
+use crate::command::prelude::*;
 use crate::skills::elizacloud::{API, codes, send_json};
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
 
 /// A directory entry type.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]

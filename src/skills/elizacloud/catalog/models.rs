@@ -1,11 +1,8 @@
 //! `elizacloud.models.list`: Lists the catalogue model ids that elizacloud.chat and elizacloud.embeddings accept.
 
-use crate::command::{Command, Ctx, Effect, Service};
-use crate::error::Error;
-use crate::http::ApiRequest;
+use crate::command::prelude::*;
 use crate::skills::elizacloud::meta::NoArgs;
 use crate::skills::elizacloud::{API, send_json};
-use serde_json::Value;
 
 /// `elizacloud.models.list`: `GET /api/v1/models` → `{object:"list", data:[…]}`.
 #[derive(Debug, Clone, Copy)]

@@ -1,11 +1,8 @@
 //! `elizacloud.pricing`: Shows the price list in USD: images, video, chat tokens, text to speech and more.
 
-use crate::command::{Command, Ctx, Effect, Service};
-use crate::error::Error;
-use crate::http::ApiRequest;
+use crate::command::prelude::*;
 use crate::skills::elizacloud::meta::NoArgs;
 use crate::skills::elizacloud::{API, send_json};
-use serde_json::Value;
 
 /// `elizacloud.pricing`: `GET /api/v1/pricing/summary`.
 #[derive(Debug, Clone, Copy)]

@@ -1,13 +1,8 @@
 //! `elizacloud.characters.create`: Creates a character from its JSON (name, bio, examples, style, settings, secrets).
 
 use super::{CHARACTERS, CharacterFields, mask_secrets, masked};
-use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
-use crate::error::Error;
-use crate::http::ApiRequest;
+use crate::command::prelude::*;
 use crate::skills::elizacloud::{API, KEY_REQUIRED, preview, send_json};
-use schemars::JsonSchema;
-use serde::Deserialize;
-use serde_json::{Value, json};
 
 /// Arguments of `elizacloud.characters.create`.
 #[derive(Debug, Deserialize, JsonSchema)]

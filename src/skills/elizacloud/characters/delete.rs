@@ -1,11 +1,8 @@
 //! `elizacloud.characters.delete`: Destructive: deletes one of the organization's characters; this cannot be undone.
 
 use super::{CHARACTERS, CharacterArgs};
-use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
-use crate::error::Error;
-use crate::http::ApiRequest;
+use crate::command::prelude::*;
 use crate::skills::elizacloud::{API, KEY_REQUIRED, preview, send_json};
-use serde_json::{Value, json};
 
 fn delete_request(id: &str) -> ApiRequest {
     ApiRequest::delete(CHARACTERS, Effect::Mutating).segment(id)

@@ -1,10 +1,8 @@
 //! `elizacloud.characters.get`: Shows one of the organization's characters, its secrets masked.
 
 use super::{CharacterArgs, character, mask_secrets};
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
-use crate::error::Error;
+use crate::command::prelude::*;
 use crate::skills::elizacloud::{API, KEY_REQUIRED, send_json};
-use serde_json::{Value, json};
 
 /// `elizacloud.characters.get`: `GET /api/my-agents/characters/{id}` → `{success, data:
 /// {character}}`; another organization's or an unknown id is a 404. Read-only, free.

@@ -1,13 +1,9 @@
 //! `elizacloud.characters.list`: Lists the organization's own characters, with search, category, sorting and pages.
 
 use super::{CHARACTERS, mask_secrets};
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
-use crate::error::Error;
-use crate::http::ApiRequest;
+use crate::command::prelude::*;
 use crate::skills::elizacloud::{API, KEY_REQUIRED, send_json};
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
 
 /// How to sort.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]

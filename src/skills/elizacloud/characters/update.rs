@@ -1,12 +1,9 @@
 //! `elizacloud.characters.update`: Changes some fields of a character, keeping the others (read, merge, replace).
 
 use super::{CHARACTERS, CharacterFields, character, mask_secrets, masked};
-use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
+use crate::command::prelude::*;
 use crate::error::{Error, ErrorCode};
-use crate::http::ApiRequest;
 use crate::skills::elizacloud::{API, ID_PATTERN, KEY_REQUIRED, codes, preview, send_json};
-use schemars::JsonSchema;
-use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 /// Arguments of `elizacloud.characters.update`.

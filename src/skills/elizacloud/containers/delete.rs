@@ -1,13 +1,8 @@
 //! `elizacloud.containers.delete`: Destructive: deletes a container (with purgeVolume, its data too); this cannot be undone.
 
 use super::item;
-use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
-use crate::error::Error;
-use crate::http::ApiRequest;
+use crate::command::prelude::*;
 use crate::skills::elizacloud::{API, ID_PATTERN, KEY_REQUIRED, preview, send_json};
-use schemars::JsonSchema;
-use serde::Deserialize;
-use serde_json::{Value, json};
 
 /// Arguments of `elizacloud.containers.delete`.
 #[derive(Debug, Deserialize, JsonSchema)]

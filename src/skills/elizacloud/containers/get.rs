@@ -1,10 +1,8 @@
 //! `elizacloud.containers.get`: Shows one container: status, image, URL, health and billing.
 
 use super::{ContainerArgs, containers};
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
-use crate::error::Error;
+use crate::command::prelude::*;
 use crate::skills::elizacloud::{API, KEY_REQUIRED, send_json};
-use serde_json::{Value, json};
 
 /// `elizacloud.containers.get`.
 #[derive(Debug, Clone, Copy)]

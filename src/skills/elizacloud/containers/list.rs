@@ -1,11 +1,9 @@
 //! `elizacloud.containers.list`: Lists the organization's containers with status, URL and billing.
 
 use super::containers;
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
-use crate::error::Error;
+use crate::command::prelude::*;
 use crate::skills::elizacloud::meta::NoArgs;
 use crate::skills::elizacloud::{API, KEY_REQUIRED, send_json};
-use serde_json::Value;
 
 /// `elizacloud.containers.list`.
 #[derive(Debug, Clone, Copy)]

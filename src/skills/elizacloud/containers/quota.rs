@@ -1,11 +1,9 @@
 //! `elizacloud.containers.quota`: Shows whether the organization may deploy another container.
 
 use super::containers;
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
-use crate::error::Error;
+use crate::command::prelude::*;
 use crate::skills::elizacloud::meta::NoArgs;
 use crate::skills::elizacloud::{API, KEY_REQUIRED, send_json};
-use serde_json::Value;
 
 /// `elizacloud.containers.quota`: `GET /api/v1/containers/quota` (under `quota`).
 #[derive(Debug, Clone, Copy)]

@@ -1,11 +1,8 @@
 //! `elizacloud.containers.restart`: Restarts a container (billing pauses while it redeploys).
 
 use super::{ContainerArgs, item};
-use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
-use crate::error::Error;
-use crate::http::ApiRequest;
+use crate::command::prelude::*;
 use crate::skills::elizacloud::{API, KEY_REQUIRED, preview, send_json};
-use serde_json::{Value, json};
 
 /// `elizacloud.containers.restart`: `PATCH /{id}` `{action:"restart"}`.
 #[derive(Debug, Clone, Copy)]

@@ -1,11 +1,8 @@
 //! `elizacloud.containers.stop`: Stops a container (and its daily billing) without deleting it.
 
 use super::{ContainerArgs, item};
-use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
-use crate::error::Error;
-use crate::http::ApiRequest;
+use crate::command::prelude::*;
 use crate::skills::elizacloud::{API, KEY_REQUIRED, preview, send_json};
-use serde_json::{Value, json};
 
 /// `elizacloud.containers.stop`: `DELETE /{id}?mode=stop` → `{success, container}`.
 #[derive(Debug, Clone, Copy)]

@@ -1,12 +1,7 @@
 //! `elizacloud.documents.query`: Searches the document store and returns the best-matching fragments.
 
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
-use crate::error::Error;
-use crate::http::ApiRequest;
+use crate::command::prelude::*;
 use crate::skills::elizacloud::{API, ID_PATTERN, KEY_REQUIRED, send_json};
-use schemars::JsonSchema;
-use serde::Deserialize;
-use serde_json::{Value, json};
 
 /// Arguments of `elizacloud.documents.query`.
 #[derive(Debug, Deserialize, JsonSchema)]

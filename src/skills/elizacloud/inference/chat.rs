@@ -19,11 +19,10 @@
 
 use std::time::Duration;
 
-use schemars::JsonSchema;
+use crate::command::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
 use crate::error::{Error, ErrorCode};
 use crate::http::sse::{self, ChatAggregate};
 use crate::http::{ApiRequest, ServiceClient};

@@ -1,12 +1,8 @@
 //! `elizacloud.embeddings`: Embeds texts with an elizaOS Cloud embedding model and returns the vectors and token usage.
 
-use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
-use crate::error::Error;
-use crate::http::ApiRequest;
+use crate::command::prelude::*;
 use crate::skills::elizacloud::{API, KEY_REQUIRED, preview, send_json};
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
 
 /// Arguments of `elizacloud.embeddings`.
 #[derive(Debug, Serialize, Deserialize, JsonSchema)]

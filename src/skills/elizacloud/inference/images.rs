@@ -1,12 +1,7 @@
 //! `elizacloud.images.generate`: Generates images from a prompt and returns their URLs and cost.
 
-use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
-use crate::error::Error;
-use crate::http::ApiRequest;
+use crate::command::prelude::*;
 use crate::skills::elizacloud::{API, KEY_REQUIRED, at_least, preview, send_json};
-use schemars::JsonSchema;
-use serde::Deserialize;
-use serde_json::{Value, json};
 use std::time::Duration;
 
 /// Arguments of `elizacloud.images.generate`.

@@ -1,14 +1,11 @@
 //! `elizacloud.voice.tts`: Turns text into speech and returns the audio as base64 with its content type.
 
-use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
+use crate::command::prelude::*;
 use crate::error::{Error, ErrorCode};
-use crate::http::ApiRequest;
 use crate::skills::elizacloud::{API, ID_PATTERN, KEY_REQUIRED, preview, send};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
 use std::time::Duration;
 
 /// An audio format.

@@ -1,12 +1,8 @@
 //! `elizacloud.video.generate`: Generates a video from a prompt (minutes); reports pending or unknown submissions instead of re-sending them.
 
-use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
-use crate::error::Error;
-use crate::http::ApiRequest;
+use crate::command::prelude::*;
 use crate::skills::elizacloud::{API, KEY_REQUIRED, at_least, preview, send};
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
 use std::time::Duration;
 
 /// Arguments of `elizacloud.video.generate`.

@@ -8,12 +8,9 @@
 //! only); at most 6 MiB each, OpenClaw's cap for images. Billed per image to the USD balance
 //! at the catalogue price (`elizacloud.pricing`); the images also land in the gallery.
 
-use schemars::JsonSchema;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use crate::command::prelude::*;
 
 use super::charged;
-use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
 use crate::error::{Error, ErrorCode};
 use crate::media::{self, GeneratedMedia};
 use crate::providers::{IMAGE_MAX_BYTES, Slot};

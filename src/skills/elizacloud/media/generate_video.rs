@@ -9,12 +9,9 @@
 //! `submission_unknown`: charged) is `ELIZACLOUD_VIDEO_NOT_DELIVERED` with both ids, never
 //! re-sent. Billed per video at the catalogue price (`elizacloud.pricing`).
 
-use schemars::JsonSchema;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use crate::command::prelude::*;
 
 use super::charged;
-use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
 use crate::error::{Error, ErrorCode};
 use crate::media::{self, GeneratedMedia};
 use crate::providers::{Slot, VIDEO_MAX_BYTES};

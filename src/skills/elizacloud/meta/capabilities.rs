@@ -1,11 +1,9 @@
 //! `elizacloud.auth.capabilities`: Reports which elizaOS Cloud command families the key unlocks, verified by free read-only probes.
 
 use super::NoArgs;
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
-use crate::error::Error;
+use crate::command::prelude::*;
 use crate::pack::{CapabilitiesOutput, capabilities_report};
 use crate::skills::elizacloud::{API_KEY, FAMILIES, RUNTIME};
-use serde_json::json;
 
 /// `elizacloud.auth.capabilities`.
 #[derive(Debug, Clone, Copy)]

@@ -3,8 +3,7 @@
 
 use super::NoArgs;
 use crate::checklist::{SetupOutput, report};
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
-use crate::error::Error;
+use crate::command::prelude::*;
 use crate::skills::elizacloud::{API_KEY, PACK, RUNTIME};
 
 /// `elizacloud.setup`.

@@ -25,7 +25,7 @@
 //! accepted the work (charged, kept for reconciliation) `ELIZACLOUD_RECONCILIATION_REQUIRED`.
 
 use super::{CloneType, VOICE};
-use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
+use crate::command::prelude::*;
 use crate::error::{Error, ErrorCode};
 use crate::files::{self, FileInfo, FileRules, FileSummary, LocalFile, kinds};
 use crate::http::{ApiRequest, FormPart, FormValue};
@@ -34,7 +34,6 @@ use crate::skills::elizacloud::{
     API, IDEMPOTENCY_KEY_PATTERN, KEY_REQUIRED, at_least, codes, idempotency_key, keep_key,
     preview, send,
 };
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use std::time::Duration;

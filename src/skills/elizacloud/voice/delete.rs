@@ -1,11 +1,8 @@
 //! `elizacloud.voice.delete`: Destructive: deletes a cloned voice at the provider and hides it from the list and from speech.
 
 use super::{VOICE, VoiceArgs};
-use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
-use crate::error::Error;
-use crate::http::ApiRequest;
+use crate::command::prelude::*;
 use crate::skills::elizacloud::{API, KEY_REQUIRED, preview, send_json};
-use serde_json::{Value, json};
 
 fn delete_request(id: &str) -> ApiRequest {
     ApiRequest::delete(VOICE, Effect::Mutating).segment(id)

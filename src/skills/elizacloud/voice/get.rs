@@ -1,11 +1,8 @@
 //! `elizacloud.voice.get`: Shows one voice of the organization, deleted ones included.
 
 use super::{VOICE, VoiceArgs};
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
-use crate::error::Error;
-use crate::http::ApiRequest;
+use crate::command::prelude::*;
 use crate::skills::elizacloud::{API, KEY_REQUIRED, send_json};
-use serde_json::{Value, json};
 
 /// `elizacloud.voice.get`: `GET /api/v1/voice/{uuid}` → `{success, voice}`; a deleted voice
 /// still answers (`isActive: false`). Read-only, free.

@@ -1,12 +1,9 @@
 //! `elizacloud.voice.jobs`: Lists voice clone jobs still running or awaiting reconciliation.
 
 use super::VOICE;
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
-use crate::error::Error;
-use crate::http::ApiRequest;
+use crate::command::prelude::*;
 use crate::skills::elizacloud::meta::NoArgs;
 use crate::skills::elizacloud::{API, KEY_REQUIRED, send_json};
-use serde_json::Value;
 
 /// `elizacloud.voice.jobs`: `GET /api/v1/voice/jobs` → `{jobs, total}`: only jobs still
 /// `pending`, `processing` or `reconciliation_required` (clones are synchronous, so the list

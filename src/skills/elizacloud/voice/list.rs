@@ -1,12 +1,8 @@
 //! `elizacloud.voice.list`: Lists the organization's voices, page by page.
 
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
-use crate::error::Error;
-use crate::http::ApiRequest;
+use crate::command::prelude::*;
 use crate::skills::elizacloud::{API, KEY_REQUIRED, send_json};
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
 
 /// A clone type.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]

@@ -11,13 +11,11 @@
 //! still have been charged.
 
 use super::VOICE;
-use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
-use crate::error::Error;
+use crate::command::prelude::*;
 use crate::files::{self, FileRules, FileSummary, LocalFile, kinds};
 use crate::http::{ApiRequest, FormPart, FormValue};
 use crate::schema::NO_CONTROL_PATTERN;
 use crate::skills::elizacloud::{API, KEY_REQUIRED, at_least, preview, send_json};
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use std::time::Duration;

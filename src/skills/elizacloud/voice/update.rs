@@ -1,12 +1,8 @@
 //! `elizacloud.voice.update`: Renames a voice or changes its description or provider settings.
 
 use super::{VOICE, VOICE_ID_PATTERN};
-use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
-use crate::error::Error;
-use crate::http::ApiRequest;
+use crate::command::prelude::*;
 use crate::skills::elizacloud::{API, KEY_REQUIRED, codes, preview, send_json};
-use schemars::JsonSchema;
-use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 /// Arguments of `elizacloud.voice.update`.

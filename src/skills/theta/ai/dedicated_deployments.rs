@@ -23,7 +23,7 @@ use std::collections::BTreeSet;
 use futures_util::future::join_all;
 use serde_json::{Map, Value, json};
 
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
+use crate::command::prelude::*;
 use crate::error::{Error, ErrorCode};
 use crate::skills::theta::controller::{ProjectArgs, get_ci, listed_items};
 use crate::skills::theta::deployments::{

@@ -3,13 +3,10 @@
 //! `GET https://controller.thetaedgecloud.com/cluster/list?project_id=<p>` with `x-api-key`.
 //! Read-only and free; the answer is returned as is.
 
+use crate::command::prelude::*;
 use crate::skills::theta;
 use crate::skills::theta::ThetaConfig;
-use serde_json::{Value, json};
 
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
-use crate::error::Error;
-use crate::http::ApiRequest;
 use crate::skills::theta::controller::ProjectArgs;
 
 /// `theta.ai.gpuCluster.list`.

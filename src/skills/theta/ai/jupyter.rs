@@ -4,12 +4,10 @@
 //! with `x-api-key` (on 404/405, the same on `/deployments/list`). Read-only and free; the
 //! answer is returned as is.
 
+use crate::command::prelude::*;
 use crate::skills::theta;
 use crate::skills::theta::ThetaConfig;
-use serde_json::{Value, json};
 
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
-use crate::error::Error;
 use crate::skills::theta::controller::ProjectArgs;
 use crate::skills::theta::deployments::list_deployments;
 

@@ -4,15 +4,10 @@
 //! with `x-api-key` — note the camelCase `projectId` this endpoint takes. Read-only and free;
 //! the answer is returned as is.
 
+use crate::command::prelude::*;
 use crate::skills::theta;
 use crate::skills::theta::ThetaConfig;
-use schemars::JsonSchema;
-use serde::Deserialize;
-use serde_json::{Value, json};
 
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
-use crate::error::Error;
-use crate::http::ApiRequest;
 use crate::schema::PROJECT_ID_PATTERN;
 
 /// Arguments.

@@ -3,16 +3,12 @@
 //! `GET https://api.thetaedgecloud.com/balance?orgID=<org>` with `x-api-key`. Read-only and
 //! free. The answer is returned as is: `body.balances` lists `{org_id, balance, …}`.
 
+use crate::command::prelude::*;
 use crate::skills::theta;
 use crate::skills::theta::ThetaConfig;
 use futures_util::future::BoxFuture;
-use schemars::JsonSchema;
-use serde::Deserialize;
-use serde_json::{Value, json};
 
 use crate::command::{Command, Ctx, Effect, Invoked, SecretNeed, Service};
-use crate::error::Error;
-use crate::http::ApiRequest;
 use crate::pack::{CapabilityProbe, sample_of};
 use crate::schema::IDENTIFIER_PATTERN;
 

@@ -14,8 +14,7 @@ use crate::skills::theta::codes;
 use serde::Serialize;
 use serde_json::{Number, Value, json};
 
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
-use crate::error::Error;
+use crate::command::prelude::*;
 
 use super::balance::{BalanceArgs, fetch_balance};
 

@@ -6,16 +6,13 @@
 //! or 5xx is reported, never retried (the deployment may exist; check
 //! `theta.deployments.list`). The answer is returned as is.
 
+use crate::command::prelude::*;
 use crate::skills::theta;
 use crate::skills::theta::codes;
 use crate::skills::theta::default_field_code;
-use schemars::JsonSchema;
-use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
 use crate::error::{Error, ErrorCode};
-use crate::http::ApiRequest;
 use crate::schema::PROJECT_ID_PATTERN;
 use crate::skills::theta::controller::payload_with_project;
 

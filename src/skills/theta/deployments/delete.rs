@@ -6,16 +6,12 @@
 //! a 404/405 proves nothing was done). Mutating and destructive. The answer is the parsed
 //! body (`{"status":"success"}` when the controller sends none).
 
+use crate::command::prelude::*;
 use crate::skills::theta;
 use crate::skills::theta::ThetaConfig;
 use crate::skills::theta::codes;
-use schemars::JsonSchema;
-use serde::Deserialize;
-use serde_json::{Value, json};
 
-use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
 use crate::error::{Error, ErrorCode};
-use crate::http::ApiRequest;
 use crate::schema::{IDENTIFIER_PATTERN, PROJECT_ID_PATTERN};
 use crate::skills::theta::controller::{PLURAL, SINGULAR, send_with_route_fallback};
 

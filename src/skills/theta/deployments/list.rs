@@ -6,14 +6,12 @@
 //! is returned as is: `body` is the array of deployments (`TemplateName`, `Shard`, `Suffix`,
 //! `Endpoint`, …).
 
+use crate::command::prelude::*;
 use crate::skills::theta;
 use crate::skills::theta::ThetaConfig;
 use futures_util::future::BoxFuture;
-use serde_json::{Value, json};
 
 use crate::command::{Command, Ctx, Effect, Invoked, SecretNeed, Service};
-use crate::error::Error;
-use crate::http::ApiRequest;
 use crate::pack::{CapabilityProbe, sample_of};
 use crate::skills::theta::controller::{ProjectArgs, send_with_route_fallback};
 

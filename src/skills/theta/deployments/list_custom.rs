@@ -3,13 +3,10 @@
 //! `GET https://controller.thetaedgecloud.com/deployment_template/list_custom_templates?project_id=<p>`
 //! with `x-api-key`. Read-only and free. The answer is returned as is.
 
+use crate::command::prelude::*;
 use crate::skills::theta;
 use crate::skills::theta::ThetaConfig;
-use serde_json::{Value, json};
 
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
-use crate::error::Error;
-use crate::http::ApiRequest;
 use crate::skills::theta::controller::ProjectArgs;
 
 /// `theta.deployments.listCustom`.

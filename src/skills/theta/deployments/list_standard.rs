@@ -5,16 +5,12 @@
 //! the templates (`id`, `name`, `category`, …); a template id goes into
 //! `theta.deployments.create`'s `payload.deployment_template_id`.
 
+use crate::command::prelude::*;
 use crate::skills::theta;
 use crate::skills::theta::codes;
 use crate::skills::theta::default_field_code;
-use schemars::JsonSchema;
-use serde::Deserialize;
-use serde_json::{Value, json};
 
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
 use crate::error::{Error, ErrorCode};
-use crate::http::ApiRequest;
 use crate::schema::IDENTIFIER_PATTERN;
 
 /// Arguments.

@@ -5,14 +5,8 @@
 //! free. The answer is returned as is: `body.vms` lists the VM types (`id` such as `vm_gt1`,
 //! GPU, memory, price).
 
+use crate::command::prelude::*;
 use crate::skills::theta;
-use schemars::JsonSchema;
-use serde::Deserialize;
-use serde_json::Value;
-
-use crate::command::{Command, Ctx, Effect, Service};
-use crate::error::Error;
-use crate::http::ApiRequest;
 
 /// No arguments.
 #[derive(Debug, Deserialize, JsonSchema)]

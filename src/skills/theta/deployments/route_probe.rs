@@ -5,13 +5,11 @@
 //! HTTP and network failures are reported in `attempts`, never raised: the probe's answer is
 //! the report. Missing credentials or project are still errors.
 
+use crate::command::prelude::*;
 use crate::skills::theta;
 use crate::skills::theta::ThetaConfig;
 use serde::Serialize;
-use serde_json::{Value, json};
 
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
-use crate::error::Error;
 use crate::skills::theta::controller::{PLURAL, ProjectArgs, SINGULAR};
 
 use super::list::list_request;

@@ -5,11 +5,8 @@
 //! 404/405 proves nothing was done). Mutating. The answer is the parsed body
 //! (`{"status":"success"}` when the controller sends none).
 
+use crate::command::prelude::*;
 use crate::skills::theta;
-use serde_json::{Value, json};
-
-use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
-use crate::error::Error;
 
 use super::{DeploymentAction, LifecycleArgs, lifecycle_preview, run_lifecycle};
 

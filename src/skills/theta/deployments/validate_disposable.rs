@@ -41,11 +41,10 @@ use std::future::Future;
 use std::pin::pin;
 use std::time::Duration;
 
-use schemars::JsonSchema;
+use crate::command::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
 use crate::error::{Error, ErrorCode};
 use crate::hooks::seconds;
 use crate::http::Auth;

@@ -4,14 +4,10 @@
 //! with `x-api-key`; the id is one encoded segment (`community_node/1` →
 //! `community_node%2F1`). Read-only and free; the result is the envelope's `body`.
 
+use crate::command::prelude::*;
 use crate::skills::theta;
-use schemars::JsonSchema;
-use serde::Deserialize;
-use serde_json::{Value, json};
 
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
 use crate::error::{Error, ErrorCode};
-use crate::http::ApiRequest;
 use crate::schema::PROJECT_ID_PATTERN;
 use crate::skills::theta::controller_v1::{self, NO_CONTROL_PATTERN, check_id, project_request};
 

@@ -4,12 +4,10 @@
 //! `GET https://controller-beta.thetaedgecloud.com/v1/projects/<p>/gpu-resources` with
 //! `x-api-key`. Read-only and free; the result is the envelope's `body`.
 
+use crate::command::prelude::*;
 use crate::skills::theta;
-use serde_json::{Value, json};
 
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
 use crate::error::{Error, ErrorCode};
-use crate::http::ApiRequest;
 use crate::skills::theta::controller_v1::{self, project_request};
 
 use super::V1ProjectArgs;

@@ -5,12 +5,10 @@
 //! with `x-api-key`. Read-only and free (also the `controller.v1` capability probe); the
 //! result is the envelope's `body`.
 
+use crate::command::prelude::*;
 use crate::skills::theta;
-use serde_json::{Value, json};
 
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
 use crate::error::{Error, ErrorCode};
-use crate::http::ApiRequest;
 use crate::skills::theta::controller_v1::{self, project_request};
 
 use super::V1ProjectArgs;

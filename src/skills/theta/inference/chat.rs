@@ -19,12 +19,10 @@
 use crate::skills::theta;
 use std::time::Duration;
 
-use schemars::JsonSchema;
-use serde::Deserialize;
+use crate::command::prelude::*;
 use serde_json::{Map, Value, json};
 
 use super::{SECRETS, annotate_unready, client, openai_path, segments};
-use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
 use crate::error::{Error, ErrorCode};
 use crate::http::sse::{self, ChatAggregate};
 use crate::http::{ApiRequest, ServiceClient, StreamingResponse};

@@ -5,14 +5,10 @@
 //! Read-only and free: retried on 502/503 by the HTTP layer; a 404/502/503 that remains is
 //! reported as `THETA_DEDICATED_ENDPOINT_UPSTREAM_UNREADY` (the deployment is warming up).
 
+use crate::command::prelude::*;
 use crate::skills::theta;
-use schemars::JsonSchema;
-use serde::Deserialize;
-use serde_json::Value;
 
 use super::{SECRETS, annotate_unready, client, openai_path, segments};
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
-use crate::error::Error;
 use crate::http::{ApiRequest, ServiceClient};
 
 /// No arguments: the endpoint comes from THETA_INFERENCE_ENDPOINT.
@@ -50,7 +46,6 @@ fn request(client: &ServiceClient<'_>) -> ApiRequest {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
 
     use super::*;
     use crate::schema;

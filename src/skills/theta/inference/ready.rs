@@ -16,16 +16,14 @@ use crate::skills::theta;
 use std::future::Future;
 use std::time::Duration;
 
-use schemars::JsonSchema;
+use crate::command::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use tokio::time::Instant;
 
 use super::{SECRETS, client, openai_path, segments};
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
 use crate::error::{Error, ErrorCode};
 use crate::hooks::seconds;
-use crate::http::ApiRequest;
 
 /// Default deadline.
 const DEFAULT_TIMEOUT: Duration = Duration::from_millis(120_000);

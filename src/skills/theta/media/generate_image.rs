@@ -10,12 +10,10 @@
 //! [`crate::media::GeneratedMedia`]: the files as base64, the request id and the cost the job
 //! reported. Prices: the embedded catalog's, in the preview (flux: 0.01 USD / image, observed).
 
-use schemars::JsonSchema;
-use serde::Deserialize;
+use crate::command::prelude::*;
 use serde_json::{Map, Value, json};
 
 use super::job;
-use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
 use crate::error::{Error, ErrorCode};
 use crate::media::{self, GeneratedMedia};
 use crate::providers::Slot;

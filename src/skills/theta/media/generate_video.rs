@@ -12,12 +12,10 @@
 //! OpenClaw's cap for videos). Prices: the embedded catalog's, in the preview (step_video:
 //! 0.20 USD / video, observed).
 
-use schemars::JsonSchema;
-use serde::Deserialize;
+use crate::command::prelude::*;
 use serde_json::{Map, Value, json};
 
 use super::job;
-use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
 use crate::error::{Error, ErrorCode};
 use crate::media::{self, GeneratedMedia};
 use crate::providers::Slot;

@@ -17,13 +17,12 @@
 //! itself when it is a string, or its `segments[].text` joined). Prices: the embedded
 //! catalog's, in the preview (whisper: a small fraction of a USD cent per clip, observed).
 
+use crate::command::prelude::*;
 use bytes::Bytes;
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::job;
-use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
 use crate::error::{Error, ErrorCode};
 use crate::http::{RequestPreview, sha256_hex};
 use crate::media;

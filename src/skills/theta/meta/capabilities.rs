@@ -7,12 +7,8 @@
 //! a dry-run report never claims a verification. The report itself is built by the core
 //! ([`crate::pack::capabilities_report`]).
 
-use schemars::JsonSchema;
-use serde::Deserialize;
-use serde_json::json;
+use crate::command::prelude::*;
 
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
-use crate::error::Error;
 use crate::pack::{CapabilitiesOutput, capabilities_report};
 use crate::schema::IDENTIFIER_PATTERN;
 use crate::skills::theta;

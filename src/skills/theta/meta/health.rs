@@ -11,12 +11,9 @@ use crate::skills::theta;
 use crate::skills::theta::ThetaConfig;
 use std::time::SystemTime;
 
-use schemars::JsonSchema;
+use crate::command::prelude::*;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
-use crate::error::Error;
 use crate::skills::theta::deployments;
 
 /// No arguments.

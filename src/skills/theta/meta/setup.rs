@@ -3,12 +3,9 @@
 //! credentials needed: values are never shown, only whether they are set (and, for a setting
 //! with a rule, usable).
 
-use schemars::JsonSchema;
-use serde::Deserialize;
+use crate::command::prelude::*;
 
 use crate::checklist::{SetupOutput, report};
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
-use crate::error::Error;
 use crate::skills::theta;
 
 /// No arguments.

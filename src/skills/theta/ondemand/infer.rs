@@ -24,16 +24,13 @@
 //! "No instances available" (`THETA_ONDEMAND_CAPACITY_EXHAUSTED`), 429 and connect failures
 //! are retried; a 502 or a timeout is not, since the request may be running and billed.
 
+use crate::command::prelude::*;
 use crate::skills::theta;
-use schemars::JsonSchema;
-use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::response::{decode, first_infer_request};
 use super::{catalog, timeouts};
-use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
 use crate::error::{Error, ErrorCode};
-use crate::http::ApiRequest;
 use crate::schema::IDENTIFIER_PATTERN;
 
 /// Arguments of `theta.ondemand.infer`.

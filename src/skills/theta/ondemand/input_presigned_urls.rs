@@ -8,15 +8,11 @@
 //! `upload_url` (outside this skill: it never reads local files), then pass `filename` as
 //! that field's value to `theta.ondemand.infer`.
 
+use crate::command::prelude::*;
 use crate::skills::theta;
-use schemars::JsonSchema;
-use serde::Deserialize;
-use serde_json::{Value, json};
 
 use super::catalog;
-use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
 use crate::error::{Error, ErrorCode};
-use crate::http::ApiRequest;
 use crate::schema::IDENTIFIER_PATTERN;
 
 /// Arguments of `theta.ondemand.inputPresignedUrls`. The field names may be given in any of

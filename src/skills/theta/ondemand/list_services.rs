@@ -14,16 +14,14 @@
 //! envelope's `warnings`) and the `error` that caused it. A configuration error (an unusable
 //! `THETA_ONDEMAND_API_BASE_URL`) is reported, not hidden behind the catalog.
 
+use crate::command::prelude::*;
 use crate::skills::theta;
 use crate::skills::theta::codes;
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::catalog::{self, CatalogEntry, Category, InputVar};
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
 use crate::error::{Error, ErrorCode};
-use crate::http::ApiRequest;
 
 /// Arguments of `theta.ondemand.listServices`.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]

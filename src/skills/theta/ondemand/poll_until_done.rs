@@ -33,14 +33,12 @@ use crate::skills::theta;
 use std::future::Future;
 use std::time::Duration;
 
-use schemars::JsonSchema;
+use crate::command::prelude::*;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
 
 use super::response::first_infer_request;
 use super::status;
 use super::timeouts::{DEFAULT_POLL, Render};
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
 use crate::error::{Error, ErrorCode};
 use crate::hooks::seconds;
 use crate::schema::IDENTIFIER_PATTERN;

@@ -4,14 +4,10 @@
 //! token; the answer `{status, body: {infer_requests: [{id, state, output?, error?, …}]}}` is
 //! returned as is. States: `pending`, `processing`, `success`, `error`. Read-only and free.
 
+use crate::command::prelude::*;
 use crate::skills::theta;
-use schemars::JsonSchema;
-use serde::Deserialize;
-use serde_json::{Value, json};
 
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
 use crate::error::{Error, ErrorCode};
-use crate::http::ApiRequest;
 use crate::schema::IDENTIFIER_PATTERN;
 
 /// Arguments of `theta.ondemand.status`.

@@ -5,14 +5,10 @@
 //! with `x-api-key`; each parameter is sent only when given. Read-only and free; the result is
 //! the envelope's `body`.
 
+use crate::command::prelude::*;
 use crate::skills::theta;
-use schemars::JsonSchema;
-use serde::Deserialize;
-use serde_json::{Value, json};
 
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
 use crate::error::{Error, ErrorCode};
-use crate::http::ApiRequest;
 use crate::schema::PROJECT_ID_PATTERN;
 use crate::skills::theta::controller_v1::{self, project_request};
 

@@ -6,14 +6,10 @@
 //! checked before anything is sent: real calendar dates, start ≤ end, at most 366 days.
 //! Read-only and free; the result is the envelope's `body`.
 
+use crate::command::prelude::*;
 use crate::skills::theta;
-use schemars::JsonSchema;
-use serde::Deserialize;
-use serde_json::{Value, json};
 
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
 use crate::error::{Error, ErrorCode};
-use crate::http::ApiRequest;
 use crate::schema::PROJECT_ID_PATTERN;
 use crate::skills::theta::controller_v1::{self, project_request};
 

@@ -4,15 +4,10 @@
 //! ingestors are `body.ingestors`. Pick one (its `id`) for `theta.video.ingestor.select`.
 //! Read-only and free.
 
+use crate::command::prelude::*;
 use crate::skills::theta;
-use schemars::JsonSchema;
-use serde::Deserialize;
-use serde_json::Value;
 
 use super::SECRETS;
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
-use crate::error::Error;
-use crate::http::ApiRequest;
 
 /// No arguments.
 #[derive(Debug, Deserialize, JsonSchema)]

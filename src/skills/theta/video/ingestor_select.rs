@@ -6,16 +6,13 @@
 //! `body` holds the RTMP `stream_server` and `stream_key` to push video to (the stream key is
 //! the user's to use, so it is returned as is). Mutating; gated by dry-run.
 
+use crate::command::prelude::*;
 use crate::skills::theta;
 use crate::skills::theta::codes;
-use schemars::JsonSchema;
-use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::SECRETS;
-use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
 use crate::error::{Error, ErrorCode};
-use crate::http::ApiRequest;
 use crate::schema::IDENTIFIER_PATTERN;
 
 /// Arguments.

@@ -6,16 +6,13 @@
 //! attach it with `theta.video.ingestor.select`, which returns the RTMP server and stream key.
 //! Mutating (billing starts only when video is streamed); gated by dry-run.
 
+use crate::command::prelude::*;
 use crate::skills::theta;
 use crate::skills::theta::codes;
-use schemars::JsonSchema;
-use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::SECRETS;
-use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
 use crate::error::{Error, ErrorCode};
-use crate::http::ApiRequest;
 
 /// Arguments.
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -3,15 +3,10 @@
 //! `GET https://api.thetavideoapi.com/stream/<streamId>` with the service-account headers.
 //! Read-only and free.
 
+use crate::command::prelude::*;
 use crate::skills::theta;
-use schemars::JsonSchema;
-use serde::Deserialize;
-use serde_json::{Value, json};
 
 use super::SECRETS;
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
-use crate::error::Error;
-use crate::http::ApiRequest;
 use crate::schema::IDENTIFIER_PATTERN;
 
 /// Arguments.

@@ -6,15 +6,10 @@
 //! `theta.video.videoCreate` as `source_upload_id`. Mutating (creates an upload slot), free;
 //! gated by dry-run.
 
+use crate::command::prelude::*;
 use crate::skills::theta;
-use schemars::JsonSchema;
-use serde::Deserialize;
-use serde_json::{Value, json};
 
 use super::SECRETS;
-use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
-use crate::error::Error;
-use crate::http::ApiRequest;
 
 /// No arguments.
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -7,16 +7,13 @@
 //! answer's `body.videos[0]` is the new video; follow it with `theta.video.videoGet`. Paid
 //! (transcoding is billed), sent once; gated by dry-run.
 
+use crate::command::prelude::*;
 use crate::skills::theta;
 use crate::skills::theta::codes;
-use schemars::JsonSchema;
-use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::SECRETS;
-use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
 use crate::error::{Error, ErrorCode};
-use crate::http::ApiRequest;
 
 /// Arguments.
 #[derive(Debug, Deserialize, JsonSchema)]

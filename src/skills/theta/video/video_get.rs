@@ -4,15 +4,10 @@
 //! video is `body.videos[0]` (`state`, `progress`, `playback_uri`, `player_uri`, …). Read-only
 //! and free.
 
+use crate::command::prelude::*;
 use crate::skills::theta;
-use schemars::JsonSchema;
-use serde::Deserialize;
-use serde_json::{Value, json};
 
 use super::SECRETS;
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
-use crate::error::Error;
-use crate::http::ApiRequest;
 use crate::schema::IDENTIFIER_PATTERN;
 
 /// Arguments.

@@ -4,14 +4,11 @@
 //! `project_id` set from `projectId`, `payload.project_id` or THETA_EC_PROJECT_ID. Mutating:
 //! sent once, previewed in dry-run. The answer is returned as is.
 
+use crate::command::prelude::*;
 use crate::skills::theta;
-use schemars::JsonSchema;
-use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
 use crate::error::{Error, ErrorCode};
-use crate::http::ApiRequest;
 use crate::schema::PROJECT_ID_PATTERN;
 use crate::skills::theta::controller::payload_with_project;
 

@@ -5,14 +5,11 @@
 //! THETA_EC_PROJECT_ID. Mutating: sent once, previewed in dry-run. The answer is the parsed
 //! body (`{"status":"success"}` when the controller sends none).
 
+use crate::command::prelude::*;
 use crate::skills::theta;
-use schemars::JsonSchema;
-use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
 use crate::error::{Error, ErrorCode};
-use crate::http::ApiRequest;
 use crate::schema::{IDENTIFIER_PATTERN, PROJECT_ID_PATTERN};
 use crate::skills::theta::controller::payload_with_project;
 

@@ -9,14 +9,11 @@
 //! the price ceiling. Constraints are checked before anything is sent; a community resource
 //! without `max_price_per_hour_usd` gets a warning (the controller is the authority).
 
+use crate::command::prelude::*;
 use crate::skills::theta;
-use schemars::JsonSchema;
-use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
 use crate::error::{Error, ErrorCode};
-use crate::http::ApiRequest;
 use crate::schema::PROJECT_ID_PATTERN;
 use crate::skills::theta::controller_v1::{
     self, NO_CONTROL_PATTERN, check_id, confirm_note, project_request,

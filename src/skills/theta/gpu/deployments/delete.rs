@@ -7,10 +7,9 @@
 //! the controller. Previewed in dry-run, and when `confirm` is `false`. The result is the
 //! envelope's `body` (`null` on 204).
 
+use crate::command::prelude::*;
 use crate::skills::theta;
-use serde_json::{Value, json};
 
-use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
 use crate::error::{Error, ErrorCode};
 use crate::skills::theta::controller_v1;
 

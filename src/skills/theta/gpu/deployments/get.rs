@@ -5,10 +5,9 @@
 //! `x-api-key`; the id is one encoded path segment. Read-only and free; the result is the
 //! envelope's `body`.
 
+use crate::command::prelude::*;
 use crate::skills::theta;
-use serde_json::{Value, json};
 
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
 use crate::error::{Error, ErrorCode};
 use crate::skills::theta::controller_v1;
 

@@ -6,10 +6,9 @@
 //! the envelope's `body` (an answer past the runtime's 16 MiB body cap is refused with
 //! `RESPONSE_TOO_LARGE`).
 
+use crate::command::prelude::*;
 use crate::skills::theta;
-use serde_json::{Value, json};
 
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
 use crate::error::{Error, ErrorCode};
 use crate::skills::theta::controller_v1;
 

@@ -28,8 +28,8 @@
 //!
 //! The command is here; [`plan`] decides what is sent, [`answer`] reads what came back.
 
+use crate::command::prelude::*;
 use crate::skills::theta;
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
@@ -38,7 +38,6 @@ mod plan;
 
 use super::catalog::{self, ChatRoute};
 use super::response::decode;
-use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
 use crate::error::{Error, ErrorCode};
 use crate::schema::IDENTIFIER_PATTERN;
 use answer::{Answer, send_streaming};

@@ -5,15 +5,12 @@
 //! arguments (UTF-8 or base64), never from disk. Mutating: sent once; the dry-run preview
 //! shows the form with the content masked. The answer is returned as is.
 
+use crate::command::prelude::*;
 use crate::skills::theta;
 use crate::skills::theta::ThetaConfig;
-use schemars::JsonSchema;
-use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use crate::command::{Command, Ctx, Effect, Preview, SecretNeed, Service};
 use crate::error::{Error, ErrorCode};
-use crate::http::ApiRequest;
 use crate::schema::{IDENTIFIER_PATTERN, PROJECT_ID_PATTERN};
 
 use super::{DocumentFile, upload_form};

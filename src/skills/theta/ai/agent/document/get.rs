@@ -4,14 +4,10 @@
 //! `x-api-key` (this endpoint takes no project). Read-only and free; the answer is returned as
 //! is.
 
+use crate::command::prelude::*;
 use crate::skills::theta;
-use schemars::JsonSchema;
-use serde::Deserialize;
-use serde_json::{Value, json};
 
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
 use crate::error::{Error, ErrorCode};
-use crate::http::ApiRequest;
 use crate::schema::IDENTIFIER_PATTERN;
 
 use super::checked_document_id;

@@ -3,15 +3,11 @@
 //! `GET https://controller.thetaedgecloud.com/chatbot/<chatbotId>/document/list?project_id=<p>&page=<n>&number=<m>`
 //! with `x-api-key`. Read-only and free; the answer is returned as is.
 
+use crate::command::prelude::*;
 use crate::skills::theta;
 use crate::skills::theta::ThetaConfig;
-use schemars::JsonSchema;
-use serde::Deserialize;
-use serde_json::{Value, json};
 
-use crate::command::{Command, Ctx, Effect, SecretNeed, Service};
 use crate::error::{Error, ErrorCode};
-use crate::http::ApiRequest;
 use crate::schema::{IDENTIFIER_PATTERN, PROJECT_ID_PATTERN};
 
 /// Arguments.
