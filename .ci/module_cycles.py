@@ -15,7 +15,7 @@ src = pathlib.Path(__file__).resolve().parent.parent / "src"
 modules = sorted(
     p.stem if p.is_file() else p.name
     for p in src.iterdir()
-    if (p.suffix == ".rs" and p.stem not in ("lib", "testing")) or (p.is_dir() and p.name != "bin")
+    if (p.suffix == ".rs" and p.stem not in ("lib", "testing")) or p.is_dir()
 )
 deps = collections.defaultdict(set)
 for path in src.rglob("*.rs"):

@@ -9,8 +9,12 @@ child started from Python would also count the interpreter's pages before exec),
 ratios to the baselines measured in the same run:
 
 - an empty Rust program that prints a JSON document, compiled here with `rustc` at the same
-  optimisation and link settings as the release profile: the floor of any Rust binary on this
-  machine. The goal is a cold `setup` within 1.5x of it, and a peak RSS of at most 6 MiB;
+  optimisation and link settings as the release profile, and linked as the binary under test
+  is (dynamically, or statically when the binary is static, as the Linux release binaries
+  are: static musl): the floor of any Rust binary on this machine. The goal is a cold `setup`
+  within 1.5x of it, and a peak RSS of at most 6 MiB. A static glibc build of a skill
+  (`RUSTFLAGS="-C target-feature=+crt-static" cargo build --release --target <host>`) stands
+  in for the musl release binaries here;
 - `node -e` printing a JSON document: the floor of any Node runtime, which the earlier
   JavaScript skill (~130 ms with its modules) sat well above.
 
@@ -50,20 +54,38 @@ def cases_for(binary):
 EMPTY_RUST = 'fn main() { println!("{{\\"ok\\":true}}"); }\n'
 
 # The release profile's settings (Cargo.toml) and linker flags (.cargo/config.toml).
-RUSTC_FLAGS = ["--edition", "2024", "-C", "opt-level=s", "-C", "strip=symbols", "-C", "lto=fat", "-C", "codegen-units=1", "-C", "panic=unwind"]
+RUSTC_FLAGS = ["--edition", "2024", "-C", "opt-level=z", "-C", "strip=symbols", "-C", "lto=fat", "-C", "codegen-units=1", "-C", "panic=unwind"]
 RELR = ["-C", "link-arg=-Wl,-z,pack-relative-relocs"]
 
 
-def empty_rust(workdir):
-    """Builds the empty Rust baseline; None when rustc is not available."""
+STATIC = ["-C", "target-feature=+crt-static"]
+
+
+def is_static(path):
+    """Whether an ELF executable has no program interpreter (static, or static-pie)."""
+    with open(path, "rb") as f:
+        head = f.read(64)
+        if head[:4] != b"\x7fELF" or head[4] != 2:
+            return False
+        phoff = int.from_bytes(head[0x20:0x28], "little")
+        phentsize = int.from_bytes(head[0x36:0x38], "little")
+        phnum = int.from_bytes(head[0x38:0x3A], "little")
+        f.seek(phoff)
+        headers = f.read(phentsize * phnum)
+    return all(int.from_bytes(headers[i:i + 4], "little") != 3 for i in range(0, len(headers), phentsize))
+
+
+def empty_rust(workdir, static=False):
+    """Builds the empty Rust baseline (static when asked); None when rustc is not available."""
     rustc = shutil.which("rustc")
     if not rustc:
         return None
     source = os.path.join(workdir, "empty.rs")
-    binary = os.path.join(workdir, "empty-rust")
+    binary = os.path.join(workdir, "empty-rust-static" if static else "empty-rust")
     with open(source, "w", encoding="utf-8") as out:
         out.write(EMPTY_RUST)
-    for flags in (RUSTC_FLAGS + RELR, RUSTC_FLAGS):
+    extra = STATIC if static else []
+    for flags in (RUSTC_FLAGS + extra + RELR, RUSTC_FLAGS + extra):
         built = subprocess.run([rustc, *flags, "-o", binary, source], capture_output=True, text=True)
         if built.returncode == 0:
             return binary
@@ -102,19 +124,31 @@ def main():
     env = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp")}
     cases = []
     must_succeed = set()
+    static_cases = set()
     for binary in args.binary:
         binary_cases, _ = cases_for(binary)
         cases += binary_cases
         must_succeed |= {binary_cases[1][0], binary_cases[2][0]}
+        if is_static(binary):
+            static_cases |= {name for name, _ in binary_cases}
     with tempfile.TemporaryDirectory() as workdir:
-        run_all(args, env, cases, must_succeed, empty_rust(workdir))
+        rust = {"dynamic": empty_rust(workdir)}
+        if static_cases:
+            rust["static"] = empty_rust(workdir, static=True)
+        run_all(args, env, cases, must_succeed, rust, static_cases)
 
 
-def run_all(args, env, cases, must_succeed, rust_binary):
+DYNAMIC_BASELINE = "empty Rust program (baseline)"
+STATIC_BASELINE = "empty Rust program, static (baseline)"
+
+
+def run_all(args, env, cases, must_succeed, rust, static_cases):
     node = shutil.which("node")
     baselines = []
-    if rust_binary:
-        baselines.append(("empty Rust program (baseline)", [rust_binary]))
+    if rust.get("dynamic"):
+        baselines.append((DYNAMIC_BASELINE, [rust["dynamic"]]))
+    if rust.get("static"):
+        baselines.append((STATIC_BASELINE, [rust["static"]]))
     if node:
         baselines.append(("node -e (baseline)", [node, "-e", "process.stdout.write(JSON.stringify({ok:true}))"]))
 
@@ -126,7 +160,6 @@ def run_all(args, env, cases, must_succeed, rust_binary):
                 raise SystemExit(f"{name} failed with {code}: {output[:500]!r}")
 
     medians = {name: summary(results[name])[0] for name, _ in baselines}
-    rust_median = medians.get("empty Rust program (baseline)")
     node_median = medians.get("node -e (baseline)")
     print(f"cold start, {args.runs} runs each ({os.cpu_count()} cores)")
     print(f"{'case':58} {'median ms':>10} {'p90 ms':>8} {'max RSS MB':>11} {'x empty Rust':>13} {'node / it':>10}")
@@ -134,9 +167,13 @@ def run_all(args, env, cases, must_succeed, rust_binary):
         median, p90 = summary(results[name])
         rss = peak_rss_mb(argv, env)
         rss_text = f"{rss:11.1f}" if rss is not None else f"{'-':>11}"
+        # Against the empty program linked as this binary is.
+        rust_median = medians.get(STATIC_BASELINE if name in static_cases or name == STATIC_BASELINE else DYNAMIC_BASELINE)
         vs_rust = f"{median / rust_median:12.2f}x" if rust_median else f"{'-':>13}"
         vs_node = f"{node_median / median:9.1f}x" if node_median else f"{'-':>10}"
         print(f"{name:58} {median:10.2f} {p90:8.2f} {rss_text} {vs_rust} {vs_node}")
+    if static_cases:
+        print("static binaries are compared with the static empty program, the others with the dynamic one")
     print("goal: each `run <pack>.setup` within 1.5x of the empty Rust program, peak RSS at most 6 MiB")
 
 

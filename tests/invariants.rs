@@ -277,6 +277,13 @@ fn the_skill_only_mentions_commands_that_exist(pack: &Pack) {
 /// The skill's metadata requires the pack's binary and its primary credential only; no
 /// example line of the binary carries a secret variable.
 fn the_skill_requires_only_its_own_binary_and_key(pack: &Pack) {
+    // CI and the release workflow find a release's binaries by this suffix.
+    assert!(
+        pack.binary.ends_with("-skill"),
+        "{}: the binary `{}` must end in -skill",
+        pack.name,
+        pack.binary
+    );
     let skill = skill_md(pack);
     let line = skill.lines().find(|l| l.starts_with("metadata: ")).unwrap();
     let metadata: Value = serde_json::from_str(line.trim_start_matches("metadata: ")).unwrap();
