@@ -15,7 +15,7 @@ most 512 MiB, whatever the requests and whatever the upstream answers. This meas
 A local HTTP server on 127.0.0.1 plays the upstream, so the binaries must be builds with the
 `local-endpoints` feature, best in release:
 
-    cargo build --release --features local-endpoints
+    cargo build --release --features skill-runtime/local-endpoints
     python3 bench/memory.py --bin-dir "$CARGO_TARGET_DIR/release"  [--in-flight 64] [--only TEXT]
 
 Prints one line per case: mode, case, peak RSS (GNU time's %M), the goal, and the first

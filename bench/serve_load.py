@@ -20,7 +20,7 @@ Peak RSS is GNU time's "maximum resident set size" of the serve process.
 The binary must be built with the `local-endpoints` feature (the fake listens on
 127.0.0.1 over http):
 
-    cargo build --release --features local-endpoints
+    cargo build --release --features skill-runtime/local-endpoints
     python3 bench/serve_load.py --binary target/release/theta-skill [--lines 50000] \
         [--slow-lines 2000] [--delay 0.2] [--max-in-flight 64]
 """

@@ -8,7 +8,7 @@ that held its files would need 100-200 MiB per clone. The upstream on 127.0.0.1 
 body in small pieces and answers like the real service, so the binary must be a build with
 the `local-endpoints` feature, best in release:
 
-    cargo build --release --features local-endpoints --bin elizacloud-skill
+    cargo build --release --features skill-runtime/local-endpoints --bin elizacloud-skill
     python3 bench/uploads.py --bin "$CARGO_TARGET_DIR/release/elizacloud-skill" [--in-flight 64] [--only TEXT]
 
 Prints one line per case: mode, case, peak RSS (GNU time's %M), the goal, the first answer's

@@ -41,7 +41,7 @@ install ch clawhub "$CLAWHUB_VERSION"
 install inspector @modelcontextprotocol/inspector "$INSPECTOR_VERSION"
 install verdaccio verdaccio "$VERDACCIO_VERSION"
 
-(cd "$repo" && cargo build --locked --quiet --features local-endpoints)
+(cd "$repo" && cargo build --locked --quiet --features skill-runtime/local-endpoints)
 
 echo "plugin contract (fake plugin API, real binary; every provider registration in its contract)"
 timeout 120 node "$here/plugin_contract.mjs" "$repo" "$CARGO_TARGET_DIR/debug/theta-skill"
