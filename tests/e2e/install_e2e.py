@@ -353,9 +353,9 @@ log: {{ type: stdout, format: pretty, level: warn }}
 
 def main():
     parser = argparse.ArgumentParser()
-    for name in ("--repo", "--distrib", "--target", "--openclaw", "--openclaw-package",
-                 "--clawhub", "--clawhub-package", "--verdaccio"):
-        parser.add_argument(name, required=True)
+    for option in ("--repo", "--distrib", "--target", "--openclaw", "--openclaw-package",
+                    "--clawhub", "--clawhub-package", "--verdaccio"):
+        parser.add_argument(option, required=True)
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
     args = parser.parse_args()
     # The one place that says where releases live: the npm scope (each binary's package name
@@ -370,7 +370,7 @@ def main():
     ok = False
     try:
         archives, manifest_path = build_artifacts(args)
-        _, archive, digest = archives["theta-skill"]
+        archive_name, archive, digest = archives["theta-skill"]
 
         print("npm packages from the archives")
         extracted = os.path.join(h.root, "archives")
@@ -534,7 +534,7 @@ def main():
         check(publish.returncode == 0 and result.get("status") == "would-publish", "clawhub would publish the release bundle", result)
         metadata = frontmatter_metadata(os.path.join(skill_bundle, "SKILL.md"))["openclaw"]
         downloads = [s for s in metadata["install"] if s["kind"] == "download"]
-        check(len(downloads) == 1 and downloads[0]["sha256"] == digest and downloads[0]["url"].endswith(f"/v{version}/{name}"),
+        check(len(downloads) == 1 and downloads[0]["sha256"] == digest and downloads[0]["url"].endswith(f"/v{version}/{archive_name}"),
               "its SKILL.md downloads the archive with its real sha256", downloads)
         script = (
             "const { ClawdisSkillMetadataSchema } = await import(process.argv[1]);"
@@ -558,8 +558,8 @@ def main():
         if release_host:
             release_host.close()
         h.close(keep=args.keep or not ok)
-    for archive_name, size in SIZES.items():
-        print(f"archive {archive_name}: {size} bytes ({size / 1024 / 1024:.2f} MiB)")
+    for file_name, size in SIZES.items():
+        print(f"archive {file_name}: {size} bytes ({size / 1024 / 1024:.2f} MiB)")
     print(f"\ninstall e2e: {len(CHECKS)} checks passed in {time.monotonic() - started:.0f}s")
 
 
