@@ -13,8 +13,8 @@ use serde_json::{Map, Value, json};
 
 use crate::command::Ctx;
 use crate::pack::{Pack, UnmetBecause, unmet};
+use crate::vocab::Need;
 pub use crate::vocab::{Checklist, Step};
-use crate::vocab::{Need, Origin};
 
 /// The checklist as judged for this run.
 #[derive(Debug, Serialize)]
@@ -165,30 +165,11 @@ fn env_report(pack: &Pack) -> Value {
     for secret in pack.secrets {
         describe(secret.canonical(), secret.description().to_owned());
     }
-    for setting in pack.settings {
-        describe(setting.name, setting.description.to_owned());
+    // The rest as the configuration declares it (what the skill's frontmatter lists), and the
+    // log filter, which the CLI reads before any configuration.
+    for (name, what) in pack.variables() {
+        describe(&name, what.into_owned());
     }
-    for service in pack.services {
-        if let Origin::Fixed {
-            default,
-            override_var,
-            ..
-        } = service.origin
-        {
-            describe(
-                override_var,
-                format!("Origin of {} (default {default}).", service.name()),
-            );
-        }
-    }
-    describe(
-        &pack.var("DRY_RUN"),
-        "1 previews every paid or mutating command without sending it.".to_owned(),
-    );
-    describe(
-        &pack.var("HTTP_TIMEOUT_MS"),
-        "Per-request timeout in milliseconds.".to_owned(),
-    );
     describe(
         &pack.var("LOG"),
         "Log filter for stderr (e.g. debug).".to_owned(),
@@ -290,17 +271,24 @@ mod tests {
             .flatten()
             .filter_map(|entry| entry["name"].as_str())
             .collect();
-        assert_eq!(
-            optional,
-            [
-                "DEMO_KEY",
-                "DEMO_ORG",
-                "DEMO_API_BASE_URL",
-                "DEMO_DRY_RUN",
-                "DEMO_HTTP_TIMEOUT_MS",
-                "DEMO_LOG"
-            ]
+        // Every credential the baseline does not require, then every variable the
+        // configuration declares (what the skill's frontmatter lists), then the log filter.
+        let mut expected = vec!["DEMO_KEY".to_owned()];
+        expected.extend(
+            DEMO.variables()
+                .into_iter()
+                .map(|(name, _)| name.into_owned()),
         );
+        expected.push("DEMO_LOG".to_owned());
+        assert_eq!(optional, expected);
+        for var in [
+            "DEMO_ORG",
+            "DEMO_API_BASE_URL",
+            "DEMO_DRY_RUN",
+            "DEMO_HTTP_TIMEOUT_MS",
+        ] {
+            assert!(optional.contains(&var), "{var}");
+        }
         assert_eq!(
             report["links"],
             json!({"console": "https://demo.example/console"})

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::code::ErrorCode;
-use crate::command::{Command, Ctx, Preview, SecretNeed};
+use crate::command::{Command, Ctx, NoArgs, Preview, SecretNeed};
 use crate::error::Error;
 use crate::http::ApiRequest;
 use crate::pack::{Checklist, Family, Pack, Setting, SettingCheck, SkillMeta, Step};
@@ -254,11 +254,6 @@ pub(crate) const DEMO_ORG: Setting = Setting {
     }),
     ..Setting::new("DEMO_ORG", "Demo organization.")
 };
-
-/// Arguments of the file-access probes.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct NoArgs {}
 
 /// `demo.files.peek`: declares that it reads local files, and asks for the permission.
 #[derive(Debug, Clone, Copy)]

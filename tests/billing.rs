@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use common::{Env, err, ok};
+use common::{Env, err, family_ids, ok};
 use controller_common::{
     KEY, ORG, PROJECT, assert_controller_headers, catch_all, env, fixture, json_answer, query,
     received,
@@ -233,15 +233,4 @@ async fn capabilities_report_failed_and_unconfigured_probes() {
             .iter()
             .all(|r| r.url.path() != "/balance")
     );
-}
-
-/// The command ids of the Theta family `name`, as the pack declares them.
-fn family_ids(name: &str) -> serde_json::Value {
-    let family = skill_runtime::skills::theta::PACK
-        .families
-        .iter()
-        .find(|f| f.name == name)
-        .unwrap_or_else(|| panic!("no family {name}"));
-    let ids: Vec<&str> = family.commands.iter().map(|c| c.id()).collect();
-    serde_json::json!(ids)
 }

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-use common::{Env, err, ok};
+use common::{Env, err, family_ids, ok};
 use controller_common::{KEY, PROJECT, catch_all, env, header, query, received};
 
 const PREFIX: &str = "/v1/projects/prj_test";
@@ -1106,15 +1106,4 @@ async fn setup_lists_the_v1_step() {
         v1["requires"],
         json!(["THETA_EC_API_KEY", "THETA_EC_PROJECT_ID"])
     );
-}
-
-/// The command ids of the Theta family `name`, as the pack declares them.
-fn family_ids(name: &str) -> serde_json::Value {
-    let family = skill_runtime::skills::theta::PACK
-        .families
-        .iter()
-        .find(|f| f.name == name)
-        .unwrap_or_else(|| panic!("no family {name}"));
-    let ids: Vec<&str> = family.commands.iter().map(|c| c.id()).collect();
-    serde_json::json!(ids)
 }

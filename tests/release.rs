@@ -34,6 +34,19 @@ fn bin(name: &str) -> Command {
     Command::new(upstream_fault::binary(pack))
 }
 
+/// `<binary> bundle --release-manifest <manifest>` into `dir/dist` and `dir/skill`.
+fn bundle(name: &str, manifest: &Path, dir: &Path) -> std::process::Output {
+    bin(name)
+        .args(["bundle", "--release-manifest"])
+        .arg(manifest)
+        .arg("--out")
+        .arg(dir.join("dist"))
+        .arg("--skill-out")
+        .arg(dir.join("skill"))
+        .output()
+        .unwrap()
+}
+
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("release-it-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -111,15 +124,7 @@ fn a_release_manifest_adds_one_checked_download_per_archive() {
     let path = dir.join("dist-manifest.json");
     std::fs::write(&path, manifest(VERSION, &"a".repeat(64)).to_string()).unwrap();
     for name in released().map(|pack| pack.binary) {
-        let out = bin(name)
-            .args(["bundle", "--release-manifest"])
-            .arg(&path)
-            .arg("--out")
-            .arg(dir.join("dist"))
-            .arg("--skill-out")
-            .arg(dir.join("skill"))
-            .output()
-            .unwrap();
+        let out = bundle(name, &path, &dir);
         assert_eq!(
             out.status.code(),
             Some(0),
@@ -166,15 +171,7 @@ fn a_manifest_it_cannot_trust_writes_nothing() {
     ] {
         let path = dir.join("dist-manifest.json");
         std::fs::write(&path, doc.to_string()).unwrap();
-        let out = bin("theta-skill")
-            .args(["bundle", "--release-manifest"])
-            .arg(&path)
-            .arg("--out")
-            .arg(dir.join("dist"))
-            .arg("--skill-out")
-            .arg(dir.join("skill"))
-            .output()
-            .unwrap();
+        let out = bundle("theta-skill", &path, &dir);
         assert_eq!(out.status.code(), Some(1), "{case}");
         assert!(
             String::from_utf8_lossy(&out.stderr).contains("--release-manifest"),

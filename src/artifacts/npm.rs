@@ -261,18 +261,11 @@ pub fn write_packages(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::DEMO;
-
-    fn scratch(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("npm-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        dir
-    }
+    use crate::testing::{DEMO, scratch};
 
     #[test]
     fn binaries_are_found_in_extracted_cargo_dist_archives() {
-        let dir = scratch("find");
+        let dir = scratch();
         // A tarball extracts to its own folder; a zip (no root folder) into one named after it.
         std::fs::create_dir_all(dir.join("app-x86_64-unknown-linux-musl")).unwrap();
         std::fs::write(dir.join("app-x86_64-unknown-linux-musl/demo-skill"), "elf").unwrap();
@@ -341,7 +334,6 @@ mod tests {
             main["optionalDependencies"].as_object().map(|o| o.len()),
             Some(1)
         );
-        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

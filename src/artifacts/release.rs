@@ -415,7 +415,7 @@ pub fn install_specs(pack: &Pack, downloads: &[Download]) -> Vec<Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::DEMO;
+    use crate::testing::{DEMO, scratch};
 
     fn manifest(version: &str, sha: Option<&str>) -> Value {
         let mut checksums = json!({});
@@ -452,16 +452,9 @@ mod tests {
         })
     }
 
-    fn scratch(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("release-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        dir
-    }
-
     #[test]
     fn a_manifest_gives_every_shipped_archive_with_its_checksum() {
-        let dir = scratch("ok");
+        let dir = scratch();
         let found = downloads(
             &manifest(VERSION, Some(&"a".repeat(64))),
             &dir,
@@ -493,12 +486,11 @@ mod tests {
         assert_eq!(specs[1]["stripComponents"], json!(1));
         assert_eq!(specs[2]["archive"], json!("zip"));
         assert!(specs[2].get("stripComponents").is_none());
-        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
     fn the_checksum_file_beside_the_manifest_counts_and_must_agree() {
-        let dir = scratch("files");
+        let dir = scratch();
         let name = "app-x86_64-unknown-linux-musl.tar.gz";
         let missing = downloads(&manifest(VERSION, None), &dir, "demo-skill").unwrap_err();
         assert!(matches!(missing, ReleaseError::Checksum(_)), "{missing}");
@@ -518,19 +510,14 @@ mod tests {
         )
         .unwrap_err();
         assert!(matches!(disagree, ReleaseError::Checksum(_)), "{disagree}");
-        let short = downloads(
-            &manifest(VERSION, Some("abc")),
-            &scratch("short"),
-            "demo-skill",
-        )
-        .unwrap_err();
+        let short =
+            downloads(&manifest(VERSION, Some("abc")), &scratch(), "demo-skill").unwrap_err();
         assert!(matches!(short, ReleaseError::Checksum(_)), "{short}");
-        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
     fn a_manifest_of_another_version_or_repository_is_refused() {
-        let dir = scratch("other");
+        let dir = scratch();
         let other = downloads(
             &manifest("9.9.9", Some(&"a".repeat(64))),
             &dir,
@@ -564,7 +551,6 @@ mod tests {
         hosted["releases"][0]["hosting"]["github"]["artifact_download_path"] =
             json!(format!("{path}/releases/download/v{VERSION}"));
         assert_eq!(downloads(&hosted, &dir, "demo-skill").unwrap().len(), 2);
-        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

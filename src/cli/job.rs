@@ -27,12 +27,9 @@ pub(super) fn execute_job(pack: &'static Pack, job: Job, pretty: bool) -> Outcom
     if std::env::var_os(pack.var("SKILL_DEBUG_PANIC")).is_some() {
         panic!("{} is set", pack.var("SKILL_DEBUG_PANIC"));
     }
-    let tokio = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let tokio = match super::async_runtime() {
         Ok(rt) => rt,
-        Err(e) => return Outcome::error(Error::internal(format!("async runtime: {e}")), pretty),
+        Err(error) => return Outcome::error(error, pretty),
     };
     let runtime = Runtime::from_env(pack);
     let hooks = Hooks {

@@ -101,6 +101,14 @@ pub fn main(pack: &'static Pack) -> ExitCode {
     ExitCode::from(outcome.status)
 }
 
+/// The current-thread runtime every mode runs on (`run`, the envelope, `serve`, `mcp`).
+fn async_runtime() -> Result<tokio::runtime::Runtime, Error> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::internal(format!("async runtime: {e}")))
+}
+
 /// Runs `pack`'s CLI for `args` (including the program name).
 pub fn execute(pack: &'static Pack, args: &[OsString], mut input: Input<'_>) -> Outcome {
     let pretty = input.stdout_is_terminal;

@@ -2,18 +2,14 @@
 //! server), each on a current-thread runtime that stops on SIGINT or SIGTERM.
 
 use super::Outcome;
-use crate::error::Error;
 use crate::pack::Pack;
 use crate::runtime::Runtime;
 use crate::secrets::redact;
 
 pub(super) fn serve(pack: &'static Pack, secret_timeout: u64, max_in_flight: usize) -> Outcome {
-    let tokio = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let tokio = match super::async_runtime() {
         Ok(rt) => rt,
-        Err(e) => return Outcome::error(Error::internal(format!("async runtime: {e}")), false),
+        Err(error) => return Outcome::error(error, false),
     };
     let runtime = std::sync::Arc::new(Runtime::from_env(pack));
     let options = crate::runtime::serve::ServeOptions {
@@ -42,12 +38,9 @@ pub(super) fn serve(pack: &'static Pack, secret_timeout: u64, max_in_flight: usi
 }
 
 pub(super) fn mcp(pack: &'static Pack, max_in_flight: usize) -> Outcome {
-    let tokio = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let tokio = match super::async_runtime() {
         Ok(rt) => rt,
-        Err(e) => return Outcome::error(Error::internal(format!("async runtime: {e}")), false),
+        Err(error) => return Outcome::error(error, false),
     };
     let runtime = std::sync::Arc::new(Runtime::from_env(pack));
     let options = crate::mcp::McpOptions {

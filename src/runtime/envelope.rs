@@ -276,6 +276,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_run_request_is_checked_as_an_envelope_is() {
+        let request = Request::for_command(" demo.setup ", Value::Null, true).unwrap();
+        assert_eq!(request.command, "demo.setup");
+        assert_eq!(request.args, json!({}));
+        assert!(request.dry_run);
+        assert!(request.id.is_none());
+        for (command, args) in [("  ", json!({})), ("demo.setup", json!([1]))] {
+            let error = Request::for_command(command, args, false).unwrap_err();
+            assert_eq!(error.code(), ErrorCode::InvalidCommandArgs, "{command}");
+        }
+    }
+
+    #[test]
     fn a_full_envelope_parses() {
         let request = Request::from_value(json!({
             "id": 7,

@@ -88,6 +88,17 @@ impl Env {
     }
 }
 
+/// The command ids of the Theta family `name`, as the pack declares them.
+pub fn family_ids(name: &str) -> Value {
+    let family = PACK
+        .families
+        .iter()
+        .find(|f| f.name == name)
+        .unwrap_or_else(|| panic!("no family {name}"));
+    let ids: Vec<&str> = family.commands.iter().map(|c| c.id()).collect();
+    json!(ids)
+}
+
 /// Asserts a response is a success and returns its result.
 pub fn ok(response: &Value) -> &Value {
     assert_eq!(

@@ -33,7 +33,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tarfile
@@ -47,6 +46,7 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from openclaw_e2e import CHECKS, check, free_port, last_json, port_open  # noqa: E402
 from release_host import ReleaseHost, make_ca  # noqa: E402
 
 GATEWAY_TOKEN = "install-e2e-token"
@@ -58,47 +58,9 @@ BINARIES = ("theta-skill", "elizacloud-skill")
 # resolveDefaultNodeInstallStateDir): /var/lib/openclaw as root, else ~/.openclaw.
 NODE_PREFIX_ROOT = "/var/lib/openclaw"
 
-CHECKS = []
 SIZES = {}
 # Each compressed release archive (issue 20).
 ARCHIVE_LIMIT = 4_000_000
-
-
-def check(condition, message, detail=None):
-    if not condition:
-        extra = f"\n{json.dumps(detail, indent=2, default=str)[:4000]}" if detail is not None else ""
-        raise AssertionError(f"FAILED: {message}{extra}")
-    CHECKS.append(message)
-    print(f"  ok  {message}", flush=True)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def port_open(port):
-    with socket.socket() as s:
-        s.settimeout(0.5)
-        return s.connect_ex(("127.0.0.1", port)) == 0
-
-
-def last_json(text):
-    decoder = json.JSONDecoder()
-    found = None
-    for i, ch in enumerate(text):
-        if ch in "{[":
-            try:
-                value, end = decoder.raw_decode(text[i:])
-            except ValueError:
-                continue
-            if not text[i + end:].strip():
-                return value
-            found = value
-    if found is None:
-        raise ValueError(f"no JSON in output:\n{text[:2000]}")
-    return found
 
 
 def sha256(path):

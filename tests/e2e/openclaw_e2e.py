@@ -44,7 +44,7 @@ CHECKS = []
 
 def check(condition, message, detail=None):
     if not condition:
-        extra = f"\n{json.dumps(detail, indent=2)[:4000]}" if detail is not None else ""
+        extra = f"\n{json.dumps(detail, indent=2, default=str)[:4000]}" if detail is not None else ""
         raise AssertionError(f"FAILED: {message}{extra}")
     CHECKS.append(message)
     print(f"  ok  {message}", flush=True)

@@ -7,10 +7,4 @@ mod setup;
 pub use capabilities::Capabilities;
 pub use setup::Setup;
 
-use schemars::JsonSchema;
-use serde::Deserialize;
-
-/// No arguments.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NoArgs {}
+pub use crate::command::NoArgs;

@@ -10,4 +10,4 @@ mod setup;
 
 pub use capabilities::{Capabilities, CapabilitiesArgs};
 pub use health::{Health, HealthArgs, HealthOutput};
-pub use setup::{Setup, SetupArgs};
+pub use setup::Setup;

@@ -3,15 +3,9 @@
 //! credentials needed: values are never shown, only whether they are set (and, for a setting
 //! with a rule, usable).
 
-use crate::command::prelude::*;
-
 use crate::checklist::{SetupOutput, report};
+use crate::command::prelude::*;
 use crate::skills::theta;
-
-/// No arguments.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SetupArgs {}
 
 /// `theta.setup`.
 #[derive(Debug, Clone, Copy)]
@@ -24,10 +18,10 @@ impl Command for Setup {
     const SERVICE: Service = theta::RUNTIME;
     // A checklist reports presence only: no secret value is ever asked of the host.
     const SECRETS: &'static [SecretNeed] = theta::ALL_PRESENCE;
-    type Args = SetupArgs;
+    type Args = NoArgs;
     type Output = SetupOutput;
 
-    async fn run(&self, ctx: &Ctx<'_>, _args: SetupArgs) -> Result<SetupOutput, Error> {
+    async fn run(&self, ctx: &Ctx<'_>, _args: NoArgs) -> Result<SetupOutput, Error> {
         Ok(report(ctx, &theta::PACK))
     }
 }
