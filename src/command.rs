@@ -6,6 +6,7 @@
 //! check → run → serialize once for all of them, so handlers never see `serde_json::Value`
 //! and never read the dry-run flag.
 
+use std::any::Any;
 use std::fmt;
 use std::future::Future;
 use std::sync::Mutex;
@@ -211,8 +212,9 @@ pub trait Command: Send + Sync + 'static {
 
     /// Its arguments; doc comments become the published schema.
     type Args: DeserializeOwned + JsonSchema + Send + Sync;
-    /// Its result.
-    type Output: Serialize + Send;
+    /// Its result: a typed answer, or the upstream's JSON as it came (`Value`, moved into the
+    /// response as it is, not copied).
+    type Output: Serialize + Send + 'static;
 
     /// Runs the command. Only called when the gate let it through and required secrets are
     /// present.
@@ -404,18 +406,27 @@ impl<C: Command> DynCommand for C {
         Box::pin(async move {
             let args: C::Args = deserialize_args::<C>(args, ctx.field_code)?;
             let gate = ctx.gate.with_args_request(C::requests_dry_run(&args));
-            let invoked =
-                match ctx.invoke_under(gate, self, args).await? {
-                    Invoked::Ran(output) => serde_json::to_value(output)
-                        .map(Invoked::Ran)
-                        .map_err(|e| {
-                            Error::internal(format!("{}: result not serializable: {e}", C::ID))
-                        })?,
-                    Invoked::Previewed(preview) => Invoked::Previewed(preview),
-                };
+            let invoked = match ctx.invoke_under(gate, self, args).await? {
+                Invoked::Ran(output) => into_value(output).map(Invoked::Ran).map_err(|e| {
+                    Error::internal(format!("{}: result not serializable: {e}", C::ID))
+                })?,
+                Invoked::Previewed(preview) => Invoked::Previewed(preview),
+            };
             Ok(Executed { gate, invoked })
         })
     }
+}
+
+/// A command's result as JSON: a `Value` is moved as it is (`serde_json::to_value` would
+/// rebuild it key by key, twice the memory of a large upstream answer for a while); anything
+/// else is serialized.
+fn into_value<T: Serialize + 'static>(output: T) -> Result<Value, serde_json::Error> {
+    let mut output = Some(output);
+    if let Some(value) = (&mut output as &mut dyn Any).downcast_mut::<Option<Value>>() {
+        return Ok(value.take().unwrap_or_default());
+    }
+    // `Some(output)` serializes as `output` itself.
+    serde_json::to_value(output)
 }
 
 fn deserialize_args<C: Command>(
@@ -704,4 +715,31 @@ pub mod prelude {
     pub use schemars::JsonSchema;
     pub use serde::Deserialize;
     pub use serde_json::{Value, json};
+}
+
+#[cfg(test)]
+mod tests {
+    use super::into_value;
+    use serde_json::json;
+
+    #[test]
+    fn a_json_result_is_moved_and_a_typed_one_serialized() {
+        let upstream = json!({"items": [{"id": 1, "name": "a large answer"}], "next": null});
+        assert_eq!(into_value(upstream.clone()).unwrap(), upstream);
+        // Moved, not rebuilt: the same string, where it was.
+        let upstream_at = upstream["items"][0]["name"].as_str().map(str::as_ptr);
+        let moved = into_value(upstream).unwrap();
+        assert_eq!(
+            moved["items"][0]["name"].as_str().map(str::as_ptr),
+            upstream_at
+        );
+        #[derive(serde::Serialize)]
+        struct Typed {
+            id: u32,
+            name: Option<&'static str>,
+        }
+        let typed = Typed { id: 7, name: None };
+        assert_eq!(into_value(typed).unwrap(), json!({"id": 7, "name": null}));
+        assert_eq!(into_value(Option::<u8>::None).unwrap(), json!(null));
+    }
 }
