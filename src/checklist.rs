@@ -9,7 +9,7 @@
 //! credentials needed.
 
 use serde::Serialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::command::Ctx;
 use crate::pack::{Pack, UnmetBecause, unmet};
@@ -27,12 +27,38 @@ pub struct SetupOutput {
     /// Every command family, and whether what it needs is set (no probe: that is the
     /// capabilities command, `next`).
     families: Vec<FamilyStatus>,
-    env: Value,
-    links: Value,
+    env: EnvReport,
+    links: Links,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     notes: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     next: Option<&'static str>,
+}
+
+/// What the baseline requires, then every other variable the pack reads, with what it does
+/// (a list of `{name, description}`: an object keyed by variable names would have its
+/// credentials' entries masked as secrets).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct EnvReport {
+    baseline_required: Vec<&'static str>,
+    optional: Vec<Variable>,
+}
+
+#[derive(Debug, Serialize)]
+struct Variable {
+    name: String,
+    description: String,
+}
+
+/// The pack's links, as an object of name → URL in the pack's order.
+#[derive(Debug)]
+struct Links(&'static [(&'static str, &'static str)]);
+
+impl Serialize for Links {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().copied())
+    }
 }
 
 /// One step, judged.
@@ -91,12 +117,6 @@ pub fn report(ctx: &Ctx<'_>, pack: &'static Pack) -> SetupOutput {
             configured: unmet(ctx, &no_args, family.needs).is_empty(),
         })
         .collect();
-    let links: Map<String, Value> = pack
-        .checklist
-        .links
-        .iter()
-        .map(|(name, url)| ((*name).to_owned(), json!(url)))
-        .collect();
     let mut notes = vec![format!(
         "{} previews every paid or mutating command without sending it (or \"dryRun\": true in a request).",
         pack.var("DRY_RUN=1")
@@ -108,7 +128,7 @@ pub fn report(ctx: &Ctx<'_>, pack: &'static Pack) -> SetupOutput {
         checklist,
         families,
         env: env_report(pack),
-        links: Value::Object(links),
+        links: Links(pack.checklist.links),
         notes,
         next: capabilities_command(pack),
     }
@@ -147,19 +167,20 @@ fn judge(ctx: &Ctx<'_>, args: &Value, number: usize, step: &Step) -> StepStatus 
     }
 }
 
-/// What the baseline requires (the required steps' variables), then every other variable the
-/// pack reads, with what it does (a list of `{name, description}`: an object keyed by
-/// variable names would have its credentials' entries masked as secrets).
-fn env_report(pack: &Pack) -> Value {
+/// The required steps' variables, then every other variable the pack reads, each once.
+fn env_report(pack: &Pack) -> EnvReport {
     let mut required = Vec::new();
     for step in pack.checklist.steps.iter().filter(|step| !step.optional) {
         step.needs.iter().for_each(|need| need.vars(&mut required));
     }
-    let mut optional: Vec<Value> = Vec::new();
-    let mut describe = |var: &str, what: String| {
-        let listed = optional.iter().any(|entry| entry["name"] == var);
-        if !required.contains(&var) && !listed {
-            optional.push(json!({ "name": var, "description": what }));
+    let mut optional: Vec<Variable> = Vec::new();
+    let mut describe = |name: &str, description: String| {
+        let listed = optional.iter().any(|entry| entry.name == name);
+        if !required.contains(&name) && !listed {
+            optional.push(Variable {
+                name: name.to_owned(),
+                description,
+            });
         }
     };
     for secret in pack.secrets {
@@ -174,7 +195,10 @@ fn env_report(pack: &Pack) -> Value {
         &pack.var("LOG"),
         "Log filter for stderr (e.g. debug).".to_owned(),
     );
-    json!({ "baselineRequired": required, "optional": optional })
+    EnvReport {
+        baseline_required: required,
+        optional,
+    }
 }
 
 /// The pack's `<pack>.auth.capabilities`, when it has one.
