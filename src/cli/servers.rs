@@ -6,6 +6,10 @@ use crate::pack::Pack;
 use crate::runtime::Runtime;
 use crate::secrets::redact;
 
+// Never inlined (nor `mcp`, nor the generators in `tools`): a mode's server future lives on
+// its caller's stack frame, ~20 KB that every start of the binary would otherwise touch page
+// by page (a stack probe) in `cli::execute`, which routes to it.
+#[inline(never)]
 pub(super) fn serve(pack: &'static Pack, secret_timeout: u64, max_in_flight: usize) -> Outcome {
     let tokio = match super::async_runtime() {
         Ok(rt) => rt,
@@ -37,6 +41,7 @@ pub(super) fn serve(pack: &'static Pack, secret_timeout: u64, max_in_flight: usi
     }
 }
 
+#[inline(never)]
 pub(super) fn mcp(pack: &'static Pack, max_in_flight: usize) -> Outcome {
     let tokio = match super::async_runtime() {
         Ok(rt) => rt,

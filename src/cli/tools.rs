@@ -12,6 +12,9 @@ use crate::pack::Pack;
 use crate::runtime::registry;
 
 /// `npm`: the binary's npm packages from extracted release archives.
+// Never inlined, like each generator here: their frames stay off the path of every `run`
+// (see `servers::serve`).
+#[inline(never)]
 pub(super) fn npm_packages(pack: &Pack, archives: &Path, out: &Path, all: bool) -> Outcome {
     let found = match artifacts::npm::find_binaries(pack.binary, archives) {
         Ok(found) => found,
@@ -44,6 +47,7 @@ pub(super) fn npm_packages(pack: &Pack, archives: &Path, out: &Path, all: bool) 
 
 /// `bundle`: the skill folder and the ClawHub bundle, written or checked; with a release
 /// manifest, each archive's `download` install spec with its `sha256`.
+#[inline(never)]
 pub(super) fn bundle(
     pack: &Pack,
     out: &Path,
@@ -78,6 +82,7 @@ pub(super) fn bundle(
     outcome
 }
 
+#[inline(never)]
 pub(super) fn list(pack: &Pack, as_json: bool, pretty: bool) -> Outcome {
     if as_json {
         return Outcome::json(&Value::Array(registry::catalog(pack)), 0, pretty);
@@ -104,6 +109,7 @@ pub(super) fn list(pack: &Pack, as_json: bool, pretty: bool) -> Outcome {
     }
 }
 
+#[inline(never)]
 pub(super) fn sync_files(dir: &Path, files: &artifacts::FileSet, check: bool) -> Outcome {
     match artifacts::sync(dir, files, check) {
         Ok(report) if check && !report.is_fresh() => {
