@@ -25,7 +25,10 @@ pub struct Cli {
     pub(super) command: Option<Cmd>,
 }
 
+// `defer`: a subcommand's arguments are built only when it is the one called (its name and
+// about line always are, for `--help`), so a `run` does not build the other seven.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub(super) enum Cmd {
     /// Run one command and print one JSON document.
     Run {
@@ -103,7 +106,8 @@ pub(super) enum Cmd {
     },
 }
 
-/// The backpressure of `serve` and `mcp`: one flag, one default.
+// The backpressure of `serve` and `mcp`: one flag, one default. (A `//` comment: under
+// `defer`, a flattened struct's doc comment would replace the subcommand's about line.)
 #[derive(Debug, Clone, Copy, clap::Args)]
 pub(super) struct InFlight {
     /// Most requests running at once; reading pauses while that many run and as many wait.
@@ -147,4 +151,33 @@ pub(super) fn first_line(text: &str) -> String {
         .filter(|line| !line.is_empty())
         .collect();
     message.join(" ").trim_start_matches("error: ").to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::command_for;
+    use crate::testing::DEMO;
+
+    /// Under `defer` a subcommand's arguments are built when it is called: its `--help` must
+    /// still open with its own about line (a flattened struct's doc comment once replaced it).
+    #[test]
+    fn each_subcommand_help_opens_with_its_own_about_line() {
+        let subcommands: Vec<(String, String)> = command_for(&DEMO)
+            .get_subcommands()
+            .map(|sub| {
+                let about = sub.get_about().map(ToString::to_string).unwrap_or_default();
+                (sub.get_name().to_owned(), about)
+            })
+            .collect();
+        assert!(subcommands.len() >= 8, "{subcommands:?}");
+        for (name, about) in subcommands {
+            assert!(!about.is_empty(), "{name} has no about line");
+            let help = command_for(&DEMO)
+                .try_get_matches_from([DEMO.binary, name.as_str(), "--help"])
+                .unwrap_err()
+                .render()
+                .to_string();
+            assert_eq!(help.lines().next(), Some(about.as_str()), "{name} --help");
+        }
+    }
 }
