@@ -98,9 +98,8 @@ pub struct Config {
     pub(crate) dry_run: bool,
     /// HTTP knobs.
     pub http: HttpSettings,
-    /// The base URL of each fixed-origin service, or why its override is unusable.
-    origins: Vec<(Service, Result<Url, Error>)>,
-    /// Non-empty, trimmed values of the pack's settings and configured-origin variables.
+    /// Non-empty, trimmed values of the pack's settings and origin variables (a fixed
+    /// origin's override, a configured origin); URLs are parsed when a command needs them.
     values: BTreeMap<&'static str, String>,
 }
 
@@ -126,26 +125,15 @@ impl Config {
         let millis = |name: &str, default: u64, min: u64, max: u64| {
             Duration::from_millis(clamp_int(text(name).as_deref(), default, min, max))
         };
-        let mut origins = Vec::new();
         let mut values = BTreeMap::new();
         for service in pack.services {
-            match service.origin {
-                Origin::Fixed {
-                    default,
-                    override_var,
-                    ..
-                } => {
-                    let raw = text(override_var);
-                    let url =
-                        parse_base_url(*service, override_var, raw.as_deref().unwrap_or(default));
-                    origins.push((*service, url));
-                }
-                Origin::Configured { var, .. } => {
-                    if let Some(value) = text(var) {
-                        values.insert(var, value);
-                    }
-                }
-                Origin::None => {}
+            let var = match service.origin {
+                Origin::Fixed { override_var, .. } => override_var,
+                Origin::Configured { var, .. } => var,
+                Origin::None => continue,
+            };
+            if let Some(value) = text(var) {
+                values.insert(var, value);
             }
         }
         for setting in pack.settings {
@@ -168,12 +156,11 @@ impl Config {
                 env_prefix: pack.env_prefix,
                 binary: pack.binary,
             },
-            origins,
             values,
         }
     }
 
-    /// The value of a pack setting (or a configured-origin variable), trimmed, when non-empty.
+    /// The value of a pack setting (or an origin variable), trimmed, when non-empty.
     pub fn setting(&self, name: &str) -> Option<&str> {
         self.values.get(name).map(String::as_str)
     }
@@ -184,17 +171,15 @@ impl Config {
     /// host, never a private or loopback address, no query or fragment.
     pub fn base_url(&self, service: Service) -> Result<Url, Error> {
         match service.origin {
-            Origin::Fixed { .. } => self
-                .origins
-                .iter()
-                .find(|(s, _)| *s == service)
-                .map(|(_, url)| url.clone())
-                .unwrap_or_else(|| {
-                    Err(Error::internal(format!(
-                        "{} is not a service of this skill",
-                        service.name()
-                    )))
-                }),
+            Origin::Fixed {
+                default,
+                override_var,
+                ..
+            } => parse_base_url(
+                service,
+                override_var,
+                self.setting(override_var).unwrap_or(default),
+            ),
             Origin::Configured {
                 var,
                 hosts,
