@@ -36,9 +36,12 @@ CHAT_ARGS = json.dumps({"model": "openai/gpt-4o-mini", "messages": [{"role": "us
 
 
 def cases_for(binary):
-    """The same five cases for each pack's binary, with that pack's own commands."""
-    name = os.path.basename(binary)
-    if name.startswith("elizacloud"):
+    """The same five cases for each pack's binary, with that pack's own commands; a static
+    binary's cases say so (a dynamic and a static build of one binary can be measured side by
+    side)."""
+    base = os.path.basename(binary)
+    name = f"{base} (static)" if is_static(binary) else base
+    if base.startswith("elizacloud"):
         pack, setup, gated, gated_args, bad = "elizacloud", "elizacloud.setup", "elizacloud.chat", CHAT_ARGS, ("elizacloud.discovery", '{"limit":0}')
     else:
         pack, setup, gated, gated_args, bad = "theta", "theta.setup", "theta.ondemand.infer", INFER_ARGS, ("theta.auth.capabilities", '{"orgId":"../x"}')
