@@ -35,12 +35,14 @@ INFER_ARGS = json.dumps({"service": "flux", "input": {"prompt": "a lighthouse at
 CHAT_ARGS = json.dumps({"model": "openai/gpt-4o-mini", "messages": [{"role": "user", "content": "Hi"}]})
 
 
-def cases_for(binary):
+def cases_for(binary, same_name):
     """The same five cases for each pack's binary, with that pack's own commands; a static
-    binary's cases say so (a dynamic and a static build of one binary can be measured side by
-    side)."""
+    binary's cases say so, and builds of one binary from different folders name the folder,
+    so that they can be measured side by side."""
     base = os.path.basename(binary)
     name = f"{base} (static)" if is_static(binary) else base
+    if same_name:
+        name = f"{name} [{os.path.basename(os.path.dirname(os.path.abspath(binary)))}]"
     if base.startswith("elizacloud"):
         pack, setup, gated, gated_args, bad = "elizacloud", "elizacloud.setup", "elizacloud.chat", CHAT_ARGS, ("elizacloud.discovery", '{"limit":0}')
     else:
@@ -128,8 +130,9 @@ def main():
     cases = []
     must_succeed = set()
     static_cases = set()
-    for binary in args.binary:
-        binary_cases, _ = cases_for(binary)
+    names = [os.path.basename(binary) + str(is_static(binary)) for binary in args.binary]
+    for binary, key in zip(args.binary, names):
+        binary_cases, _ = cases_for(binary, names.count(key) > 1)
         cases += binary_cases
         must_succeed |= {binary_cases[1][0], binary_cases[2][0]}
         if is_static(binary):
