@@ -32,7 +32,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tarfile
@@ -46,7 +45,7 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from openclaw_e2e import CHECKS, check, free_port, last_json, port_open  # noqa: E402
+from openclaw_e2e import CHECKS, Harness as OpenClawHarness, check, free_port, last_json, openclaw_env, port_open  # noqa: E402
 from release_host import ReleaseHost, make_ca  # noqa: E402
 
 GATEWAY_TOKEN = "install-e2e-token"
@@ -130,8 +129,13 @@ def descends_from(pid, ancestor):
     return False
 
 
-class Harness:
-    def __init__(self, args):
+class Harness(OpenClawHarness):
+    """OpenClaw's harness (processes, commands, logs) with no skill binary on PATH and the
+    `node` installer's shared npm prefix to clean up."""
+
+    run_timeout = 300
+
+    def __init__(self, args):  # not the parent's: no skill binary is linked, PATH is the gateway's
         self.args = args
         self.root = tempfile.mkdtemp(prefix="install-e2e-")
         self.state = os.path.join(self.root, "state")
@@ -150,66 +154,18 @@ class Harness:
         # installers put binaries in (empty until they run). No skill binary anywhere.
         self.path = os.pathsep.join([self.node_bin, "/usr/local/bin", "/usr/bin", "/bin",
                                      os.path.join(self.node_prefix, "bin"), self.tools_dir])
-        self.env = {
-            "PATH": self.path,
-            "HOME": self.state,
-            "OPENCLAW_HOME": self.state,
-            "OPENCLAW_STATE_DIR": self.oc_dir,
-            "OPENCLAW_CONFIG_PATH": os.path.join(self.oc_dir, "openclaw.json"),
-            "OPENCLAW_NO_AUTO_UPDATE": "1",
-            "OPENCLAW_SUPERVISOR_MODE": "external",
-            "DO_NOT_TRACK": "1",
-            "TMPDIR": os.path.join(self.root, "tmp"),
-            "LANG": "C.UTF-8",
+        self.env = openclaw_env(self.root, self.state, self.path)
+        self.env.update({
             "npm_config_cache": os.path.join(self.root, "npm-cache"),
             "npm_config_update_notifier": "false",
             "npm_config_audit": "false",
             "npm_config_fund": "false",
-        }
+        })
 
-    def run(self, *argv, timeout=300, extra_env=None, expect_ok=True, cwd=None):
-        env = dict(self.env, **(extra_env or {}))
-        started = time.monotonic()
-        done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=timeout, cwd=cwd or self.root)
-        if expect_ok and done.returncode != 0:
-            raise AssertionError(
-                f"FAILED: {' '.join(str(a) for a in argv[:5])}... exited {done.returncode} after "
-                f"{time.monotonic() - started:.1f}s\nstdout:\n{done.stdout[-3000:]}\nstderr:\n{done.stderr[-3000:]}")
-        return done
-
-    def openclaw(self, *args, **kw):
-        return self.run(self.args.openclaw, *args, **kw)
-
-    def start(self, argv, log_name, extra_env=None):
-        log = open(os.path.join(self.logs, log_name), "w")
-        process = subprocess.Popen(argv, env=dict(self.env, **(extra_env or {})), stdout=log,
-                                   stderr=subprocess.STDOUT, cwd=self.root, start_new_session=True)
-        self.processes.append((process, log))
-        return process
-
-    def stop(self, process, timeout=30):
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
-
-    def close(self, keep):
-        for process, log in self.processes:
-            try:
-                self.stop(process)
-            except ProcessLookupError:
-                pass
-            log.close()
+    def cleanup(self):
         self.remove_node_installs()
         if self.made_node_state:
             shutil.rmtree(NODE_PREFIX_ROOT, ignore_errors=True)
-        if keep:
-            print(f"logs kept in {self.root}")
-        else:
-            shutil.rmtree(self.root, ignore_errors=True)
 
     def remove_node_installs(self):
         """Removes what the `node` installer put in the shared npm prefix (ours only)."""

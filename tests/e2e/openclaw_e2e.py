@@ -175,6 +175,23 @@ def last_json(text):
     return found
 
 
+def openclaw_env(root, state, path):
+    """The environment of an OpenClaw run confined to `state` under the scratch folder `root`:
+    no auto-update, no telemetry, an external supervisor."""
+    return {
+        "PATH": path,
+        "HOME": state,
+        "OPENCLAW_HOME": state,
+        "OPENCLAW_STATE_DIR": os.path.join(state, ".openclaw"),
+        "OPENCLAW_CONFIG_PATH": os.path.join(state, ".openclaw", "openclaw.json"),
+        "OPENCLAW_NO_AUTO_UPDATE": "1",
+        "OPENCLAW_SUPERVISOR_MODE": "external",
+        "DO_NOT_TRACK": "1",
+        "TMPDIR": os.path.join(root, "tmp"),
+        "LANG": "C.UTF-8",
+    }
+
+
 class Harness:
     def __init__(self, args):
         self.args = args
@@ -187,27 +204,19 @@ class Harness:
         os.symlink(os.path.abspath(args.binary), os.path.join(self.bin, "theta-skill"))
         self.processes = []
         self.gateway_port = free_port()
-        self.env = {
-            "PATH": f"{self.bin}:{os.environ['PATH']}",
-            "HOME": self.state,
-            "OPENCLAW_HOME": self.state,
-            "OPENCLAW_STATE_DIR": os.path.join(self.state, ".openclaw"),
-            "OPENCLAW_CONFIG_PATH": os.path.join(self.state, ".openclaw", "openclaw.json"),
-            "OPENCLAW_NO_AUTO_UPDATE": "1",
-            "OPENCLAW_SUPERVISOR_MODE": "external",
-            "DO_NOT_TRACK": "1",
-            "TMPDIR": os.path.join(self.root, "tmp"),
-            "LANG": "C.UTF-8",
-        }
+        self.env = openclaw_env(self.root, self.state, f"{self.bin}:{os.environ['PATH']}")
 
-    def run(self, *argv, timeout=180, extra_env=None, expect_ok=True):
+    run_timeout = 180
+
+    def run(self, *argv, timeout=None, extra_env=None, expect_ok=True, cwd=None):
         env = dict(self.env, **(extra_env or {}))
         started = time.monotonic()
-        done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=timeout, cwd=self.root)
+        done = subprocess.run(argv, env=env, capture_output=True, text=True,
+                              timeout=timeout or self.run_timeout, cwd=cwd or self.root)
         took = time.monotonic() - started
         if expect_ok and done.returncode != 0:
             raise AssertionError(
-                f"FAILED: {' '.join(argv[:4])}... exited {done.returncode} after {took:.1f}s\n"
+                f"FAILED: {' '.join(str(a) for a in argv[:5])}... exited {done.returncode} after {took:.1f}s\n"
                 f"stdout:\n{done.stdout[-3000:]}\nstderr:\n{done.stderr[-3000:]}")
         return done
 
@@ -234,16 +243,22 @@ class Harness:
                 process.wait(timeout=10)
 
     def close(self, keep):
+        """Stops every process this harness started, cleans up (`cleanup`), and removes the
+        scratch folder unless the logs are to be kept."""
         for process, log in self.processes:
             try:
                 self.stop(process)
             except ProcessLookupError:
                 pass
             log.close()
+        self.cleanup()
         if keep:
             print(f"logs kept in {self.root}")
         else:
             shutil.rmtree(self.root, ignore_errors=True)
+
+    def cleanup(self):
+        """What a harness leaves outside its scratch folder; nothing here."""
 
     def linked_plugin(self, plugin_dir, binary):
         """A copy of the generated plugin with its dependency installed as npm lays it out.
