@@ -98,6 +98,8 @@ pub struct Config {
     pub(crate) dry_run: bool,
     /// HTTP knobs.
     pub http: HttpSettings,
+    /// The pack's fixed-origin services: only theirs have a base URL here.
+    fixed: Vec<Service>,
     /// Non-empty, trimmed values of the pack's settings and origin variables (a fixed
     /// origin's override, a configured origin); URLs are parsed when a command needs them.
     values: BTreeMap<&'static str, String>,
@@ -126,9 +128,13 @@ impl Config {
             Duration::from_millis(clamp_int(text(name).as_deref(), default, min, max))
         };
         let mut values = BTreeMap::new();
+        let mut fixed = Vec::new();
         for service in pack.services {
             let var = match service.origin {
-                Origin::Fixed { override_var, .. } => override_var,
+                Origin::Fixed { override_var, .. } => {
+                    fixed.push(*service);
+                    override_var
+                }
                 Origin::Configured { var, .. } => var,
                 Origin::None => continue,
             };
@@ -156,6 +162,7 @@ impl Config {
                 env_prefix: pack.env_prefix,
                 binary: pack.binary,
             },
+            fixed,
             values,
         }
     }
@@ -171,6 +178,9 @@ impl Config {
     /// host, never a private or loopback address, no query or fragment.
     pub fn base_url(&self, service: Service) -> Result<Url, Error> {
         match service.origin {
+            Origin::Fixed { .. } if !self.fixed.contains(&service) => Err(Error::internal(
+                format!("{} is not a service of this skill", service.name()),
+            )),
             Origin::Fixed {
                 default,
                 override_var,
@@ -391,6 +401,15 @@ mod tests {
         }
         let ok = config(&[("DEMO_ENDPOINT", "https://x.demo.example/")]);
         assert!(ok.base_url(DEMO_DEDICATED).is_ok());
+    }
+
+    #[test]
+    fn a_service_of_another_pack_has_no_base_url_here() {
+        let error = config(&[])
+            .base_url(crate::skills::theta::VIDEO)
+            .unwrap_err();
+        assert_eq!(error.code(), crate::error::ErrorCode::Internal, "{error:?}");
+        assert!(config(&[]).base_url(DEMO_API).is_ok());
     }
 
     #[test]
