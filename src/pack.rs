@@ -337,17 +337,17 @@ pub fn unmet(ctx: &Ctx<'_>, args: &Value, needs: &[Need]) -> Vec<Unmet> {
 }
 
 fn unmet_one(ctx: &Ctx<'_>, args: &Value, need: &Need) -> Vec<Unmet> {
-    let because = |why| {
+    let because = |why, expected| {
         vec![Unmet {
             label: need.label(),
             why,
-            expected: None,
+            expected,
         }]
     };
     match need {
         Need::Secret(secret) if ctx.secrets().contains(*secret) => Vec::new(),
-        Need::Secret(secret) if ctx.is_deferred(*secret) => because(UnmetBecause::AtTheHost),
-        Need::Secret(_) => because(UnmetBecause::Absent),
+        Need::Secret(secret) if ctx.is_deferred(*secret) => because(UnmetBecause::AtTheHost, None),
+        Need::Secret(_) => because(UnmetBecause::Absent, None),
         Need::Setting(setting) => {
             let from_arg = setting
                 .arg
@@ -358,12 +358,10 @@ fn unmet_one(ctx: &Ctx<'_>, args: &Value, need: &Need) -> Vec<Unmet> {
                 .map(str::trim)
                 .filter(|v| !v.is_empty());
             match (value, setting.check) {
-                (None, _) => because(UnmetBecause::Absent),
-                (Some(value), Some(check)) if !(check.usable)(value) => vec![Unmet {
-                    label: need.label(),
-                    why: UnmetBecause::Invalid,
-                    expected: Some(check.expected),
-                }],
+                (None, _) => because(UnmetBecause::Absent, None),
+                (Some(value), Some(check)) if !(check.usable)(value) => {
+                    because(UnmetBecause::Invalid, Some(check.expected))
+                }
                 (Some(_), _) => Vec::new(),
             }
         }
@@ -377,9 +375,9 @@ fn unmet_one(ctx: &Ctx<'_>, args: &Value, need: &Need) -> Vec<Unmet> {
                 .flatten()
                 .all(|u| u.why == UnmetBecause::AtTheHost)
             {
-                because(UnmetBecause::AtTheHost)
+                because(UnmetBecause::AtTheHost, None)
             } else {
-                because(UnmetBecause::Absent)
+                because(UnmetBecause::Absent, None)
             }
         }
     }

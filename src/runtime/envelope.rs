@@ -47,8 +47,8 @@ impl Request {
             ))));
         }
         let command = match map.remove("command") {
-            Some(Value::String(c)) => command_name(&c).map_err(fail)?,
-            Some(_) => return Err(fail(invalid("`command` must be a non-empty string."))),
+            // A non-string is refused as a blank name is.
+            Some(c) => command_name(c.as_str().unwrap_or_default()).map_err(fail)?,
             None => {
                 return Err(fail(
                     Error::new(ErrorCode::MissingRequiredField, "Missing required field: command")
@@ -285,6 +285,12 @@ mod tests {
         for (command, args) in [("  ", json!({})), ("demo.setup", json!([1]))] {
             let error = Request::for_command(command, args, false).unwrap_err();
             assert_eq!(error.code(), ErrorCode::InvalidCommandArgs, "{command}");
+        }
+        // In an envelope, a command that is not a string is refused as a blank one is.
+        for command in [json!(5), json!("  "), json!(["demo.setup"])] {
+            let (_, error) = Request::from_value(json!({"command": command})).unwrap_err();
+            assert_eq!(error.code(), ErrorCode::InvalidCommandArgs, "{command}");
+            assert_eq!(error.message(), "`command` must be a non-empty string.");
         }
     }
 
