@@ -405,9 +405,19 @@ mod tests {
 
     #[test]
     fn a_service_of_another_pack_has_no_base_url_here() {
-        let error = config(&[])
-            .base_url(crate::skills::theta::VIDEO)
-            .unwrap_err();
+        const OTHER: Service = Service::new(&crate::vocab::ServiceDef {
+            name: "other-api",
+            origin: Origin::Fixed {
+                default: "https://api.other.example",
+                override_var: "OTHER_BASE_URL",
+                hosts: crate::vocab::HostRule {
+                    domains: &["other.example"],
+                },
+                invalid_code: crate::code::ErrorCode::pack_failure("INVALID_OTHER_BASE_URL"),
+            },
+            ..crate::vocab::ServiceDef::NONE
+        });
+        let error = config(&[]).base_url(OTHER).unwrap_err();
         assert_eq!(error.code(), crate::error::ErrorCode::Internal, "{error:?}");
         assert!(config(&[]).base_url(DEMO_API).is_ok());
     }
